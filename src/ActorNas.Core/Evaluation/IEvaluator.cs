@@ -1,0 +1,29 @@
+using ActorNas.Core.Spaces;
+
+namespace ActorNas.Core.Evaluation;
+
+/// <summary>What an evaluator is handed: one candidate, on its <paramref name="Attempt"/>-th try (1-based).</summary>
+public sealed record Candidate(long Id, long? ParentId, Genotype Genotype, int Attempt);
+
+/// <summary>Where and for which search an evaluation runs.</summary>
+public sealed record EvaluationContext(string SearchId, ISearchSpace Space, long Seed, string Worker, string Node, int Slot);
+
+/// <summary>
+/// The result of one evaluation. The search maximises <paramref name="Objective"/>; NaN or infinity is
+/// recorded as a failure. <paramref name="Metrics"/> are stored with the result for analysis.
+/// </summary>
+public sealed record EvaluationResult(
+    double Objective,
+    IReadOnlyDictionary<string, double>? Metrics = null,
+    int TransferredLayers = 0,
+    bool? CacheHit = null);
+
+/// <summary>
+/// The single extension point for evaluation: training, training-free scores, table look-ups, user code.
+/// Throwing, returning NaN, or running past the per-candidate timeout records a failed attempt; the search
+/// retries the candidate up to its limit and never stops because of it. Honour the cancellation token.
+/// </summary>
+public interface IEvaluator
+{
+    Task<EvaluationResult> EvaluateAsync(Candidate candidate, EvaluationContext context, CancellationToken cancellationToken);
+}

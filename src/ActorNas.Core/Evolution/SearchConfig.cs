@@ -1,0 +1,56 @@
+using ActorNas.Core.Spaces;
+
+namespace ActorNas.Core.Evolution;
+
+public enum SchedulingMode
+{
+    /// <summary>A free worker gets the next candidate at once (asynchronous evolution).</summary>
+    Continuous,
+    /// <summary>Propose a batch of B candidates, wait until all B are done, then the next batch.</summary>
+    Batch,
+}
+
+/// <summary>Everything that defines a search; recorded in <see cref="Events.SearchStarted"/>.</summary>
+public sealed record SearchConfig
+{
+    public required SearchSpaceSpec Space { get; init; }
+    /// <summary>P: members kept in the population; the oldest retires when a result would exceed it.</summary>
+    public int PopulationSize { get; init; } = 100;
+    /// <summary>S: members drawn (without replacement) for each tournament.</summary>
+    public int SampleSize { get; init; } = 25;
+    /// <summary>Number of successful evaluations after which the search completes.</summary>
+    public int Budget { get; init; } = 1000;
+    public SchedulingMode Mode { get; init; } = SchedulingMode.Continuous;
+    /// <summary>B in batch mode.</summary>
+    public int BatchSize { get; init; } = 8;
+    /// <summary>Attempts per candidate before its failure is final.</summary>
+    public int MaxAttempts { get; init; } = 3;
+    /// <summary>The search stops after this many final failures: an evaluator that always fails must not loop forever.</summary>
+    public int MaxFailures { get; init; } = 1000;
+    public long Seed { get; init; }
+    public PositionWeighting Mutation { get; init; } = PositionWeighting.Uniform;
+    /// <summary>Evaluator name, for the record and for resume.</summary>
+    public string Evaluator { get; init; } = "synthetic";
+    /// <summary>The effective settings (HOCON text) the search started with; a resume reads them back.</summary>
+    public string Settings { get; init; } = "";
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting and its allowed range.</summary>
+    public void Validate()
+    {
+        Require(PopulationSize >= 1, $"population size must be >= 1, got {PopulationSize}");
+        Require(SampleSize >= 1 && SampleSize <= PopulationSize,
+            $"sample size must be between 1 and the population size ({PopulationSize}), got {SampleSize}");
+        Require(Budget >= 1, $"budget must be >= 1 evaluation, got {Budget}");
+        Require(BatchSize >= 1, $"batch size must be >= 1, got {BatchSize}");
+        Require(MaxAttempts >= 1, $"max attempts must be >= 1, got {MaxAttempts}");
+        Require(MaxFailures >= 1, $"max failures must be >= 1, got {MaxFailures}");
+        Require(!string.IsNullOrWhiteSpace(Evaluator), "evaluator name must not be empty");
+        Mutation.Validate();
+        Space.Create();
+    }
+
+    private static void Require(bool ok, string message)
+    {
+        if (!ok) throw new ArgumentException(message);
+    }
+}

@@ -1,0 +1,321 @@
+using ActorNas.Core.Evaluation;
+using ActorNas.Core.Events;
+using ActorNas.Core.Spaces;
+
+namespace ActorNas.Core.Evolution;
+
+/// <summary>An evaluated candidate in the population.</summary>
+public sealed record Member(long Id, Genotype Genotype, double Objective);
+
+/// <summary>A proposed candidate that has no final outcome yet: queued, or running on a worker.</summary>
+public sealed record PendingCandidate(long Id, long? ParentId, Genotype Genotype, int FailedAttempts, string? Worker, string? Node)
+{
+    public bool IsRunning => Worker is not null;
+}
+
+/// <summary>
+/// Regularized (aging) Evolution as a deterministic state machine. Decisions (<see cref="Start"/>, <see cref="Assign"/>,
+/// <see cref="CompleteProposal"/>, <see cref="Complete"/>, <see cref="Fail"/>, <see cref="Release"/>) only return events;
+/// <see cref="Apply"/> is the one place that changes the state. Every random draw is recorded in the event that
+/// results from it, so folding <see cref="Apply"/> over a log rebuilds exactly the state that wrote it.
+/// The state holds only what the next decision needs; the history is the log.
+/// </summary>
+public sealed class SearchState
+{
+    private readonly List<Member> _population = [];                  // oldest first
+    private readonly Dictionary<long, PendingCandidate> _pending = [];
+    private readonly SortedSet<long> _queued = [];                   // pending and not running, lowest id first
+    private readonly Dictionary<long, Reservation> _reservations = [];
+    private long _nextReservationId;
+    private SearchConfig? _config;
+    private ISearchSpace? _space;
+
+    public SearchConfig Config => _config ?? throw new InvalidOperationException("the search has not started (no SearchStarted event)");
+    public ISearchSpace Space => _space ?? throw new InvalidOperationException("the search has not started (no SearchStarted event)");
+    public bool IsStarted => _config is not null;
+    public DateTimeOffset StartedAt { get; private set; }
+    public IReadOnlyList<Member> Population => _population;
+    public IReadOnlyDictionary<long, PendingCandidate> Pending => _pending;
+    public IReadOnlyCollection<Reservation> Reservations => _reservations.Values;
+    public long NextCandidateId { get; private set; } = 1;
+    public int Proposed { get; private set; }
+    public int Evaluated { get; private set; }
+    public int FailedAttempts { get; private set; }
+    public int FinalFailures { get; private set; }
+    public int Retired { get; private set; }
+    /// <summary>Pending candidates without a parent (warm-up); the population plus these reach P before tournaments start.</summary>
+    public int RandomPending { get; private set; }
+    public int BatchIndex { get; private set; }
+    public int BatchProposed { get; private set; }
+    public Member? Best { get; private set; }
+    public bool IsCompleted => CompletionReason is not null;
+    public string? CompletionReason { get; private set; }
+    public int Running => _pending.Count - _queued.Count;
+
+    // ---------------------------------------------------------------- decisions
+
+    public IReadOnlyList<ISearchEvent> Start(SearchConfig config, DateTimeOffset now)
+    {
+        if (IsStarted) throw new InvalidOperationException("the search has already started");
+        config.Validate();
+        return [new SearchStarted(config, now)];
+    }
+
+    /// <summary>
+    /// Work for a free worker: a queued candidate (re-issue first), a random one during warm-up, or a tournament's
+    /// parent to mutate. Only a <see cref="MutationNeeded"/> changes the state (it holds a reservation).
+    /// </summary>
+    public Assignment Assign(string worker, string node, DateTimeOffset now)
+    {
+        var config = Config;
+        if (CompletionReason is { } reason) return new SearchFinished(reason);
+
+        if (_queued.Count > 0)
+        {
+            var queued = _pending[_queued.Min];
+            var attempt = queued.FailedAttempts + 1;
+            return new AssignCandidate(
+                new Candidate(queued.Id, queued.ParentId, queued.Genotype, attempt),
+                [new CandidateStarted(queued.Id, worker, node, attempt, now)]);
+        }
+
+        var live = _pending.Count + _reservations.Count;
+        if (Evaluated + live >= config.Budget) return new NoWorkNow("the rest of the budget is in flight");
+        if (config.Mode == SchedulingMode.Batch && BatchProposed + _reservations.Count >= config.BatchSize)
+            return new NoWorkNow("waiting for the batch to finish");
+
+        var id = Math.Max(NextCandidateId, _nextReservationId);
+        if (_population.Count + RandomPending < config.PopulationSize || _population.Count == 0)
+        {
+            var genotype = Mutator.RandomGenotype(Space, DeterministicRandom.For(config.Seed, id, RandomPurpose.RandomGenotype));
+            return new AssignCandidate(
+                new Candidate(id, null, genotype, 1),
+                [new CandidateProposed(id, null, genotype, null, null, BatchIndex, now), new CandidateStarted(id, worker, node, 1, now)]);
+        }
+
+        var tournament = Tournament(DeterministicRandom.For(config.Seed, id, RandomPurpose.Tournament));
+        var parent = tournament.Winner;
+        var reservation = new Reservation(id, parent.Id, parent.Genotype, tournament.Drawn, worker, node);
+        _reservations.Add(id, reservation);
+        _nextReservationId = id + 1;
+        return new MutationNeeded(reservation);
+    }
+
+    /// <summary>S members drawn without replacement (fewer while the population is smaller); the best wins, ties to the first drawn.</summary>
+    private (IReadOnlyList<long> Drawn, Member Winner) Tournament(DeterministicRandom random)
+    {
+        var k = Math.Min(Config.SampleSize, _population.Count);
+        var indices = random.SampleWithoutReplacement(_population.Count, k);
+        var winner = _population[indices[0]];
+        var drawn = new long[k];
+        for (var i = 0; i < k; i++)
+        {
+            var m = _population[indices[i]];
+            drawn[i] = m.Id;
+            if (m.Objective > winner.Objective) winner = m;
+        }
+        return (drawn, winner);
+    }
+
+    /// <summary>Draws the mutation of a reservation's parent, as the Mutator does: from the search seed and the candidate id.</summary>
+    public (Genotype Child, Mutation Mutation) MutateFor(Reservation reservation) =>
+        Mutator.Mutate(Space, reservation.Parent, DeterministicRandom.For(Config.Seed, reservation.Id, RandomPurpose.Mutation), Config.Mutation);
+
+    /// <summary>Turns a reservation and its mutated child into the proposal and start events.</summary>
+    public AssignCandidate? CompleteProposal(Reservation reservation, Genotype child, Mutation mutation, DateTimeOffset now)
+    {
+        if (!_reservations.Remove(reservation.Id)) return null;
+        if (IsCompleted) return null;
+        Space.Validate(child);
+        return new AssignCandidate(
+            new Candidate(reservation.Id, reservation.ParentId, child, 1),
+            [
+                new CandidateProposed(reservation.Id, reservation.ParentId, child, mutation, reservation.Tournament, BatchIndex, now),
+                new CandidateStarted(reservation.Id, reservation.Worker, reservation.Node, 1, now),
+            ]);
+    }
+
+    /// <summary>Forgets a reservation whose mutation could not be computed.</summary>
+    public void CancelReservation(long id) => _reservations.Remove(id);
+
+    /// <summary>
+    /// A result. Recorded once: a result for a candidate that is no longer pending (a duplicate, or one that
+    /// arrives after the search completed) gives no events. A NaN or infinite objective is a failed attempt.
+    /// </summary>
+    public IReadOnlyList<ISearchEvent> Complete(long id, EvaluationResult result, DateTimeOffset startedAt, DateTimeOffset finishedAt,
+        string worker, string node)
+    {
+        if (IsCompleted || !_pending.ContainsKey(id)) return [];
+        if (!double.IsFinite(result.Objective))
+            return Fail(id, $"objective is {result.Objective}", worker, finishedAt, force: true);
+
+        var events = new List<ISearchEvent>(3)
+        {
+            new CandidateEvaluated(id, result.Objective, result.Metrics, startedAt, finishedAt, worker, node,
+                result.TransferredLayers, result.CacheHit),
+        };
+        if (_population.Count + 1 > Config.PopulationSize) events.Add(new CandidateRetired(_population[0].Id, finishedAt));
+        if (Evaluated + 1 >= Config.Budget) events.Add(new SearchCompleted("budget", finishedAt));
+        return events;
+    }
+
+    /// <summary>
+    /// A failed attempt, reported by the worker that holds the candidate (a stale report from a worker the candidate
+    /// was taken from is ignored). Final after <see cref="SearchConfig.MaxAttempts"/> attempts.
+    /// </summary>
+    public IReadOnlyList<ISearchEvent> Fail(long id, string reason, string worker, DateTimeOffset now) =>
+        Fail(id, reason, worker, now, force: false);
+
+    private IReadOnlyList<ISearchEvent> Fail(long id, string reason, string worker, DateTimeOffset now, bool force)
+    {
+        if (IsCompleted || !_pending.TryGetValue(id, out var pending)) return [];
+        if (!force && pending.Worker != worker) return [];
+        var attempt = pending.FailedAttempts + 1;
+        var final = attempt >= Config.MaxAttempts;
+        var events = new List<ISearchEvent>(2) { new CandidateFailed(id, reason, attempt, final, worker, now) };
+        if (final && FinalFailures + 1 >= Config.MaxFailures) events.Add(new SearchCompleted("failure-limit", now));
+        return events;
+    }
+
+    /// <summary>Sends every candidate running on <paramref name="worker"/> back to the queue.</summary>
+    public IReadOnlyList<ISearchEvent> Release(string worker, string reason, DateTimeOffset now) =>
+        _pending.Values.Where(p => p.Worker == worker).OrderBy(p => p.Id)
+            .Select(p => (ISearchEvent)new CandidateReleased(p.Id, reason, now)).ToList();
+
+    /// <summary>Sends every running candidate back to the queue: after recovery no worker of the old process holds work.</summary>
+    public IReadOnlyList<ISearchEvent> ReleaseAll(string reason, DateTimeOffset now) =>
+        _pending.Values.Where(p => p.IsRunning).OrderBy(p => p.Id)
+            .Select(p => (ISearchEvent)new CandidateReleased(p.Id, reason, now)).ToList();
+
+    // ---------------------------------------------------------------- the fold
+
+    public void Apply(ISearchEvent e)
+    {
+        switch (e)
+        {
+            case SearchStarted s:
+                if (IsStarted) throw Corrupt(e, "a second SearchStarted");
+                _config = s.Config;
+                _space = s.Config.Space.Create();
+                StartedAt = s.At;
+                break;
+            case CandidateProposed p:
+                Config.Mode.ToString(); // fails clearly if the log has no SearchStarted
+                if (_pending.ContainsKey(p.Id) || p.Id < 1) throw Corrupt(e, $"candidate {p.Id} proposed twice");
+                _reservations.Remove(p.Id);
+                if (Config.Mode == SchedulingMode.Batch) BatchProposed++;
+                _pending[p.Id] = new PendingCandidate(p.Id, p.ParentId, p.Genotype, 0, null, null);
+                _queued.Add(p.Id);
+                NextCandidateId = Math.Max(NextCandidateId, p.Id + 1);
+                Proposed++;
+                if (p.ParentId is null) RandomPending++;
+                break;
+            case CandidateStarted s:
+                _pending[s.Id] = PendingOf(e, s.Id) with { Worker = s.Worker, Node = s.Node };
+                _queued.Remove(s.Id);
+                break;
+            case CandidateEvaluated v:
+                var done = PendingOf(e, v.Id);
+                Resolve(done);
+                var member = new Member(v.Id, done.Genotype, v.Objective);
+                _population.Add(member);
+                Evaluated++;
+                if (Best is null || member.Objective > Best.Objective) Best = member;
+                break;
+            case CandidateRetired r:
+                var index = _population.FindIndex(m => m.Id == r.Id);
+                if (index < 0) throw Corrupt(e, $"candidate {r.Id} retired but not in the population");
+                _population.RemoveAt(index);
+                Retired++;
+                break;
+            case CandidateFailed f:
+                var failed = PendingOf(e, f.Id);
+                FailedAttempts++;
+                if (f.Final)
+                {
+                    Resolve(failed);
+                    FinalFailures++;
+                }
+                else
+                {
+                    _pending[f.Id] = failed with { FailedAttempts = f.Attempt, Worker = null, Node = null };
+                    _queued.Add(f.Id);
+                }
+                break;
+            case CandidateReleased r:
+                _pending[r.Id] = PendingOf(e, r.Id) with { Worker = null, Node = null };
+                _queued.Add(r.Id);
+                break;
+            case SearchCompleted c:
+                CompletionReason = c.Reason;
+                _reservations.Clear();
+                break;
+            default:
+                throw new ArgumentException($"unknown event type {e.GetType().Name}");
+        }
+    }
+
+    /// <summary>A pending candidate reached its final outcome; in batch mode the batch closes when none is left.</summary>
+    private void Resolve(PendingCandidate pending)
+    {
+        _pending.Remove(pending.Id);
+        _queued.Remove(pending.Id);
+        if (pending.ParentId is null) RandomPending--;
+        if (Config.Mode == SchedulingMode.Batch && _pending.Count == 0 && BatchProposed >= Config.BatchSize)
+        {
+            BatchIndex++;
+            BatchProposed = 0;
+        }
+    }
+
+    private PendingCandidate PendingOf(ISearchEvent e, long id) =>
+        _pending.TryGetValue(id, out var p) ? p : throw Corrupt(e, $"candidate {id} is not pending");
+
+    private static InvalidOperationException Corrupt(ISearchEvent e, string what) =>
+        new($"the search log is inconsistent at {e.GetType().Name}: {what}");
+
+    public static SearchState Replay(IEnumerable<ISearchEvent> events)
+    {
+        var state = new SearchState();
+        foreach (var e in events) state.Apply(e);
+        return state;
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    public SearchSnapshot ToSnapshot() => new(
+        Config, StartedAt, NextCandidateId, Proposed, Evaluated, FailedAttempts, FinalFailures, Retired,
+        BatchIndex, BatchProposed, Best, CompletionReason, [.. _population],
+        _pending.Values.OrderBy(p => p.Id).ToList());
+
+    public static SearchState FromSnapshot(SearchSnapshot s)
+    {
+        var state = new SearchState
+        {
+            _config = s.Config,
+            _space = s.Config.Space.Create(),
+            StartedAt = s.StartedAt,
+            NextCandidateId = s.NextCandidateId,
+            Proposed = s.Proposed,
+            Evaluated = s.Evaluated,
+            FailedAttempts = s.FailedAttempts,
+            FinalFailures = s.FinalFailures,
+            Retired = s.Retired,
+            BatchIndex = s.BatchIndex,
+            BatchProposed = s.BatchProposed,
+            Best = s.Best,
+            CompletionReason = s.CompletionReason,
+        };
+        state._population.AddRange(s.Population);
+        foreach (var p in s.Pending)
+        {
+            state._pending[p.Id] = p;
+            if (!p.IsRunning) state._queued.Add(p.Id);
+            if (p.ParentId is null) state.RandomPending++;
+        }
+        return state;
+    }
+
+    /// <summary>Two states are equal when their snapshots are (reservations are not part of the state).</summary>
+    public bool SameAs(SearchState other) => ToSnapshot().Equivalent(other.ToSnapshot());
+}
