@@ -1,0 +1,82 @@
+using ActorNas.Core.Evaluation;
+using ActorNas.Core.Evolution;
+using ActorNas.Core.Spaces;
+using Akka.Configuration;
+
+namespace ActorNas.Actors.Configuration;
+
+public enum PersistenceProvider { Sqlite, PostgreSql, InMemory }
+
+public sealed record PersistenceSettings(PersistenceProvider Provider, string SqlitePath, string PostgresConnectionString, int SnapshotEvery);
+
+public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeout, TimeSpan RequestRetry, SyntheticOptions Synthetic);
+
+/// <summary>The typed view of the <c>actornas</c> section, read once.</summary>
+public sealed record ActorNasSettings(
+    SearchConfig Search,
+    EvaluatorSettings Evaluator,
+    int MutatorPoolSize,
+    PersistenceSettings Persistence,
+    TimeSpan ProgressInterval)
+{
+    /// <summary>Reads and validates every key; the first problem becomes a <see cref="SettingsException"/> naming the key.</summary>
+    /// <param name="settingsText">The HOCON the user supplied (flags and files), recorded with the search for resume.</param>
+    public static ActorNasSettings From(Config config, string settingsText = "")
+    {
+        var reader = new SettingsReader(config.GetConfig("actornas") ?? throw new SettingsException("the configuration has no actornas section"));
+        var evaluator = new EvaluatorSettings(
+            reader.String("evaluator.name"),
+            reader.Int("evaluator.workers", min: 1),
+            reader.OptionalDuration("evaluator.timeout"),
+            reader.Duration("evaluator.request-retry"),
+            new SyntheticOptions(
+                reader.Enum<DurationKind>("evaluator.synthetic.duration"),
+                reader.Duration("evaluator.synthetic.mean").TotalMilliseconds,
+                reader.Double("evaluator.synthetic.sigma", min: 0),
+                reader.Double("evaluator.synthetic.failure-rate", min: 0, max: 0.999999),
+                reader.Long("evaluator.synthetic.landscape-seed")));
+
+        var batch = reader.Int("search.batch-size", min: 0);
+        var space = reader.String("space.name");
+        var search = new SearchConfig
+        {
+            Space = new SearchSpaceSpec(space, space == SequentialSpace.SpaceName
+                ? new SequentialSpaceOptions
+                {
+                    Layers = reader.Int("space.sequential.layers", min: 1),
+                    Units = reader.IntList("space.sequential.units"),
+                    Activations = reader.StringList("space.sequential.activations"),
+                }
+                : null),
+            PopulationSize = reader.Int("search.population-size", min: 1),
+            SampleSize = reader.Int("search.sample-size", min: 1),
+            Budget = reader.Int("search.budget", min: 1),
+            Mode = reader.Enum<SchedulingMode>("search.mode"),
+            BatchSize = batch == 0 ? evaluator.Workers : batch,
+            MaxAttempts = reader.Int("search.max-attempts", min: 1),
+            MaxFailures = reader.Int("search.max-failures", min: 1),
+            Seed = reader.Long("search.seed"),
+            Mutation = new PositionWeighting(reader.Double("search.mutation.later-bias", min: 0)),
+            Evaluator = evaluator.Name,
+            Settings = settingsText,
+        };
+        try
+        {
+            search.Validate();
+            evaluator.Synthetic.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException(e.Message);
+        }
+
+        var persistence = new PersistenceSettings(
+            reader.Enum<PersistenceProvider>("persistence.provider"),
+            reader.String("persistence.sqlite.path"),
+            reader.String("persistence.postgresql.connection-string", allowEmpty: true),
+            reader.Int("persistence.snapshot-every", min: 1));
+
+        return new ActorNasSettings(search, evaluator, reader.Int("mutator.pool-size", min: 1), persistence,
+            reader.Duration("progress.interval"));
+    }
+}

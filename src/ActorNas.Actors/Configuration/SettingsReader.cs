@@ -1,0 +1,87 @@
+using System.Globalization;
+using Akka.Configuration;
+
+namespace ActorNas.Actors.Configuration;
+
+/// <summary>Typed reads of <c>actornas.*</c> keys that fail with the key's full name and what was expected.</summary>
+internal sealed class SettingsReader(Config section)
+{
+    private T Read<T>(string key, string expected, Func<T> read)
+    {
+        if (!section.HasPath(key)) throw new SettingsException($"actornas.{key} is missing; expected {expected}");
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not SettingsException)
+        {
+            throw new SettingsException($"actornas.{key} = {Raw(key)} is not {expected}");
+        }
+    }
+
+    private string Raw(string key)
+    {
+        try { return section.GetValue(key)?.ToString() ?? "(null)"; }
+        catch { return "(unreadable)"; }
+    }
+
+    public string String(string key, bool allowEmpty = false)
+    {
+        var value = Read(key, "a string", () => section.GetString(key) ?? "");
+        if (!allowEmpty && string.IsNullOrWhiteSpace(value)) throw new SettingsException($"actornas.{key} must not be empty");
+        return value;
+    }
+
+    public int Int(string key, int min = int.MinValue) =>
+        Check(key, Read(key, "an integer", () => int.Parse(section.GetString(key), NumberStyles.Integer, CultureInfo.InvariantCulture)), min, int.MaxValue);
+
+    public long Long(string key) =>
+        Read(key, "an integer", () => long.Parse(section.GetString(key), NumberStyles.Integer, CultureInfo.InvariantCulture));
+
+    public double Double(string key, double min = double.MinValue, double max = double.MaxValue) =>
+        Check(key, Read(key, "a number", () => double.Parse(section.GetString(key), NumberStyles.Float, CultureInfo.InvariantCulture)), min, max);
+
+    public TimeSpan Duration(string key)
+    {
+        var value = Read(key, "a duration such as 250ms, 5s or 2m", () => section.GetTimeSpan(key, null, allowInfinite: false));
+        if (value < TimeSpan.Zero) throw new SettingsException($"actornas.{key} must not be negative");
+        return value;
+    }
+
+    /// <summary>A duration where 0 or "off" means "no limit".</summary>
+    public TimeSpan? OptionalDuration(string key)
+    {
+        if (section.HasPath(key) && section.GetString(key) is "off" or "none") return null;
+        var value = Duration(key);
+        return value == TimeSpan.Zero ? null : value;
+    }
+
+    public T Enum<T>(string key) where T : struct, System.Enum
+    {
+        var text = String(key);
+        if (System.Enum.TryParse<T>(text.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var value)
+            && System.Enum.IsDefined(value))
+            return value;
+        var names = string.Join(", ", System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
+        throw new SettingsException($"actornas.{key} = {text} is not one of: {names}");
+    }
+
+    public IReadOnlyList<int> IntList(string key) =>
+        Read(key, "a list of integers such as [16, 32]", () => section.GetStringList(key)
+            .Select(s => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToArray());
+
+    public IReadOnlyList<string> StringList(string key) =>
+        Read(key, "a list of names such as [relu, tanh]", () => section.GetStringList(key).ToArray());
+
+    private static T Check<T>(string key, T value, T min, T max) where T : IComparable<T>
+    {
+        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+        {
+            var range = max.CompareTo(min) > 0 && !IsMax(max) ? $"between {min} and {max}" : $">= {min}";
+            throw new SettingsException($"actornas.{key} = {value} is out of range; it must be {range}");
+        }
+        return value;
+    }
+
+    private static bool IsMax<T>(T value) => value is int i && i == int.MaxValue || value is double d && d == double.MaxValue;
+}

@@ -1,0 +1,111 @@
+using ActorNas.Actors.Configuration;
+using Akka.Configuration;
+using Akka.Persistence.Sql;
+using Microsoft.Data.Sqlite;
+
+namespace ActorNas.Actors.Persistence;
+
+/// <summary>Turns <see cref="PersistenceSettings"/> into the Akka.Persistence HOCON, and prepares SQLite files.</summary>
+public static class PersistenceConfig
+{
+    public const string JournalPlugin = "akka.persistence.journal.sql";
+    public const string SnapshotPlugin = "akka.persistence.snapshot-store.sql";
+    public const string QueryPlugin = "akka.persistence.query.journal.sql";
+
+    /// <summary>Persistence id of a search's log.</summary>
+    public static string PersistenceId(string searchId) => "search-" + searchId;
+
+    /// <summary>The search id of a persistence id, or null when the id does not belong to a search.</summary>
+    public static string? SearchIdOf(string persistenceId) =>
+        persistenceId.StartsWith("search-", StringComparison.Ordinal) ? persistenceId["search-".Length..] : null;
+
+    public static string SqliteConnectionString(string path) =>
+        new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+
+    public static Config For(PersistenceSettings settings)
+    {
+        if (settings.Provider == PersistenceProvider.InMemory)
+            return ConfigurationFactory.ParseString("""
+                akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+                akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+                """);
+
+        var (connection, provider) = settings.Provider switch
+        {
+            PersistenceProvider.Sqlite => (SqliteConnectionString(settings.SqlitePath), "SQLite.MS"),
+            PersistenceProvider.PostgreSql when string.IsNullOrWhiteSpace(settings.PostgresConnectionString) =>
+                throw new SettingsException("actornas.persistence.provider = postgresql needs actornas.persistence.postgresql.connection-string"),
+            _ => (settings.PostgresConnectionString, "PostgreSQL.15"),
+        };
+        var quoted = Quote(connection);
+        return ConfigurationFactory.ParseString($$"""
+            akka.persistence {
+              journal {
+                plugin = "{{JournalPlugin}}"
+                sql {
+                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
+                  connection-string = {{quoted}}
+                  provider-name = "{{provider}}"
+                  auto-initialize = true
+                }
+              }
+              snapshot-store {
+                plugin = "{{SnapshotPlugin}}"
+                sql {
+                  class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
+                  connection-string = {{quoted}}
+                  provider-name = "{{provider}}"
+                  auto-initialize = true
+                }
+              }
+              query.journal.sql {
+                class = "Akka.Persistence.Sql.Query.SqlReadJournalProvider, Akka.Persistence.Sql"
+                connection-string = {{quoted}}
+                provider-name = "{{provider}}"
+                refresh-interval = 250ms
+              }
+            }
+            """).WithFallback(SqlPersistence.DefaultConfiguration);
+    }
+
+    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>
+    /// Checks that the file is (or can become) an SQLite database and switches it to WAL, which the journal
+    /// needs for throughput; the plugin cannot set it. Fails with a message that names the file and the fix.
+    /// </summary>
+    public static void PrepareSqlite(string path, bool mustExist)
+    {
+        var full = Path.GetFullPath(path);
+        if (mustExist && !File.Exists(full))
+            throw new StoreException($"no database at \"{full}\"; check --db (a search is created with `actornas run`)");
+        if (Directory.Exists(full))
+            throw new StoreException($"--db \"{full}\" is a directory; pass a file path such as {Path.Combine(full, "actornas.db")}");
+        var directory = Path.GetDirectoryName(full);
+        if (directory is not null && !Directory.Exists(directory))
+            throw new StoreException($"the directory of --db \"{full}\" does not exist; create it first");
+        try
+        {
+            using var connection = new SqliteConnection(SqliteConnectionString(full));
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL; SELECT count(*) FROM sqlite_master;";
+            command.ExecuteScalar();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 26)
+        {
+            throw new StoreException($"\"{full}\" is not an SQLite database (or it is corrupt); pass another --db path");
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+        {
+            throw new StoreException($"\"{full}\" is locked by another process; wait for it to finish or use another --db");
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreException($"cannot open \"{full}\" as an SQLite database: {e.Message}");
+        }
+    }
+}
+
+/// <summary>The event store cannot be used as asked; the message names the database and the fix.</summary>
+public sealed class StoreException(string message) : Exception(message);

@@ -1,0 +1,38 @@
+namespace ActorNas.Actors.Persistence;
+
+/// <summary>
+/// One writer per search: an exclusive lock file beside the SQLite database. The OS releases it when the process
+/// dies (also on kill -9), so a crashed search can be resumed at once; a second live writer gets a clear error.
+/// </summary>
+public sealed class SearchLock : IDisposable
+{
+    private readonly FileStream _stream;
+    public string Path { get; }
+
+    private SearchLock(string path, FileStream stream)
+    {
+        Path = path;
+        _stream = stream;
+    }
+
+    public static SearchLock Acquire(string dbPath, string searchId)
+    {
+        var path = System.IO.Path.GetFullPath(dbPath) + "." + searchId + ".lock";
+        try
+        {
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            stream.SetLength(0);
+            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            stream.Write(pid);
+            stream.Flush();
+            return new SearchLock(path, stream);
+        }
+        catch (IOException)
+        {
+            throw new StoreException(
+                $"search \"{searchId}\" in \"{dbPath}\" is being run by another process (lock {path}); wait for it, or stop it first");
+        }
+    }
+
+    public void Dispose() => _stream.Dispose();
+}

@@ -1,0 +1,229 @@
+using ActorNas.Actors.Persistence;
+using ActorNas.Actors.Protocol;
+using ActorNas.Core.Events;
+using ActorNas.Core.Evolution;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+
+namespace ActorNas.Actors.Population;
+
+/// <summary>
+/// The search's persistent shell around <see cref="SearchState"/>. For every command it asks the state what happens,
+/// applies the resulting events at once (so the next command sees them), persists them with PersistAllAsync
+/// (everything from one mailbox run reaches the journal in one write), and answers the worker only once its
+/// events are in the journal. Snapshots are taken of a second state that folds only confirmed events.
+/// </summary>
+public sealed class PopulationActor : ReceivePersistentActor
+{
+    public const string Name = "population";
+
+    private readonly string _searchId;
+    private readonly SearchConfig _config;
+    private readonly bool _createIfMissing;
+    private readonly IActorRef _mutators;
+    private readonly IActorRef _listener;
+    private readonly int _snapshotEvery;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private SearchState _state = new();      // decisions: ahead of the journal by the events being written
+    private SearchState _confirmed = new();  // exactly what the journal holds
+    private readonly WaitingWorkers _waiting = new();
+    private readonly Dictionary<long, (Reservation Reservation, IActorRef Worker)> _mutating = [];
+    private readonly Dictionary<IActorRef, string> _watched = [];
+    private int _eventsSinceSnapshot;
+
+    public override string PersistenceId { get; }
+
+    /// <param name="createIfMissing">Start the search from <paramref name="config"/> when the log is empty;
+    /// otherwise an empty log is an error (a resume of an unknown search).</param>
+    public static Props Props(string searchId, SearchConfig config, bool createIfMissing, IActorRef mutators, IActorRef listener, int snapshotEvery) =>
+        Akka.Actor.Props.Create(() => new PopulationActor(searchId, config, createIfMissing, mutators, listener, snapshotEvery));
+
+    public PopulationActor(string searchId, SearchConfig config, bool createIfMissing, IActorRef mutators, IActorRef listener, int snapshotEvery)
+    {
+        _searchId = searchId;
+        _config = config;
+        _createIfMissing = createIfMissing;
+        _mutators = mutators;
+        _listener = listener;
+        _snapshotEvery = snapshotEvery;
+        PersistenceId = PersistenceConfig.PersistenceId(searchId);
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            var snapshot = (SearchSnapshot)offer.Snapshot;
+            _state = SearchState.FromSnapshot(snapshot);
+            _confirmed = SearchState.FromSnapshot(snapshot);
+        });
+        Recover<ISearchEvent>(e =>
+        {
+            _state.Apply(e);
+            _confirmed.Apply(e);
+        });
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<RequestWork>(r =>
+        {
+            Track(r.Worker);
+            Decide(_state.Release(r.Worker, "its worker asked for new work", Now));
+            Wait(r.Worker, r.Node);
+        });
+        Command<WorkDone>(d =>
+        {
+            Track(d.Worker);
+            Decide(_state.Complete(d.CandidateId, d.Result, d.StartedAt, d.FinishedAt, d.Worker, d.Node));
+            Decide(_state.Release(d.Worker, "its worker asked for new work", Now));
+            Wait(d.Worker, d.Node);
+        });
+        Command<WorkFailed>(f =>
+        {
+            Track(f.Worker);
+            _log.Info("candidate {0} failed on {1}: {2}", f.CandidateId, f.Worker, f.Reason);
+            Decide(_state.Fail(f.CandidateId, f.Reason, f.Worker, f.At));
+            Decide(_state.Release(f.Worker, "its worker asked for new work", Now));
+            Wait(f.Worker, f.Node);
+        });
+        Command<Mutated>(m => Propose(m.CandidateId, p => (m.Child, m.Mutation)));
+        Command<MutationFailed>(f =>
+        {
+            _log.Warning("mutator failed for candidate {0} ({1}); mutating here instead", f.CandidateId, f.Reason);
+            Propose(f.CandidateId, _state.MutateFor);
+        });
+        Command<Terminated>(t =>
+        {
+            if (!_watched.Remove(t.ActorRef, out var worker)) return;
+            _waiting.Remove(worker);
+            Decide(_state.Release(worker, "its worker stopped", Now));
+            Serve();
+        });
+        Command<GetSearchStatus>(_ => Sender.Tell(Status()));
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning("snapshot at {0} failed: {1}", f.Metadata.SequenceNr, f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning("deleting old snapshots failed: {0}", f.Cause.Message));
+    }
+
+    private static DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+    private void OnRecovered()
+    {
+        if (!_state.IsStarted)
+        {
+            if (!_createIfMissing)
+            {
+                CannotRun($"there is no search \"{_searchId}\" in this database");
+                return;
+            }
+            Decide(_state.Start(_config, Now));
+            _log.Info("search {0} started", _searchId);
+            return;
+        }
+        if (_createIfMissing && _state.Config != _config)
+        {
+            CannotRun($"search \"{_searchId}\" already exists with other settings; resume it, or choose another search id");
+            return;
+        }
+        _log.Info("search {0} recovered: {1} evaluated of {2}", _searchId, _state.Evaluated, _state.Config.Budget);
+        Decide(_state.ReleaseAll("recovered after the process that ran it stopped", Now));
+        if (_state.IsCompleted) _listener.Tell(new SearchEnded(Status()));
+    }
+
+    private void CannotRun(string reason)
+    {
+        _listener.Tell(new SearchCannotRun(_searchId, reason));
+        Context.Stop(Self);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        _listener.Tell(new SearchCannotRun(_searchId, $"the log of search \"{_searchId}\" cannot be read: {reason.Message}"));
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    private void Track(string worker)
+    {
+        if (_watched.ContainsKey(Sender) || Sender.IsNobody()) return;
+        _watched[Sender] = worker;
+        Context.Watch(Sender);
+    }
+
+    private void Wait(string worker, string node)
+    {
+        _waiting.Add(worker, node, Sender);
+        Serve();
+    }
+
+    /// <summary>Hands out work to waiting workers, oldest request first, while the state has some.</summary>
+    private void Serve()
+    {
+        while (_waiting.TryPeek(out var next))
+        {
+            switch (_state.Assign(next.Worker, next.Node, Now))
+            {
+                case AssignCandidate assign:
+                    _waiting.Remove(next.Worker);
+                    var worker = next.Ref;
+                    Decide(assign.Events, () => worker.Tell(new WorkAssigned(assign.Candidate)));
+                    break;
+                case MutationNeeded need:
+                    _waiting.Remove(next.Worker);
+                    _mutating[need.Reservation.Id] = (need.Reservation, next.Ref);
+                    _mutators.Tell(new MutateParent(need.Reservation.Id, need.Reservation.Parent));
+                    break;
+                case NoWorkNow:
+                    return;
+                case SearchFinished finished:
+                    foreach (var w in _waiting.Drain()) w.Ref.Tell(new SearchIsOver(finished.Reason));
+                    return;
+            }
+        }
+    }
+
+    private void Propose(long candidateId, Func<Reservation, (Core.Genotype Child, Core.Evolution.Mutation Mutation)> mutate)
+    {
+        if (!_mutating.Remove(candidateId, out var pending)) return;
+        var (child, mutation) = mutate(pending.Reservation);
+        var assign = _state.CompleteProposal(pending.Reservation, child, mutation, Now);
+        if (assign is null)
+        {
+            pending.Worker.Tell(new SearchIsOver(_state.CompletionReason ?? "completed"));
+            return;
+        }
+        Decide(assign.Events, () => pending.Worker.Tell(new WorkAssigned(assign.Candidate)));
+        Serve();
+    }
+
+    /// <summary>Applies decided events now, persists them, and runs <paramref name="afterPersisted"/> once all are in the journal.</summary>
+    private void Decide(IReadOnlyList<ISearchEvent> events, Action? afterPersisted = null)
+    {
+        if (events.Count == 0)
+        {
+            afterPersisted?.Invoke();
+            return;
+        }
+        foreach (var e in events) _state.Apply(e);
+        var remaining = events.Count;
+        PersistAllAsync(events, e =>
+        {
+            _confirmed.Apply(e);
+            if (e is SearchCompleted) OnCompletedPersisted();
+            if (--remaining == 0) afterPersisted?.Invoke();
+            if (++_eventsSinceSnapshot >= _snapshotEvery)
+            {
+                _eventsSinceSnapshot = 0;
+                SaveSnapshot(_confirmed.ToSnapshot());
+            }
+        });
+    }
+
+    private void OnCompletedPersisted()
+    {
+        _log.Info("search {0} completed ({1}): {2} evaluated, best {3}", _searchId, _confirmed.CompletionReason,
+            _confirmed.Evaluated, _confirmed.Best?.Objective);
+        foreach (var w in _waiting.Drain()) w.Ref.Tell(new SearchIsOver(_confirmed.CompletionReason!));
+        _listener.Tell(new SearchEnded(Status()));
+    }
+
+    private SearchStatus Status() => SearchStatus.Of(_searchId, _state);
+}

@@ -1,0 +1,43 @@
+using Akka.Actor;
+
+namespace ActorNas.Actors.Population;
+
+/// <summary>Workers waiting for a candidate, first come first served; a repeated request keeps its place.</summary>
+internal sealed class WaitingWorkers
+{
+    public readonly record struct Entry(string Worker, string Node, IActorRef Ref);
+
+    private readonly LinkedList<Entry> _order = new();
+    private readonly Dictionary<string, LinkedListNode<Entry>> _byWorker = [];
+
+    public int Count => _order.Count;
+
+    public void Add(string worker, string node, IActorRef actor)
+    {
+        if (_byWorker.TryGetValue(worker, out var existing))
+        {
+            existing.Value = new Entry(worker, node, actor);
+            return;
+        }
+        _byWorker[worker] = _order.AddLast(new Entry(worker, node, actor));
+    }
+
+    public bool TryPeek(out Entry entry)
+    {
+        entry = _order.First?.Value ?? default;
+        return _order.First is not null;
+    }
+
+    public void Remove(string worker)
+    {
+        if (_byWorker.Remove(worker, out var node)) _order.Remove(node);
+    }
+
+    public IReadOnlyList<Entry> Drain()
+    {
+        var all = _order.ToList();
+        _order.Clear();
+        _byWorker.Clear();
+        return all;
+    }
+}

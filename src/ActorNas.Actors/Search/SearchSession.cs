@@ -1,0 +1,66 @@
+using ActorNas.Actors.Protocol;
+using Akka.Actor;
+
+namespace ActorNas.Actors.Search;
+
+/// <summary>How a session ended.</summary>
+public sealed record SearchOutcome(bool Completed, SearchStatus? Status, string? Error);
+
+/// <summary>
+/// One search running inside an ActorSystem (its own or the caller's): start it, ask its status, await its end.
+/// Disposing stops the search's actors; the log keeps everything persisted, and a resume continues from there.
+/// </summary>
+public sealed class SearchSession : IAsyncDisposable
+{
+    private readonly ActorSystem _system;
+    private readonly IActorRef _guardian;
+    private readonly IActorRef _listener;
+    private readonly TaskCompletionSource<SearchOutcome> _outcome;
+
+    private SearchSession(ActorSystem system, IActorRef guardian, IActorRef listener, TaskCompletionSource<SearchOutcome> outcome)
+    {
+        _system = system;
+        _guardian = guardian;
+        _listener = listener;
+        _outcome = outcome;
+    }
+
+    public string SearchId { get; private init; } = "";
+
+    /// <summary>Completes when the search ends (budget or failure limit) or cannot run.</summary>
+    public Task<SearchOutcome> Completion => _outcome.Task;
+
+    public static SearchSession Start(ActorSystem system, SearchSessionOptions options)
+    {
+        var outcome = new TaskCompletionSource<SearchOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listener = system.ActorOf(Props.Create(() => new OutcomeListener(outcome)), $"search-{options.SearchId}-listener");
+        var guardian = system.ActorOf(SearchGuardian.Props(options, listener), SearchGuardian.NameOf(options.SearchId));
+        return new SearchSession(system, guardian, listener, outcome) { SearchId = options.SearchId };
+    }
+
+    public Task<SearchStatus> GetStatusAsync(TimeSpan timeout) => _guardian.Ask<SearchStatus>(GetSearchStatus.Instance, timeout);
+
+    /// <summary>Stops the search's actors and waits until they are gone.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _guardian.GracefulStop(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TaskCanceledException or AskTimeoutException)
+        {
+            // the system is already shutting down
+        }
+        _system.Stop(_listener);
+        _outcome.TrySetResult(new SearchOutcome(false, null, "stopped"));
+    }
+
+    private sealed class OutcomeListener : ReceiveActor
+    {
+        public OutcomeListener(TaskCompletionSource<SearchOutcome> outcome)
+        {
+            Receive<SearchEnded>(e => outcome.TrySetResult(new SearchOutcome(true, e.Status, null)));
+            Receive<SearchCannotRun>(e => outcome.TrySetResult(new SearchOutcome(false, null, e.Reason)));
+        }
+    }
+}

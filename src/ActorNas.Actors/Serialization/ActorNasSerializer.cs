@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ActorNas.Actors.Protocol;
+using ActorNas.Core.Evaluation;
+using ActorNas.Core.Events;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace ActorNas.Actors.Serialization;
+
+/// <summary>
+/// The one serializer of ActorNas: events and snapshots go through the log schema of <see cref="EventSerializer"/>,
+/// protocol messages through a fixed manifest table here. Bound in actornas-serialization (see
+/// <see cref="ActorSystemConfig"/>); unknown manifests are refused, never resolved as type names.
+/// </summary>
+public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int Id = 4242;
+
+    private static readonly Dictionary<Type, string> MessageManifests = new()
+    {
+        [typeof(RequestWork)] = "request-work.v1",
+        [typeof(WorkAssigned)] = "work-assigned.v1",
+        [typeof(WorkDone)] = "work-done.v1",
+        [typeof(WorkFailed)] = "work-failed.v1",
+        [typeof(SearchIsOver)] = "search-is-over.v1",
+        [typeof(GetSearchStatus)] = "get-search-status.v1",
+        [typeof(SearchStatus)] = "search-status.v1",
+        [typeof(SearchEnded)] = "search-ended.v1",
+        [typeof(SearchCannotRun)] = "search-cannot-run.v1",
+        [typeof(MutateParent)] = "mutate-parent.v1",
+        [typeof(Mutated)] = "mutated.v1",
+        [typeof(MutationFailed)] = "mutation-failed.v1",
+    };
+
+    private static readonly Dictionary<string, Type> MessageTypes = MessageManifests.ToDictionary(kv => kv.Value, kv => kv.Key);
+
+    public static IReadOnlyCollection<Type> MessageTypesHandled => MessageManifests.Keys;
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) =>
+        MessageManifests.TryGetValue(o.GetType(), out var manifest) ? manifest : EventSerializer.ManifestOf(o);
+
+    public override byte[] ToBinary(object obj) =>
+        MessageManifests.ContainsKey(obj.GetType())
+            ? JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), ProtocolJsonContext.Default)
+            : EventSerializer.ToBytes(obj);
+
+    public override object FromBinary(byte[] bytes, string manifest) =>
+        MessageTypes.TryGetValue(manifest, out var type)
+            ? JsonSerializer.Deserialize(bytes, type, ProtocolJsonContext.Default)
+              ?? throw new System.Runtime.Serialization.SerializationException($"empty {manifest} message")
+            : EventSerializer.FromBytes(bytes, manifest);
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    IgnoreReadOnlyProperties = true,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    UseStringEnumConverter = true,
+    Converters = [typeof(GenotypeJsonConverter)])]
+[JsonSerializable(typeof(RequestWork))]
+[JsonSerializable(typeof(WorkAssigned))]
+[JsonSerializable(typeof(WorkDone))]
+[JsonSerializable(typeof(WorkFailed))]
+[JsonSerializable(typeof(SearchIsOver))]
+[JsonSerializable(typeof(GetSearchStatus))]
+[JsonSerializable(typeof(SearchStatus))]
+[JsonSerializable(typeof(SearchEnded))]
+[JsonSerializable(typeof(SearchCannotRun))]
+[JsonSerializable(typeof(MutateParent))]
+[JsonSerializable(typeof(Mutated))]
+[JsonSerializable(typeof(MutationFailed))]
+[JsonSerializable(typeof(Candidate))]
+internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Text.Json;
+using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Protocol;
+using ActorNas.Cli.Hosting;
+using ActorNas.Cli.Output;
+using ActorNas.Core.Events;
+using ActorNas.Core.Evolution;
+
+namespace ActorNas.Cli.Commands;
+
+/// <summary>`actornas status` and `actornas list`: read searches back from the log.</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var db = CliOptions.Db();
+        var searchId = CliOptions.SearchId("Search to show (default: every search in the database)");
+        var json = CliOptions.Json();
+        var verbose = CliOptions.Verbose();
+        var command = new Command("status", "Show where a search stands, from its log") { db, searchId, json, verbose };
+        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), parse.GetValue(json), async () =>
+        {
+            var path = parse.GetValue(db)!;
+            Logging.Configure(null, path);
+            await using var store = StoreHost.Open(ActorNasConfig.Reference, path, mustExist: true);
+            var ids = parse.GetValue(searchId) is { } one ? [SearchIds.Validate(one)] : await store.Log.ListSearchIdsAsync(cancel);
+            var summaries = new List<SearchSummaryJson>();
+            foreach (var id in ids)
+            {
+                var (state, lastAt) = await ReadStateAsync(store, id, path, cancel);
+                var status = SearchStatus.Of(id, state);
+                Summary.Print(status, json: false, state.Space, state.IsCompleted ? lastAt : null);
+                summaries.Add(Summary.ToJson(status, state.Space, state.IsCompleted ? lastAt : null));
+            }
+            if (ids.Count == 0) Console.WriteLine($"{path} holds no search");
+            if (parse.GetValue(json))
+                Console.WriteLine(summaries.Count == 1
+                    ? JsonSerializer.Serialize(summaries[0], CliJson.Relaxed.SearchSummaryJson)
+                    : JsonSerializer.Serialize(summaries, CliJson.Relaxed.ListSearchSummaryJson));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>Folds a search's log into its state; also returns the time of the last event.</summary>
+    public static async Task<(SearchState State, DateTimeOffset LastAt)> ReadStateAsync(StoreHost store, string id, string db, CancellationToken cancel)
+    {
+        var state = new SearchState();
+        var lastAt = DateTimeOffset.MinValue;
+        var count = await store.Log.ReadAsync(id, e =>
+        {
+            state.Apply(e);
+            if (e is SearchCompleted c) lastAt = c.At;
+        }, cancellationToken: cancel);
+        if (count == 0)
+            throw new UnknownSearchException($"there is no search \"{id}\" in {db}; `actornas list --db {db}` shows the searches there");
+        return (state, lastAt);
+    }
+}
+
+internal static class ListCommand
+{
+    public static Command Create()
+    {
+        var db = CliOptions.Db();
+        var json = CliOptions.Json();
+        var verbose = CliOptions.Verbose();
+        var command = new Command("list", "List the searches in a database") { db, json, verbose };
+        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), parse.GetValue(json), async () =>
+        {
+            var path = parse.GetValue(db)!;
+            Logging.Configure(null, path);
+            await using var store = StoreHost.Open(ActorNasConfig.Reference, path, mustExist: true);
+            var ids = await store.Log.ListSearchIdsAsync(cancel);
+            foreach (var id in ids) Console.WriteLine(id);
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(ids.ToList(), CliJson.Relaxed.ListString));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,18 @@
+using NLog;
+
+namespace ActorNas.Cli.Hosting;
+
+/// <summary>Points the shipped nlog.config at this invocation's log file.</summary>
+internal static class Logging
+{
+    public static string Configure(string? logFile, string? dbPath)
+    {
+        var path = Path.GetFullPath(logFile ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath ?? "actornas.db")) ?? ".", "actornas.log"));
+        var configFile = Path.Combine(AppContext.BaseDirectory, "nlog.config");
+        if (File.Exists(configFile)) LogManager.Setup().LoadConfigurationFromFile(configFile);
+        LogManager.Configuration ??= new NLog.Config.LoggingConfiguration();
+        LogManager.Configuration.Variables["logfile"] = path;
+        LogManager.ReconfigExistingLoggers();
+        return path;
+    }
+}

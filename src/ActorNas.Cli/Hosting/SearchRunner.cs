@@ -1,0 +1,105 @@
+using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Evaluators;
+using ActorNas.Actors.Persistence;
+using ActorNas.Actors.Protocol;
+using ActorNas.Actors.Search;
+using ActorNas.Cli.Output;
+using Akka.Actor;
+using Akka.Configuration;
+using NLog;
+
+namespace ActorNas.Cli.Hosting;
+
+internal sealed record SearchRequest(string? SearchId, string Db, bool IsNew, string SettingsText, bool Json, string? LogFile);
+
+/// <summary>Runs or resumes one search in this process until it completes or Ctrl+C.</summary>
+internal static class SearchRunner
+{
+    private static readonly Logger Log = LogManager.GetCurrentClassLogger();
+
+    public static async Task<int> RunAsync(SearchRequest request, CancellationToken cancel)
+    {
+        Logging.Configure(request.LogFile, request.Db);
+        var requested = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"));
+        // a new search's settings are checked before the database is touched
+        if (request.IsNew) ActorNasSettings.From(requested, request.SettingsText);
+
+        await using var store = StoreHost.Open(requested, request.Db, mustExist: !request.IsNew);
+        var searchId = request.SearchId ?? await OnlySearchAsync(store, request.Db).ConfigureAwait(false);
+        using var searchLock = store.Persistence.Provider == PersistenceProvider.Sqlite
+            ? SearchLock.Acquire(store.Persistence.SqlitePath, searchId) : null;
+
+        var started = await store.Log.ReadStartAsync(searchId, cancel).ConfigureAwait(false);
+        ActorNasSettings settings;
+        if (request.IsNew)
+        {
+            if (started is not null)
+                throw new SettingsException($"search \"{searchId}\" already exists in {request.Db}; continue it with " +
+                    $"`actornas resume --db {request.Db} --search-id {searchId}`, or choose another --search-id");
+            settings = ActorNasSettings.From(requested, request.SettingsText);
+        }
+        else
+        {
+            if (started is null)
+                throw new UnknownSearchException($"there is no search \"{searchId}\" in {request.Db}; `actornas list --db {request.Db}` shows the searches there");
+            var recorded = started.Config.Settings;
+            var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"),
+                ActorNasConfig.Parse(recorded, $"the settings recorded with search {searchId}"));
+            settings = ActorNasSettings.From(combined, recorded) with { Search = started.Config };
+        }
+
+        var node = $"{Environment.MachineName}:{Environment.ProcessId}";
+        Log.Info("{0} search {1} in {2} with {3} worker(s) on {4}", request.IsNew ? "starting" : "resuming", searchId,
+            request.Db, settings.Evaluator.Workers, node);
+        var session = SearchSession.Start(store.System, new SearchSessionOptions(
+            searchId, settings.Search, request.IsNew, settings, BuiltInEvaluators.Factory(settings.Evaluator), node));
+
+        SearchStatus? last = null;
+        var display = ProgressDisplay.Create(settings.ProgressInterval);
+        await display.RunAsync(async update =>
+        {
+            while (!session.Completion.IsCompleted && !cancel.IsCancellationRequested)
+            {
+                try
+                {
+                    last = await session.GetStatusAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                    update(last);
+                }
+                catch (AskTimeoutException)
+                {
+                    // the Population is recovering or busy; ask again
+                }
+                await Task.WhenAny(session.Completion, Task.Delay(250, cancel)).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+
+        if (!session.Completion.IsCompleted)
+        {
+            try { last = await session.GetStatusAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false); }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException) { }
+            await session.DisposeAsync().ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"interrupted; everything evaluated is recorded. Continue with: " +
+                $"actornas resume --db {request.Db} --search-id {searchId}").ConfigureAwait(false);
+            if (last is not null) Summary.Print(last, request.Json, settings.Search.Space.Create());
+            return ExitCodes.Interrupted;
+        }
+
+        var outcome = await session.Completion.ConfigureAwait(false);
+        await session.DisposeAsync().ConfigureAwait(false);
+        if (outcome.Error is { } error)
+            throw new UnknownSearchException(error);
+        Summary.Print(outcome.Status!, request.Json, settings.Search.Space.Create());
+        return outcome.Status!.CompletionReason == "budget" ? ExitCodes.Ok : ExitCodes.SearchFailed;
+    }
+
+    private static async Task<string> OnlySearchAsync(StoreHost store, string db)
+    {
+        var ids = await store.Log.ListSearchIdsAsync().ConfigureAwait(false);
+        return ids.Count switch
+        {
+            1 => ids[0],
+            0 => throw new UnknownSearchException($"{db} holds no search; start one with `actornas run --db {db}`"),
+            _ => throw new SettingsException($"{db} holds {ids.Count} searches ({string.Join(", ", ids)}); name one with --search-id"),
+        };
+    }
+}

@@ -1,0 +1,46 @@
+using ActorNas.Actors;
+using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Persistence;
+using ActorNas.Actors.Query;
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorNas.Cli.Hosting;
+
+/// <summary>An ActorSystem connected to one event store, for the commands that run or read searches.</summary>
+internal sealed class StoreHost : IAsyncDisposable
+{
+    public ActorSystem System { get; }
+    public SearchLog Log { get; }
+    public PersistenceSettings Persistence { get; }
+
+    private StoreHost(ActorSystem system, PersistenceSettings persistence)
+    {
+        System = system;
+        Persistence = persistence;
+        Log = new SearchLog(system);
+    }
+
+    /// <param name="actorNas">The layered actornas.* configuration (flags, files, defaults).</param>
+    public static StoreHost Open(Config actorNas, string dbPath, bool mustExist)
+    {
+        var persistence = ReadPersistence(actorNas, dbPath);
+        if (persistence.Provider == PersistenceProvider.Sqlite) PersistenceConfig.PrepareSqlite(persistence.SqlitePath, mustExist);
+        var config = ActorSystemConfig.Build(actorNas, persistence);
+        return new StoreHost(ActorSystem.Create(ActorSystemConfig.SystemName, config), persistence);
+    }
+
+    public static PersistenceSettings ReadPersistence(Config actorNas, string dbPath)
+    {
+        var withDb = ConfigurationFactory.ParseString($"actornas.persistence.sqlite.path = {Quote(dbPath)}").WithFallback(actorNas);
+        return ActorNasSettings.From(withDb).Persistence;
+    }
+
+    public static string Quote(string s) =>
+        "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    public async ValueTask DisposeAsync()
+    {
+        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+using ActorNas.Cli.Hosting;
+
+namespace ActorNas.Cli.Output;
+
+/// <summary>The --json summary of run, resume and status.</summary>
+internal sealed record SearchSummaryJson(
+    string SearchId,
+    int Evaluated,
+    int Failed,
+    int Budget,
+    BestJson? Best,
+    double ElapsedSeconds,
+    bool Completed,
+    string? CompletionReason,
+    int Running,
+    int Queued);
+
+internal sealed record BestJson(long Id, string Genotype, double Objective);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(SearchSummaryJson))]
+[JsonSerializable(typeof(List<SearchSummaryJson>))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(ErrorJson))]
+internal sealed partial class CliJson : JsonSerializerContext
+{
+    /// <summary>Writes '+' and '|' of genotype strings as themselves, not as \u escapes.</summary>
+    public static CliJson Relaxed { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text;
+using ActorNas.Core.Events;
+
+namespace ActorNas.Cli.Output;
+
+/// <summary>
+/// One row per candidate. Column names follow DeepHyper's results.csv where one exists (job_id, arch_seq, objective,
+/// m:timestamp_*, seconds since the search started) so existing notebooks read it; the rest are ActorNas's own.
+/// </summary>
+internal static class CsvExport
+{
+    public static readonly string[] Columns =
+    [
+        "job_id", "parent_id", "arch_seq", "genotype", "mutation_position", "mutation_from", "mutation_to", "objective",
+        "status", "worker", "node", "attempts", "started_at", "finished_at",
+        "m:timestamp_submit", "m:timestamp_start", "m:timestamp_end",
+    ];
+
+    public static void Write(CandidateTrace trace, string path)
+    {
+        var start = trace.Started!.At;
+        var space = trace.Started.Config.Space.Create();
+        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
+        writer.WriteLine(string.Join(',', Columns));
+        foreach (var r in trace.Records)
+        {
+            string[] cells =
+            [
+                Num(r.Id), r.ParentId is { } p ? Num(p) : "", Quote("[" + string.Join(", ", r.Genotype) + "]"), Quote(space.Format(r.Genotype)),
+                r.Mutation is { } m ? Num(m.Position) : "", r.Mutation is { } m1 ? Num(m1.From) : "", r.Mutation is { } m2 ? Num(m2.To) : "",
+                r.Objective is { } o ? o.ToString("R", CultureInfo.InvariantCulture) : "",
+                r.Status.ToString().ToLowerInvariant(), Quote(r.Worker ?? ""), Quote(r.Node ?? ""), Num(r.Starts),
+                r.StartedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "", r.FinishedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "",
+                Seconds(r.ProposedAt - start), r.StartedAt is { } s ? Seconds(s - start) : "", r.FinishedAt is { } f ? Seconds(f - start) : "",
+            ];
+            writer.WriteLine(string.Join(',', cells));
+        }
+    }
+
+    private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture);
+    private static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+}

@@ -1,0 +1,27 @@
+using System.Globalization;
+using System.Text.Json;
+using ActorNas.Actors.Protocol;
+using ActorNas.Core.Spaces;
+
+namespace ActorNas.Cli.Output;
+
+/// <summary>The end-of-command report: readable lines, then (with --json) one JSON object as the last line.</summary>
+internal static class Summary
+{
+    public static SearchSummaryJson ToJson(SearchStatus s, ISearchSpace? space, DateTimeOffset? end = null) => new(
+        s.SearchId, s.Evaluated, s.FinalFailures, s.Budget,
+        s.Best is null ? null : new BestJson(s.Best.Id, space?.Format(s.Best.Genotype) ?? s.Best.Genotype.ToString(), s.Best.Objective),
+        Math.Round(((end ?? DateTimeOffset.UtcNow) - s.StartedAt).TotalSeconds, 3),
+        s.IsCompleted, s.CompletionReason, s.Running, s.Queued);
+
+    public static void Print(SearchStatus status, bool json, ISearchSpace? space = null, DateTimeOffset? end = null)
+    {
+        var summary = ToJson(status, space, end);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"search {summary.SearchId}: {(summary.Completed ? $"completed ({summary.CompletionReason})" : "not completed")}, " +
+            $"evaluated {summary.Evaluated}/{summary.Budget}, failed {summary.Failed}, elapsed {summary.ElapsedSeconds:F1} s"));
+        if (summary.Best is { } best)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best: {best.Objective:F6} candidate {best.Id} {best.Genotype}"));
+        if (json) Console.WriteLine(JsonSerializer.Serialize(summary, CliJson.Relaxed.SearchSummaryJson));
+    }
+}

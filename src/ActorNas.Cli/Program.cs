@@ -1,0 +1,12 @@
+using System.CommandLine;
+using ActorNas.Cli.Commands;
+
+var root = new RootCommand("ActorNas: event-sourced Regularized Evolution neural architecture search on Akka.NET actors")
+{
+    RunCommand.Create(),
+    ResumeCommand.Create(),
+    StatusCommand.Create(),
+    ListCommand.Create(),
+    ExportCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,76 @@
+using ActorNas.Core.Evolution;
+
+namespace ActorNas.Core.Events;
+
+/// <summary>Everything the log says about one candidate.</summary>
+public sealed record CandidateRecord
+{
+    public required long Id { get; init; }
+    public long? ParentId { get; init; }
+    public required Genotype Genotype { get; init; }
+    public Mutation? Mutation { get; init; }
+    public DateTimeOffset ProposedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public string? Worker { get; init; }
+    public string? Node { get; init; }
+    /// <summary>How many times a worker took it (more than one after failures or re-issues).</summary>
+    public int Starts { get; init; }
+    public int FailedAttempts { get; init; }
+    public double? Objective { get; init; }
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+    public string? LastFailure { get; init; }
+    public CandidateStatus Status { get; init; }
+    public DateTimeOffset? RetiredAt { get; init; }
+}
+
+public enum CandidateStatus { Pending, Evaluated, Failed }
+
+/// <summary>Folds a log into one record per candidate (for export and analysis), in id order.</summary>
+public sealed class CandidateTrace
+{
+    private readonly SortedDictionary<long, CandidateRecord> _records = [];
+
+    public SearchStarted? Started { get; private set; }
+    public SearchCompleted? Completed { get; private set; }
+    public IReadOnlyCollection<CandidateRecord> Records => _records.Values;
+
+    public void Apply(ISearchEvent e)
+    {
+        switch (e)
+        {
+            case SearchStarted s: Started = s; break;
+            case SearchCompleted c: Completed = c; break;
+            case CandidateProposed p:
+                _records[p.Id] = new CandidateRecord { Id = p.Id, ParentId = p.ParentId, Genotype = p.Genotype, Mutation = p.Mutation, ProposedAt = p.At };
+                break;
+            case CandidateStarted s:
+                Update(s.Id, r => r with { StartedAt = s.At, Worker = s.Worker, Node = s.Node, Starts = r.Starts + 1 });
+                break;
+            case CandidateEvaluated v:
+                Update(v.Id, r => r with
+                {
+                    Objective = v.Objective, Metrics = v.Metrics, StartedAt = v.StartedAt, FinishedAt = v.FinishedAt,
+                    Worker = v.Worker, Node = v.Node, Status = CandidateStatus.Evaluated,
+                });
+                break;
+            case CandidateFailed f:
+                Update(f.Id, r => r with
+                {
+                    FailedAttempts = f.Attempt, LastFailure = f.Reason,
+                    Status = f.Final ? CandidateStatus.Failed : r.Status, FinishedAt = f.Final ? f.At : r.FinishedAt,
+                });
+                break;
+            case CandidateRetired r:
+                Update(r.Id, c => c with { RetiredAt = r.At });
+                break;
+            case CandidateReleased:
+                break;
+        }
+    }
+
+    private void Update(long id, Func<CandidateRecord, CandidateRecord> change)
+    {
+        if (_records.TryGetValue(id, out var record)) _records[id] = change(record);
+    }
+}
