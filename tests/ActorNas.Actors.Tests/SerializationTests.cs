@@ -1,0 +1,82 @@
+using ActorNas.Actors.Protocol;
+using ActorNas.Actors.Serialization;
+using ActorNas.Core;
+using ActorNas.Core.Evaluation;
+using ActorNas.Core.Evolution;
+using ActorNas.Core.Events;
+using ActorNas.Core.Spaces;
+using Akka.Serialization;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorNas.Actors.Tests;
+
+public sealed class SerializationTests(ITestOutputHelper output) : SqliteTestKit(output)
+{
+    private static readonly Genotype Genotype = new([3, 1, 0, 4, 2, 2]);
+    private static readonly DateTimeOffset At = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+
+    public static TheoryData<object> Messages() =>
+    [
+        new RequestWork("node/slot-0", "node"),
+        new WorkAssigned(new Candidate(7, 3, Genotype, 2)),
+        new WorkDone("w", "n", 7, new EvaluationResult(0.5, new Dictionary<string, double> { ["loss"] = 0.1 }, 3, true), At, At.AddSeconds(1)),
+        new WorkFailed("w", "n", 7, "boom", At),
+        new SearchIsOver("budget"),
+        GetSearchStatus.Instance,
+        new SearchStatus("s", 1, 2, 0, 0, 1, 0, 1, new Member(1, Genotype, 0.3), null, At),
+        new SearchEnded(new SearchStatus("s", 2, 2, 0, 0, 0, 0, 2, null, "budget", At)),
+        new SearchCannotRun("s", "why"),
+        new MutateParent(9, Genotype),
+        new Mutated(9, Genotype.With(0, 1), new Mutation(0, 3, 1)),
+        new MutationFailed(9, "why"),
+        new CandidateProposed(9, 4, Genotype, new Mutation(0, 3, 1), [4, 2], 0, At),
+        new CandidateEvaluated(9, 0.25, null, At, At, "w", "n"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void Every_message_goes_through_the_ActorNas_serializer_and_round_trips(object message)
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        var withManifest = Assert.IsType<ActorNasSerializer>(serializer);
+        var bytes = withManifest.ToBinary(message);
+        var manifest = withManifest.Manifest(message);
+        var back = withManifest.FromBinary(bytes, manifest);
+        Assert.IsType(message.GetType(), back);
+        Assert.Equal(bytes, withManifest.ToBinary(back));
+        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        Assert.DoesNotContain("$type", text);
+        Assert.DoesNotContain("ActorNas.", text);
+    }
+
+    [Fact]
+    public void Every_protocol_message_type_is_in_the_manifest_table()
+    {
+        var protocol = typeof(IActorNasMessage).Assembly.GetTypes()
+            .Where(t => typeof(IActorNasMessage).IsAssignableFrom(t) && t is { IsInterface: false, IsAbstract: false });
+        Assert.All(protocol, t => Assert.Contains(t, ActorNasSerializer.MessageTypesHandled));
+    }
+
+    [Fact]
+    public void An_unknown_manifest_is_refused_not_resolved_as_a_type()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(RequestWork));
+        var e = Assert.ThrowsAny<Exception>(() => serializer.FromBinary("{}"u8.ToArray(), "System.IO.FileInfo, System.Private.CoreLib"));
+        Assert.Contains("unknown", e.Message);
+    }
+
+    [Fact]
+    public void The_search_config_survives_the_log_with_its_space_settings()
+    {
+        var config = new SearchConfig
+        {
+            Space = new SearchSpaceSpec(SequentialSpace.SpaceName, new SequentialSpaceOptions { Layers = 3, Units = [8, 16], Activations = ["relu"] }),
+            Seed = 5,
+            Settings = "actornas.search.budget = 3",
+        };
+        var started = new SearchStarted(config, At);
+        var back = (SearchStarted)EventSerializer.FromBytes(EventSerializer.ToBytes(started), EventSerializer.ManifestOf(started));
+        Assert.Equal(config, back.Config);
+    }
+}
