@@ -33,6 +33,7 @@ public static class ActorSystemConfig
           logger-startup-timeout = 10s
           loglevel = INFO
           stdout-loglevel = WARNING
+          stdout-logger-class = "{{NLogStartupLogger.TypeName}}"
           log-dead-letters = 0
           log-dead-letters-during-shutdown = off
           actor.debug.unhandled = off

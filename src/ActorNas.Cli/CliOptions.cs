@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorNas.Actors.Configuration;
 
 namespace ActorNas.Cli;
 
@@ -15,8 +16,14 @@ internal static class CliOptions
 
     public static Option<FileInfo?> Config() => new("--config")
     {
-        Description = "HOCON file with actornas.* settings (see hocon/); flags override it",
+        Description = "HOCON file with actornas.* settings (see hocon/); flags override it. For resume, status, list and export it says where the log lives (e.g. PostgreSQL)",
     };
+
+    /// <summary>Where the log lives: --config's persistence settings over the defaults (the --db flag is applied later).</summary>
+    public static Akka.Configuration.Config StoreConfig(FileInfo? config) =>
+        config is null
+            ? ActorNasConfig.Reference
+            : ActorNasConfig.Combine(ActorNasConfig.Parse(ActorNasConfig.ReadFile(config.FullName), $"config file \"{config.FullName}\""));
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object as the last line of output" };
 

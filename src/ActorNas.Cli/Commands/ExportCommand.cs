@@ -15,8 +15,9 @@ internal static class ExportCommand
         var searchId = CliOptions.SearchId("Search to export");
         var format = new Option<string>("--format") { Description = "Output format: csv", DefaultValueFactory = _ => "csv" };
         var output = new Option<FileInfo>("--out") { Description = "File to write", Required = true };
+        var config = CliOptions.Config();
         var verbose = CliOptions.Verbose();
-        var command = new Command("export", "Write one row per candidate (DeepHyper-style results.csv columns)") { db, searchId, format, output, verbose };
+        var command = new Command("export", "Write one row per candidate (DeepHyper-style results.csv columns)") { db, searchId, format, output, config, verbose };
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), json: false, async () =>
         {
             if (parse.GetValue(format) != "csv")
@@ -25,7 +26,7 @@ internal static class ExportCommand
             Logging.Configure(null, path);
             var id = parse.GetValue(searchId) is { } given ? SearchIds.Validate(given)
                 : throw new SettingsException("export needs --search-id; `actornas list --db " + path + "` shows the searches");
-            await using var store = StoreHost.Open(ActorNasConfig.Reference, path, mustExist: true);
+            await using var store = StoreHost.Open(CliOptions.StoreConfig(parse.GetValue(config)), path, mustExist: true);
             var trace = new CandidateTrace();
             var count = await store.Log.ReadAsync(id, trace.Apply, cancellationToken: cancel);
             if (count == 0 || trace.Started is null)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Protocol;
 using ActorNas.Cli.Hosting;
 using ActorNas.Cli.Output;
@@ -16,14 +15,15 @@ internal static class StatusCommand
     {
         var db = CliOptions.Db();
         var searchId = CliOptions.SearchId("Search to show (default: every search in the database)");
+        var config = CliOptions.Config();
         var json = CliOptions.Json();
         var verbose = CliOptions.Verbose();
-        var command = new Command("status", "Show where a search stands, from its log") { db, searchId, json, verbose };
+        var command = new Command("status", "Show where a search stands, from its log") { db, searchId, config, json, verbose };
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
             var path = parse.GetValue(db)!;
             Logging.Configure(null, path);
-            await using var store = StoreHost.Open(ActorNasConfig.Reference, path, mustExist: true);
+            await using var store = StoreHost.Open(CliOptions.StoreConfig(parse.GetValue(config)), path, mustExist: true);
             var ids = parse.GetValue(searchId) is { } one ? [SearchIds.Validate(one)] : await store.Log.ListSearchIdsAsync(cancel);
             var summaries = new List<SearchSummaryJson>();
             foreach (var id in ids)
@@ -64,14 +64,15 @@ internal static class ListCommand
     public static Command Create()
     {
         var db = CliOptions.Db();
+        var config = CliOptions.Config();
         var json = CliOptions.Json();
         var verbose = CliOptions.Verbose();
-        var command = new Command("list", "List the searches in a database") { db, json, verbose };
+        var command = new Command("list", "List the searches in a database") { db, config, json, verbose };
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
             var path = parse.GetValue(db)!;
             Logging.Configure(null, path);
-            await using var store = StoreHost.Open(ActorNasConfig.Reference, path, mustExist: true);
+            await using var store = StoreHost.Open(CliOptions.StoreConfig(parse.GetValue(config)), path, mustExist: true);
             var ids = await store.Log.ListSearchIdsAsync(cancel);
             foreach (var id in ids) Console.WriteLine(id);
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(ids.ToList(), CliJson.Relaxed.ListString));
