@@ -1,0 +1,67 @@
+using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Persistence;
+using ActorNas.Actors.Query;
+using ActorNas.Actors.Search;
+using ActorNas.Core.Evaluation;
+using ActorNas.Core.Events;
+using ActorNas.Core.Evolution;
+using Akka.Configuration;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorNas.Actors.Tests;
+
+/// <summary>
+/// The same search on a real PostgreSQL server, selected by HOCON. Needs ACTORNAS_TEST_POSTGRES (an Npgsql
+/// connection string of an existing database; .ci/run starts a throwaway server and sets it); skipped otherwise.
+/// </summary>
+public sealed class PostgresJournalTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(BuildConfig(), output: output)
+{
+    private static readonly string? ConnectionString = Environment.GetEnvironmentVariable("ACTORNAS_TEST_POSTGRES");
+
+    private static Config BuildConfig()
+    {
+        var provider = string.IsNullOrWhiteSpace(ConnectionString) ? PersistenceProvider.InMemory : PersistenceProvider.PostgreSql;
+        var persistence = new PersistenceSettings(provider, "", ConnectionString ?? "", 50);
+        return ConfigurationFactory.ParseString("akka.test.timefactor = 3\nakka.loglevel = WARNING")
+            .WithFallback(ActorSystemConfig.Build(ActorNasConfig.Reference, persistence));
+    }
+
+    [SkippableFact]
+    public async Task A_search_logs_to_PostgreSQL_and_resumes_from_it()
+    {
+        Skip.If(string.IsNullOrWhiteSpace(ConnectionString), "ACTORNAS_TEST_POSTGRES is not set: no PostgreSQL server configured");
+        var settings = ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString("""
+            actornas.search { budget = 150, population-size = 10, sample-size = 3 }
+            actornas.evaluator { workers = 4, synthetic { duration = constant, mean = 2ms } }
+            actornas.persistence.provider = postgresql
+            """)));
+        var searchId = "pg-" + Guid.NewGuid().ToString("N")[..12];
+        SearchSessionOptions Options(bool create) =>
+            new(searchId, settings.Search, create, settings, _ => new SyntheticEvaluator(settings.Evaluator.Synthetic), "node");
+
+        var first = SearchSession.Start(Sys, Options(create: true));
+        await AwaitConditionAsync(async () => (await first.GetStatusAsync(TimeSpan.FromSeconds(5))).Evaluated >= 40, TimeSpan.FromSeconds(60));
+        await first.DisposeAsync();
+
+        var log = new SearchLog(Sys);
+        var before = new List<ISearchEvent>();
+        await log.ReadAsync(searchId, before.Add);
+        var evaluatedBefore = before.OfType<CandidateEvaluated>().ToDictionary(e => e.Id, e => e.Objective);
+        Assert.True(evaluatedBefore.Count >= 40);
+
+        var second = SearchSession.Start(Sys, Options(create: false));
+        var outcome = await second.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        await second.DisposeAsync();
+        Assert.True(outcome.Completed, outcome.Error);
+        Assert.Equal(150, outcome.Status!.Evaluated);
+
+        var after = new List<ISearchEvent>();
+        await log.ReadAsync(searchId, after.Add);
+        var evaluatedAfter = after.OfType<CandidateEvaluated>().ToDictionary(e => e.Id, e => e.Objective);
+        Assert.Equal(150, evaluatedAfter.Count);
+        Assert.All(evaluatedBefore, kv => Assert.Equal(kv.Value, evaluatedAfter[kv.Key]));
+        Assert.Equal(150, SearchState.Replay(after).Evaluated);
+        Assert.Contains(searchId, await log.ListSearchIdsAsync());
+    }
+}
