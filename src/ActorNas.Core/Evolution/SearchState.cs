@@ -149,12 +149,11 @@ public sealed class SearchState
         if (!double.IsFinite(result.Objective))
             return Fail(id, $"objective is {result.Objective}", worker, finishedAt, force: true);
 
-        var events = new List<ISearchEvent>(3)
-        {
-            new CandidateEvaluated(id, result.Objective, result.Metrics, startedAt, finishedAt, worker, node,
-                result.TransferredLayers, result.CacheHit),
-        };
+        var events = new List<ISearchEvent>(3);
+        // the oldest retires before the result joins, so the population never holds more than P, not even between two events
         if (_population.Count + 1 > Config.PopulationSize) events.Add(new CandidateRetired(_population[0].Id, finishedAt));
+        events.Add(new CandidateEvaluated(id, result.Objective, result.Metrics, startedAt, finishedAt, worker, node,
+            result.TransferredLayers, result.CacheHit));
         if (Evaluated + 1 >= Config.Budget) events.Add(new SearchCompleted("budget", finishedAt));
         return events;
     }
@@ -200,7 +199,7 @@ public sealed class SearchState
                 StartedAt = s.At;
                 break;
             case CandidateProposed p:
-                Config.Mode.ToString(); // fails clearly if the log has no SearchStarted
+                if (!IsStarted) throw Corrupt(e, "no SearchStarted before it");
                 if (_pending.ContainsKey(p.Id) || p.Id < 1) throw Corrupt(e, $"candidate {p.Id} proposed twice");
                 _reservations.Remove(p.Id);
                 if (Config.Mode == SchedulingMode.Batch) BatchProposed++;

@@ -1,0 +1,37 @@
+using ActorNas.Core.Spaces;
+using Xunit;
+
+namespace ActorNas.Core.Tests;
+
+public sealed class SearchSpaceSpecTests
+{
+    [Fact]
+    public void Known_names_create_their_spaces()
+    {
+        Assert.Same(Nb201Space.Instance, new SearchSpaceSpec("nb201").Create());
+        var options = new SequentialSpaceOptions { Layers = 2, Units = [4], Activations = ["relu"] };
+        var sequential = Assert.IsType<SequentialSpace>(new SearchSpaceSpec("sequential", options).Create());
+        Assert.Equal(options, sequential.Options);
+        Assert.Equal(4, sequential.Length);
+        Assert.Equal(new SequentialSpaceOptions(), Assert.IsType<SequentialSpace>(new SearchSpaceSpec("sequential").Create()).Options);
+        Assert.Equal(new[] { "nb201", "sequential" }, SearchSpaceSpec.Known);
+    }
+
+    [Fact]
+    public void An_unknown_name_is_rejected_listing_the_known_ones()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SearchSpaceSpec("darts").Create());
+        Assert.Contains("unknown search space \"darts\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("nb201, sequential", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Specs_compare_by_value()
+    {
+        var a = new SearchSpaceSpec("sequential", new SequentialSpaceOptions { Units = [1, 2] });
+        var b = new SearchSpaceSpec("sequential", new SequentialSpaceOptions { Units = new List<int> { 1, 2 } });
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, b with { Sequential = new SequentialSpaceOptions { Units = [2, 1] } });
+        Assert.NotEqual(a, new SearchSpaceSpec("nb201"));
+    }
+}

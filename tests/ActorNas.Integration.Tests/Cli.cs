@@ -1,0 +1,33 @@
+namespace ActorNas.Integration.Tests;
+
+/// <summary>The read-only commands the tests use to look at a database, each checked to succeed.</summary>
+internal static class Cli
+{
+    /// <summary>A small, quick synthetic evaluator: lognormal durations around <paramref name="meanMs"/> milliseconds.</summary>
+    public static string SyntheticConfig(double meanMs, double sigma = 0.5, double failureRate = 0) =>
+        FormattableString.Invariant(
+            $"actornas.evaluator.synthetic {{ duration = lognormal, mean = {meanMs}ms, sigma = {sigma}, failure-rate = {failureRate} }}\n");
+
+    /// <summary>`actornas status --db db --search-id id --json`, parsed.</summary>
+    public static async Task<SearchSummary> StatusAsync(TempDirectory dir, string db, string searchId)
+    {
+        var result = await ActorNasProcess.RunAsync(dir.Path, "status", "--db", db, "--search-id", searchId, "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result.Summary();
+    }
+
+    /// <summary>`actornas list --db db`: the search ids, one a line.</summary>
+    public static async Task<IReadOnlyList<string>> ListAsync(TempDirectory dir, string db)
+    {
+        var result = await ActorNasProcess.RunAsync(dir.Path, "list", "--db", db);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result.StdoutLines;
+    }
+
+    /// <summary>`actornas run` of a small synthetic search; the arguments after the common ones are appended.</summary>
+    public static string[] RunArgs(string db, string searchId, int budget, long seed, params string[] more) =>
+    [
+        "run", "--evaluator", "synthetic", "--budget", budget.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--db", db, "--search-id", searchId, .. more,
+    ];
+}
