@@ -40,7 +40,7 @@ public abstract class SqliteTestKit : Akka.TestKit.Xunit2.TestKit
     protected override void AfterAll()
     {
         base.AfterAll();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        foreach (var suffix in new[] { "", "-wal", "-shm", ".snapshots", ".snapshots-wal", ".snapshots-shm" })
             try { File.Delete(DbPath + suffix); } catch (IOException) { }
     }
 }

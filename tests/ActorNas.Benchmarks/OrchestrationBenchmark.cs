@@ -61,9 +61,8 @@ internal static class OrchestrationBenchmark
         Console.WriteLine($"ratios: b/a = {inMemoryOverPlain:F3}, c/b = {sqliteOverInMemory:F3}, c/d = {sqliteOverLimit:F3}");
         Console.WriteLine($"why c < d: (d) inserts pre-serialized rows in {RowsPerTransaction}-row transactions; (c) serializes every event on the " +
                           "journal's path, goes through linq2db and ~5 actor messages per evaluation, keeps one write in flight " +
-                          "(a worker gets its next candidate only after that write), and its snapshots go to the same SQLite " +
-                          "file: a snapshot write that meets a journal write gets SQLITE_BUSY, which Microsoft.Data.Sqlite " +
-                          "retries after a fixed 150 ms sleep (the pauses above)");
+                          "(a worker gets its next candidate only after that write); pauses above would be snapshot writes meeting " +
+                          "journal writes (SQLITE_BUSY, retried after 150 ms), which is why snapshots have their own file");
 
         Console.WriteLine($"utilisation of {BenchSettings.Workers} slots, log-normal evaluations (mean 20 ms, sigma 0.5), " +
                           $"budget {utilizationBudget} (target: continuous >= 0.98); measured = slot timings, nominal = drawn durations, " +

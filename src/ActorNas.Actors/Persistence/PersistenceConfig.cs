@@ -38,6 +38,11 @@ public static class PersistenceConfig
             _ => (settings.PostgresConnectionString, "PostgreSQL.15"),
         };
         var quoted = Quote(connection);
+        // SQLite has one writer per file: snapshots in the journal's file collided with journal writes, and
+        // Microsoft.Data.Sqlite sleeps 150 ms before retrying a busy statement. They get a file of their own.
+        var snapshotQuoted = settings.Provider == PersistenceProvider.Sqlite
+            ? Quote(SqliteConnectionString(SnapshotPath(settings.SqlitePath)))
+            : quoted;
         return ConfigurationFactory.ParseString($$"""
             akka.persistence {
               journal {
@@ -53,7 +58,7 @@ public static class PersistenceConfig
                 plugin = "{{SnapshotPlugin}}"
                 sql {
                   class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
-                  connection-string = {{quoted}}
+                  connection-string = {{snapshotQuoted}}
                   provider-name = "{{provider}}"
                   auto-initialize = true
                 }
@@ -68,6 +73,9 @@ public static class PersistenceConfig
             """).WithFallback(SqlPersistence.DefaultConfiguration);
     }
 
+    /// <summary>The SQLite file that holds a database's snapshots, beside it.</summary>
+    public static string SnapshotPath(string dbPath) => dbPath + ".snapshots";
+
     private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>
@@ -75,6 +83,12 @@ public static class PersistenceConfig
     /// needs for throughput; the plugin cannot set it. Fails with a message that names the file and the fix.
     /// </summary>
     public static void PrepareSqlite(string path, bool mustExist)
+    {
+        PrepareFile(path, mustExist);
+        PrepareFile(SnapshotPath(path), mustExist: false);
+    }
+
+    private static void PrepareFile(string path, bool mustExist)
     {
         var full = Path.GetFullPath(path);
         if (mustExist && !File.Exists(full))

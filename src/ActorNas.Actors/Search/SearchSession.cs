@@ -32,6 +32,9 @@ public sealed class SearchSession : IAsyncDisposable
 
     public static SearchSession Start(ActorSystem system, SearchSessionOptions options)
     {
+        // Akka starts its timer thread on first use, blocking the caller; 64 evaluator slots doing that at once in
+        // PreStart starved the thread pool for ~13 s. Start it here, once, before any slot exists.
+        system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });
         var outcome = new TaskCompletionSource<SearchOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var listener = system.ActorOf(Props.Create(() => new OutcomeListener(outcome)), $"search-{options.SearchId}-listener");
         var guardian = system.ActorOf(SearchGuardian.Props(options, listener), SearchGuardian.NameOf(options.SearchId));

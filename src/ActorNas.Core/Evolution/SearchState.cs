@@ -178,12 +178,12 @@ public sealed class SearchState
 
     /// <summary>Sends every candidate running on <paramref name="worker"/> back to the queue.</summary>
     public IReadOnlyList<ISearchEvent> Release(string worker, string reason, DateTimeOffset now) =>
-        _pending.Values.Where(p => p.Worker == worker).OrderBy(p => p.Id)
+        IsCompleted ? [] : _pending.Values.Where(p => p.Worker == worker).OrderBy(p => p.Id)
             .Select(p => (ISearchEvent)new CandidateReleased(p.Id, reason, now)).ToList();
 
     /// <summary>Sends every running candidate back to the queue: after recovery no worker of the old process holds work.</summary>
     public IReadOnlyList<ISearchEvent> ReleaseAll(string reason, DateTimeOffset now) =>
-        _pending.Values.Where(p => p.IsRunning).OrderBy(p => p.Id)
+        IsCompleted ? [] : _pending.Values.Where(p => p.IsRunning).OrderBy(p => p.Id)
             .Select(p => (ISearchEvent)new CandidateReleased(p.Id, reason, now)).ToList();
 
     // ---------------------------------------------------------------- the fold
