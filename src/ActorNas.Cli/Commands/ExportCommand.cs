@@ -30,7 +30,7 @@ internal static class ExportCommand
             var trace = new CandidateTrace();
             var count = await store.Log.ReadAsync(id, trace.Apply, cancellationToken: cancel);
             if (count == 0 || trace.Started is null)
-                throw new UnknownSearchException($"there is no search \"{id}\" in {path}; `actornas list --db {path}` shows the searches there");
+                throw UnknownSearchException.For(id, path);
             var file = parse.GetValue(output)!;
             CsvExport.Write(trace, file.FullName);
             Console.WriteLine($"wrote {trace.Records.Count} candidates to {file.FullName}");

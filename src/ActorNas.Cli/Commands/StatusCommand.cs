@@ -54,7 +54,7 @@ internal static class StatusCommand
             if (e is SearchCompleted c) lastAt = c.At;
         }, cancellationToken: cancel);
         if (count == 0)
-            throw new UnknownSearchException($"there is no search \"{id}\" in {db}; `actornas list --db {db}` shows the searches there");
+            throw UnknownSearchException.For(id, db);
         return (state, lastAt);
     }
 }

@@ -43,6 +43,10 @@ internal static class CommandGuard
 }
 
 /// <summary>The search id names no search in the database.</summary>
-internal sealed class UnknownSearchException(string message) : Exception(message);
+internal sealed class UnknownSearchException(string message) : Exception(message)
+{
+    public static UnknownSearchException For(string searchId, string db) =>
+        new($"there is no search \"{searchId}\" in {db}; `actornas list --db {db}` shows the searches there");
+}
 
 internal sealed record ErrorJson(string Error, int ExitCode);

@@ -41,7 +41,7 @@ internal static class SearchRunner
         else
         {
             if (started is null)
-                throw new UnknownSearchException($"there is no search \"{searchId}\" in {request.Db}; `actornas list --db {request.Db}` shows the searches there");
+                throw UnknownSearchException.For(searchId, request.Db);
             var recorded = started.Config.Settings;
             var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"),
                 ActorNasConfig.Parse(recorded, $"the settings recorded with search {searchId}"));
