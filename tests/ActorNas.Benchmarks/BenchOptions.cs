@@ -2,32 +2,35 @@ using System.Globalization;
 
 namespace ActorNas.Benchmarks;
 
-/// <summary>The flags every benchmark understands.</summary>
-internal sealed record BenchOptions(int? Budget, bool Quick)
+/// <summary>The flags the benchmarks understand (each benchmark reads the ones it needs).</summary>
+internal sealed record BenchOptions(int? Budget, bool Quick, int? Seeds = null, string? Table = null)
 {
     /// <summary>Throws <see cref="ArgumentException"/> for an unknown flag or a bad value.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
-        int? budget = null;
-        var quick = false;
+        var options = new BenchOptions(null, false);
         for (var i = 0; i < args.Count; i++)
         {
-            switch (args[i])
+            options = args[i] switch
             {
-                case "--quick":
-                    quick = true;
-                    break;
-                case "--budget" when i + 1 < args.Count:
-                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var b) || b < 1)
-                        throw new ArgumentException($"--budget needs a positive integer, got \"{args[i]}\"");
-                    budget = b;
-                    break;
-                case "--budget":
-                    throw new ArgumentException("--budget needs a value");
-                default:
-                    throw new ArgumentException($"unknown option \"{args[i]}\"");
-            }
+                "--quick" => options with { Quick = true },
+                "--budget" => options with { Budget = PositiveInt(args, ++i, "--budget") },
+                "--seeds" => options with { Seeds = PositiveInt(args, ++i, "--seeds") },
+                "--table" => options with { Table = Value(args, ++i, "--table") },
+                _ => throw new ArgumentException($"unknown option \"{args[i]}\""),
+            };
         }
-        return new BenchOptions(budget, quick);
+        return options;
+    }
+
+    private static string Value(IReadOnlyList<string> args, int i, string flag) =>
+        i < args.Count ? args[i] : throw new ArgumentException($"{flag} needs a value");
+
+    private static int PositiveInt(IReadOnlyList<string> args, int i, string flag)
+    {
+        var text = Value(args, i, flag);
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+            throw new ArgumentException($"{flag} needs a positive integer, got \"{text}\"");
+        return value;
     }
 }

@@ -16,6 +16,7 @@ catch (ArgumentException e)
 return args[0] switch
 {
     "orchestration" => await OrchestrationBenchmark.RunAsync(options),
+    "nb201" => Nb201Study.Run(options),
     _ => Usage($"unknown benchmark \"{args[0]}\""),
 };
 
@@ -23,10 +24,14 @@ static int Usage(string problem)
 {
     Console.Error.WriteLine($"""
         error: {problem}
-        usage: dotnet run -c Release --project tests/ActorNas.Benchmarks -- <benchmark> [--budget N] [--quick]
+        usage: dotnet run -c Release --project tests/ActorNas.Benchmarks -- <benchmark> [options]
           orchestration   evaluations/s of the plain loop, the actors (in-memory and SQLite journal) and the SQLite
                           insert limit; evaluator utilisation in continuous and batch mode
           --budget N      evaluations per throughput run (default 20000)
+          nb201           NAS-Bench-201 on a simulated clock: random search, REA and hybrid REA over many seeds and
+                          budgets on CIFAR-10, CIFAR-100 and ImageNet16-120; batch vs continuous with 8, 32, 128 workers
+          --seeds N       nb201: seeds per algorithm (default 100)
+          --table PATH    nb201: the NAS-Bench-201 table (default: shared/data/nb201/nb201_merged.csv above this folder)
           --quick         small numbers, for a CI smoke run
         """);
     return 2;

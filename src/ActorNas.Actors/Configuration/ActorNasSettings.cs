@@ -1,3 +1,4 @@
+using ActorNas.Core.Tabular;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
@@ -9,7 +10,9 @@ public enum PersistenceProvider { Sqlite, PostgreSql, InMemory }
 
 public sealed record PersistenceSettings(PersistenceProvider Provider, string SqlitePath, string PostgresConnectionString, int SnapshotEvery);
 
-public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeout, TimeSpan RequestRetry, SyntheticOptions Synthetic);
+/// <param name="TablePath">The tabular evaluator's table (empty unless that evaluator is chosen).</param>
+public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeout, TimeSpan RequestRetry, SyntheticOptions Synthetic,
+    string TablePath, TabularOptions Tabular);
 
 /// <summary>The typed view of the <c>actornas</c> section, read once.</summary>
 public sealed record ActorNasSettings(
@@ -34,7 +37,14 @@ public sealed record ActorNasSettings(
                 reader.Duration("evaluator.synthetic.mean").TotalMilliseconds,
                 reader.Double("evaluator.synthetic.sigma", min: 0),
                 reader.Double("evaluator.synthetic.failure-rate", min: 0, max: 0.999999),
-                reader.Long("evaluator.synthetic.landscape-seed")));
+                reader.Long("evaluator.synthetic.landscape-seed")),
+            reader.String("evaluator.tabular.table", allowEmpty: true),
+            new TabularOptions(
+                ReadDataset(reader.String("evaluator.tabular.dataset")),
+                reader.Double("evaluator.tabular.time-scale", min: 0),
+                new DurationModel(
+                    reader.Double("evaluator.tabular.seconds-per-megaflop", min: 0),
+                    reader.Double("evaluator.tabular.duration-sigma", min: 0))));
 
         var batch = reader.Int("search.batch-size", min: 0);
         var space = reader.String("space.name");
@@ -57,6 +67,7 @@ public sealed record ActorNasSettings(
             MaxFailures = reader.Int("search.max-failures", min: 1),
             Seed = reader.Long("search.seed"),
             Mutation = new PositionWeighting(reader.Double("search.mutation.later-bias", min: 0)),
+            Screening = new Screening(reader.Int("search.screening.mutants", min: 1), reader.Enum<ProxyKind>("search.screening.proxy")),
             Evaluator = evaluator.Name,
             Settings = settingsText,
         };
@@ -64,6 +75,7 @@ public sealed record ActorNasSettings(
         {
             search.Validate();
             evaluator.Synthetic.Validate();
+            evaluator.Tabular.Validate();
         }
         catch (ArgumentException e)
         {
@@ -76,7 +88,28 @@ public sealed record ActorNasSettings(
             reader.String("persistence.postgresql.connection-string", allowEmpty: true),
             reader.Int("persistence.snapshot-every", min: 1));
 
+        if (evaluator.Name == "tabular")
+        {
+            if (string.IsNullOrWhiteSpace(evaluator.TablePath))
+                throw new SettingsException("the tabular evaluator needs a table: pass --table PATH (the NAS-Bench-201 CSV, " +
+                    "e.g. shared/data/nb201/nb201_merged.csv) or set actornas.evaluator.tabular.table");
+            if (search.Space.Name != Nb201Space.SpaceName)
+                throw new SettingsException($"the tabular evaluator answers NAS-Bench-201 cells; use --space nb201, not {search.Space.Name}");
+        }
+
         return new ActorNasSettings(search, evaluator, reader.Int("mutator.pool-size", min: 1), persistence,
             reader.Duration("progress.interval"));
+    }
+
+    private static Nb201Dataset ReadDataset(string name)
+    {
+        try
+        {
+            return Nb201Datasets.Parse(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException($"actornas.evaluator.tabular.dataset: {e.Message}");
+        }
     }
 }

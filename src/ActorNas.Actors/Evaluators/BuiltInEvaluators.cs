@@ -1,5 +1,6 @@
 using ActorNas.Actors.Configuration;
 using ActorNas.Core.Evaluation;
+using ActorNas.Core.Tabular;
 
 namespace ActorNas.Actors.Evaluators;
 
@@ -7,14 +8,27 @@ namespace ActorNas.Actors.Evaluators;
 public static class BuiltInEvaluators
 {
     public const string Synthetic = "synthetic";
+    public const string Tabular = "tabular";
 
-    public static readonly IReadOnlyList<string> Names = [Synthetic];
+    public static readonly IReadOnlyList<string> Names = [Synthetic, Tabular];
 
-    /// <summary>A factory of one evaluator per slot, or a <see cref="SettingsException"/> for an unknown name.</summary>
-    public static Func<int, IEvaluator> Factory(EvaluatorSettings settings) => settings.Name switch
+    /// <summary>
+    /// A factory of one evaluator per slot. Anything expensive (the tabular evaluator's table) is loaded here, once per
+    /// process, so a bad table fails before the search starts. Throws <see cref="SettingsException"/> for an unknown
+    /// name and <see cref="TableFormatException"/> for an unusable table.
+    /// </summary>
+    public static Func<int, IEvaluator> Factory(EvaluatorSettings settings)
     {
-        Synthetic => _ => new SyntheticEvaluator(settings.Synthetic),
-        _ => throw new SettingsException(
-            $"unknown evaluator \"{settings.Name}\"; built-in evaluators: {string.Join(", ", Names)}"),
-    };
+        switch (settings.Name)
+        {
+            case Synthetic:
+                return _ => new SyntheticEvaluator(settings.Synthetic);
+            case Tabular:
+                var table = Nb201Table.Load(settings.TablePath);
+                return _ => new TabularEvaluator(table, settings.Tabular);
+            default:
+                throw new SettingsException(
+                    $"unknown evaluator \"{settings.Name}\"; built-in evaluators: {string.Join(", ", Names)}");
+        }
+    }
 }

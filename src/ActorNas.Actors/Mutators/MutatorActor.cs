@@ -21,8 +21,8 @@ public sealed class MutatorActor : ReceiveActor
         {
             try
             {
-                var (child, mutation) = Mutator.Mutate(space, m.Parent,
-                    DeterministicRandom.For(config.Seed, m.CandidateId, RandomPurpose.Mutation), config.Mutation);
+                var (child, mutation) = ChildProposer.Propose(space, m.Parent,
+                    DeterministicRandom.For(config.Seed, m.CandidateId, RandomPurpose.Mutation), config.Mutation, config.Screening, m.Proxy);
                 Sender.Tell(new Mutated(m.CandidateId, child, mutation));
             }
             catch (Exception e)

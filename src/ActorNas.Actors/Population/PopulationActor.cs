@@ -169,7 +169,7 @@ public sealed class PopulationActor : ReceivePersistentActor
                 case MutationNeeded need:
                     _waiting.Remove(next.Worker);
                     _mutating[need.Reservation.Id] = (need.Reservation, next.Ref);
-                    _mutators.Tell(new MutateParent(need.Reservation.Id, need.Reservation.Parent));
+                    _mutators.Tell(new MutateParent(need.Reservation.Id, need.Reservation.Parent, need.Reservation.Proxy));
                     break;
                 case NoWorkNow:
                     return;

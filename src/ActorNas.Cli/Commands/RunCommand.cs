@@ -12,7 +12,12 @@ internal static class RunCommand
     public static Command Create()
     {
         var space = new Option<string?>("--space") { Description = "Search space: nb201 or sequential" };
-        var evaluator = new Option<string?>("--evaluator") { Description = "Evaluator: synthetic" };
+        var evaluator = new Option<string?>("--evaluator") { Description = "Evaluator: synthetic or tabular" };
+        var table = new Option<string?>("--table") { Description = "tabular: path of the NAS-Bench-201 table (CSV, see docs/tabular.md)" };
+        var dataset = new Option<string?>("--dataset") { Description = "tabular: cifar10, cifar100 or imagenet16-120 (default cifar10)" };
+        var timeScale = new Option<double?>("--time-scale") { Description = "tabular: real seconds slept per simulated second (default 0: answer at once)" };
+        var screenMutants = new Option<int?>("--screen-mutants") { Description = "Hybrid evolution: rank this many mutants with --proxy, evaluate the best" };
+        var proxy = new Option<string?>("--proxy") { Description = "What ranks screened mutants: flops (nb201) or surrogate" };
         var budget = new Option<int?>("--budget") { Description = "Successful evaluations to run" };
         var population = new Option<int?>("--population") { Description = "Population size P" };
         var sample = new Option<int?>("--sample") { Description = "Tournament sample size S" };
@@ -31,7 +36,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Start a new search")
         {
-            space, evaluator, budget, population, sample, workers, mode, batchSize, seed, maxAttempts, timeout,
+            space, evaluator, table, dataset, timeScale, screenMutants, proxy, budget, population, sample, workers, mode, batchSize, seed, maxAttempts, timeout,
             db, searchId, config, json, verbose, logFile,
         };
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), parse.GetValue(json), async () =>
@@ -39,6 +44,11 @@ internal static class RunCommand
             var overrides = new HoconOverrides()
                 .Set("space.name", parse.GetValue(space))
                 .Set("evaluator.name", parse.GetValue(evaluator))
+                .Set("evaluator.tabular.table", parse.GetValue(table) is { } t ? Path.GetFullPath(t) : null)
+                .Set("evaluator.tabular.dataset", parse.GetValue(dataset))
+                .Set("evaluator.tabular.time-scale", parse.GetValue(timeScale))
+                .Set("search.screening.mutants", parse.GetValue(screenMutants))
+                .Set("search.screening.proxy", parse.GetValue(proxy))
                 .Set("search.budget", parse.GetValue(budget))
                 .Set("search.population-size", parse.GetValue(population))
                 .Set("search.sample-size", parse.GetValue(sample))

@@ -21,8 +21,8 @@ internal static class SearchRunner
     {
         Logging.Configure(request.LogFile, request.Db);
         var requested = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"));
-        // a new search's settings are checked before the database is touched
-        if (request.IsNew) ActorNasSettings.From(requested, request.SettingsText);
+        // a new search's settings and evaluator (its table, say) are checked before the database is touched
+        var evaluators = request.IsNew ? BuiltInEvaluators.Factory(ActorNasSettings.From(requested, request.SettingsText).Evaluator) : null;
 
         await using var store = StoreHost.Open(requested, request.Db, mustExist: !request.IsNew);
         var searchId = request.SearchId ?? await OnlySearchAsync(store, request.Db).ConfigureAwait(false);
@@ -46,13 +46,14 @@ internal static class SearchRunner
             var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"),
                 ActorNasConfig.Parse(recorded, $"the settings recorded with search {searchId}"));
             settings = ActorNasSettings.From(combined, recorded) with { Search = started.Config };
+            evaluators = BuiltInEvaluators.Factory(settings.Evaluator);
         }
 
         var node = $"{Environment.MachineName}:{Environment.ProcessId}";
         Log.Info("{0} search {1} in {2} with {3} worker(s) on {4}", request.IsNew ? "starting" : "resuming", searchId,
             request.Db, settings.Evaluator.Workers, node);
         var session = SearchSession.Start(store.System, new SearchSessionOptions(
-            searchId, settings.Search, request.IsNew, settings, BuiltInEvaluators.Factory(settings.Evaluator), node));
+            searchId, settings.Search, request.IsNew, settings, evaluators!, node));
 
         SearchStatus? last = null;
         var display = ProgressDisplay.Create(settings.ProgressInterval);

@@ -6,6 +6,7 @@ public enum RandomPurpose
     RandomGenotype = 1,
     Tournament = 2,
     Mutation = 3,
+    EvaluationNoise = 4,
 }
 
 /// <summary>

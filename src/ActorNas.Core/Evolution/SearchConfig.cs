@@ -29,6 +29,8 @@ public sealed record SearchConfig
     public int MaxFailures { get; init; } = 1000;
     public long Seed { get; init; }
     public PositionWeighting Mutation { get; init; } = PositionWeighting.Uniform;
+    /// <summary>Hybrid evolution: rank several mutants of the parent with a proxy, evaluate the best. Off by default.</summary>
+    public Screening Screening { get; init; } = Screening.Off;
     /// <summary>Evaluator name, for the record and for resume.</summary>
     public string Evaluator { get; init; } = "synthetic";
     /// <summary>The effective settings (HOCON text) the search started with; a resume reads them back.</summary>
@@ -47,6 +49,7 @@ public sealed record SearchConfig
         Require(!string.IsNullOrWhiteSpace(Evaluator), "evaluator name must not be empty");
         Mutation.Validate();
         Space.Create();
+        Screening.Validate(Space);
     }
 
     private static void Require(bool ok, string message)

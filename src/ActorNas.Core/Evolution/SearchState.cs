@@ -95,7 +95,8 @@ public sealed class SearchState
 
         var tournament = Tournament(DeterministicRandom.For(config.Seed, id, RandomPurpose.Tournament));
         var parent = tournament.Winner;
-        var reservation = new Reservation(id, parent.Id, parent.Genotype, tournament.Drawn, worker, node);
+        var reservation = new Reservation(id, parent.Id, parent.Genotype, tournament.Drawn, worker, node,
+            ProxyModel.For(config.Screening, Space, _population));
         _reservations.Add(id, reservation);
         _nextReservationId = id + 1;
         return new MutationNeeded(reservation);
@@ -117,9 +118,10 @@ public sealed class SearchState
         return (drawn, winner);
     }
 
-    /// <summary>Draws the mutation of a reservation's parent, as the Mutator does: from the search seed and the candidate id.</summary>
+    /// <summary>Draws the child of a reservation's parent, as the Mutator does: from the search seed and the candidate id.</summary>
     public (Genotype Child, Mutation Mutation) MutateFor(Reservation reservation) =>
-        Mutator.Mutate(Space, reservation.Parent, DeterministicRandom.For(Config.Seed, reservation.Id, RandomPurpose.Mutation), Config.Mutation);
+        ChildProposer.Propose(Space, reservation.Parent, DeterministicRandom.For(Config.Seed, reservation.Id, RandomPurpose.Mutation),
+            Config.Mutation, Config.Screening, reservation.Proxy);
 
     /// <summary>Turns a reservation and its mutated child into the proposal and start events.</summary>
     public AssignCandidate? CompleteProposal(Reservation reservation, Genotype child, Mutation mutation, DateTimeOffset now)

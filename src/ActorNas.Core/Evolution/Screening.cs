@@ -1,0 +1,78 @@
+using ActorNas.Core.Spaces;
+
+namespace ActorNas.Core.Evolution;
+
+/// <summary>What ranks the mutants of a parent before one is evaluated.</summary>
+public enum ProxyKind
+{
+    None,
+    /// <summary>Training-free: the NB201 network's FLOPs (bigger first). NB201 only.</summary>
+    Flops,
+    /// <summary>Cheap: a ridge regression of the objective on one-hot genotype features, fitted to the population.</summary>
+    Surrogate,
+}
+
+/// <summary>
+/// Hybrid evolution: draw <paramref name="Mutants"/> mutants of the tournament's parent, rank them with the proxy,
+/// evaluate only the best. One mutant (the default) is plain Regularized Evolution.
+/// </summary>
+public sealed record Screening(int Mutants = 1, ProxyKind Proxy = ProxyKind.None)
+{
+    public static Screening Off { get; } = new();
+
+    public bool IsOn => Mutants > 1 && Proxy != ProxyKind.None;
+
+    public void Validate(SearchSpaceSpec space)
+    {
+        if (Mutants < 1) throw new ArgumentException($"screening mutants must be >= 1, got {Mutants}");
+        if (Mutants > 1 && Proxy == ProxyKind.None)
+            throw new ArgumentException($"screening {Mutants} mutants needs a proxy to rank them: set screening.proxy to flops or surrogate");
+        if (Proxy == ProxyKind.Flops && space.Name != Nb201Space.SpaceName)
+            throw new ArgumentException($"the flops proxy is defined for the nb201 space only, not {space.Name}; use surrogate");
+    }
+}
+
+/// <summary>
+/// A proxy as data, so it can travel to a Mutator in a message: its kind and, for the surrogate, the fitted weights
+/// (one per (position, value) feature). Higher scores are more promising.
+/// </summary>
+public sealed record ProxyModel(ProxyKind Kind, IReadOnlyList<double> Weights)
+{
+    public double Score(ISearchSpace space, Genotype genotype) => Kind switch
+    {
+        ProxyKind.Flops => Nb201Skeleton.Cifar10.Cost(genotype).Flops,
+        ProxyKind.Surrogate => SurrogateFit.Predict(space, Weights, genotype),
+        _ => 0,
+    };
+
+    /// <summary>The proxy for the next mutation, from the population as it is now; null when screening is off or there is nothing to fit.</summary>
+    public static ProxyModel? For(Screening screening, ISearchSpace space, IReadOnlyList<Member> population) => screening switch
+    {
+        { IsOn: false } => null,
+        { Proxy: ProxyKind.Flops } => new ProxyModel(ProxyKind.Flops, []),
+        _ => SurrogateFit.Fit(space, population) is { } weights ? new ProxyModel(ProxyKind.Surrogate, weights) : null,
+    };
+}
+
+/// <summary>Draws a parent's child: one mutation, or the proxy's pick among several.</summary>
+public static class ChildProposer
+{
+    /// <summary>
+    /// The first mutant is the one plain evolution would draw; further mutants continue the same random stream.
+    /// Ties go to the earlier mutant, so a flat proxy changes nothing.
+    /// </summary>
+    public static (Genotype Child, Mutation Mutation) Propose(ISearchSpace space, Genotype parent, DeterministicRandom random,
+        PositionWeighting weighting, Screening screening, ProxyModel? proxy)
+    {
+        var best = Mutator.Mutate(space, parent, random, weighting);
+        if (!screening.IsOn || proxy is null) return best;
+        var bestScore = proxy.Score(space, best.Child);
+        for (var i = 1; i < screening.Mutants; i++)
+        {
+            var mutant = Mutator.Mutate(space, parent, random, weighting);
+            var score = proxy.Score(space, mutant.Child);
+            if (score > bestScore) (best, bestScore) = (mutant, score);
+        }
+        return best;
+    }
+}

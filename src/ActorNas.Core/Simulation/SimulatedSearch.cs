@@ -1,0 +1,103 @@
+using ActorNas.Core.Evaluation;
+using ActorNas.Core.Events;
+using ActorNas.Core.Evolution;
+
+namespace ActorNas.Core.Simulation;
+
+/// <summary>A finished simulated search: its log (stamped with simulated times) and how busy its workers were.</summary>
+public sealed record SimulationResult(SearchState State, IReadOnlyList<ISearchEvent> Events, int Workers, double Seconds, double BusySeconds)
+{
+    /// <summary>Busy worker-seconds over available worker-seconds, from the start to the last result.</summary>
+    public double Utilization => Seconds <= 0 ? 0 : BusySeconds / (Workers * Seconds);
+}
+
+/// <summary>
+/// A search on a virtual clock: W workers, the same <see cref="SearchState"/> decisions the Population actor makes,
+/// and durations from an <see cref="ISimulatedEvaluator"/>. Nothing sleeps; a free worker asks for work at once,
+/// and the next event is always the earliest finish (ties to the earlier start). With one worker the candidates come
+/// in the same order as a real run of the actors, because each decision depends only on the results before it.
+/// </summary>
+public static class SimulatedSearch
+{
+    /// <summary>Where simulated time starts, unless told otherwise.</summary>
+    public static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public const string Node = "simulated";
+
+    public static string WorkerName(int index) => $"sim-worker-{index}";
+
+    public static SimulationResult Run(SearchConfig config, ISimulatedEvaluator evaluator, int workers,
+        Action<ISearchEvent>? onEvent = null, DateTimeOffset? start = null)
+    {
+        if (workers < 1) throw new ArgumentOutOfRangeException(nameof(workers), $"a simulation needs at least one worker, got {workers}");
+        var t0 = start ?? Epoch;
+        var state = new SearchState();
+        var log = new List<ISearchEvent>();
+        var idle = new Queue<int>(Enumerable.Range(0, workers));
+        var running = new PriorityQueue<Job, (double Finish, long Sequence)>();
+        long sequence = 0;
+        double now = 0, busy = 0;
+
+        void Apply(IReadOnlyList<ISearchEvent> events)
+        {
+            foreach (var e in events)
+            {
+                state.Apply(e);
+                log.Add(e);
+                onEvent?.Invoke(e);
+            }
+        }
+
+        Apply(state.Start(config, t0));
+        while (!state.IsCompleted)
+        {
+            while (idle.Count > 0 && TryAssign(state, WorkerName(idle.Peek()), t0.AddSeconds(now), Apply) is { } candidate)
+            {
+                var worker = idle.Dequeue();
+                SimulatedEvaluation? outcome = null;
+                string? failure = null;
+                try
+                {
+                    outcome = evaluator.Simulate(candidate, config.Seed);
+                }
+                catch (Exception e)
+                {
+                    failure = e.Message;
+                }
+                var seconds = outcome?.Seconds ?? 0;
+                running.Enqueue(new Job(worker, candidate, now, outcome, failure), (now + seconds, sequence++));
+            }
+            if (!running.TryDequeue(out var job, out var finish))
+                throw new InvalidOperationException("the simulation stalled: no work in flight and none to hand out");
+
+            now = finish.Finish;
+            busy += now - job.Started;
+            var workerName = WorkerName(job.Worker);
+            Apply(job.Outcome is { } done
+                ? state.Complete(job.Candidate.Id, done.Result, t0.AddSeconds(job.Started), t0.AddSeconds(now), workerName, Node)
+                : state.Fail(job.Candidate.Id, job.Failure ?? "failed", workerName, t0.AddSeconds(now)));
+            idle.Enqueue(job.Worker);
+        }
+        return new SimulationResult(state, log, workers, now, busy);
+    }
+
+    private sealed record Job(int Worker, Candidate Candidate, double Started, SimulatedEvaluation? Outcome, string? Failure);
+
+    /// <summary>Work for a worker, mutating in place where the Population would ask a Mutator; null when there is none now.</summary>
+    private static Candidate? TryAssign(SearchState state, string worker, DateTimeOffset now, Action<IReadOnlyList<ISearchEvent>> apply)
+    {
+        switch (state.Assign(worker, Node, now))
+        {
+            case AssignCandidate assign:
+                apply(assign.Events);
+                return assign.Candidate;
+            case MutationNeeded need:
+                var (child, mutation) = state.MutateFor(need.Reservation);
+                if (state.CompleteProposal(need.Reservation, child, mutation, now) is not { } proposal) return null;
+                apply(proposal.Events);
+                return proposal.Candidate;
+            default:
+                return null;
+        }
+    }
+}
