@@ -1,5 +1,7 @@
 using ActorNas.Actors.Configuration;
 using ActorNas.Core.Evaluation;
+using ActorNas.Core.Simulation;
+using ActorNas.Core.Spaces;
 using ActorNas.Core.Tabular;
 
 namespace ActorNas.Actors.Evaluators;
@@ -27,8 +29,18 @@ public static class BuiltInEvaluators
                 var table = Nb201Table.Load(settings.TablePath);
                 return _ => new TabularEvaluator(table, settings.Tabular);
             default:
-                throw new SettingsException(
-                    $"unknown evaluator \"{settings.Name}\"; built-in evaluators: {string.Join(", ", Names)}");
+                throw Unknown(settings.Name);
         }
     }
+
+    /// <summary>An evaluator whose answers and durations are known without running anything, for a simulated clock.</summary>
+    public static ISimulatedEvaluator Simulated(EvaluatorSettings settings, ISearchSpace space) => settings.Name switch
+    {
+        Synthetic => new SyntheticEvaluator(settings.Synthetic, space),
+        Tabular => new TabularEvaluator(Nb201Table.Load(settings.TablePath), settings.Tabular),
+        _ => throw Unknown(settings.Name),
+    };
+
+    private static SettingsException Unknown(string name) =>
+        new($"unknown evaluator \"{name}\"; built-in evaluators: {string.Join(", ", Names)}");
 }

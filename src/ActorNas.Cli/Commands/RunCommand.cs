@@ -11,58 +11,13 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var space = new Option<string?>("--space") { Description = "Search space: nb201 or sequential" };
-        var evaluator = new Option<string?>("--evaluator") { Description = "Evaluator: synthetic or tabular" };
-        var table = new Option<string?>("--table") { Description = "tabular: path of the NAS-Bench-201 table (CSV, see docs/tabular.md)" };
-        var dataset = new Option<string?>("--dataset") { Description = "tabular: cifar10, cifar100 or imagenet16-120 (default cifar10)" };
-        var timeScale = new Option<double?>("--time-scale") { Description = "tabular: real seconds slept per simulated second (default 0: answer at once)" };
-        var screenMutants = new Option<int?>("--screen-mutants") { Description = "Hybrid evolution: rank this many mutants with --proxy, evaluate the best" };
-        var proxy = new Option<string?>("--proxy") { Description = "What ranks screened mutants: flops (nb201) or surrogate" };
-        var budget = new Option<int?>("--budget") { Description = "Successful evaluations to run" };
-        var population = new Option<int?>("--population") { Description = "Population size P" };
-        var sample = new Option<int?>("--sample") { Description = "Tournament sample size S" };
-        var workers = new Option<int?>("--workers") { Description = "Evaluator slots in this process" };
-        var mode = new Option<string?>("--mode") { Description = "continuous or batch" };
-        var batchSize = new Option<int?>("--batch-size") { Description = "B in batch mode (default: --workers)" };
-        var seed = new Option<long?>("--seed") { Description = "Seed of every random draw of the search" };
-        var maxAttempts = new Option<int?>("--max-attempts") { Description = "Attempts per candidate before its failure is final" };
-        var timeout = new Option<string?>("--timeout") { Description = "Per-candidate time limit, e.g. 30s or 10m (0s = none)" };
-        var db = CliOptions.Db();
-        var searchId = CliOptions.SearchId("Name of the new search (default: a time stamp)");
-        var config = CliOptions.Config();
-        var json = CliOptions.Json();
-        var verbose = CliOptions.Verbose();
-        var logFile = CliOptions.LogFile();
-
-        var command = new Command("run", "Start a new search")
+        var flags = new SearchFlags();
+        var command = new Command("run", "Start a new search");
+        flags.AddTo(command);
+        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(flags.Verbose), parse.GetValue(flags.Json), async () =>
         {
-            space, evaluator, table, dataset, timeScale, screenMutants, proxy, budget, population, sample, workers, mode, batchSize, seed, maxAttempts, timeout,
-            db, searchId, config, json, verbose, logFile,
-        };
-        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), parse.GetValue(json), async () =>
-        {
-            var overrides = new HoconOverrides()
-                .Set("space.name", parse.GetValue(space))
-                .Set("evaluator.name", parse.GetValue(evaluator))
-                .Set("evaluator.tabular.table", parse.GetValue(table) is { } t ? Path.GetFullPath(t) : null)
-                .Set("evaluator.tabular.dataset", parse.GetValue(dataset))
-                .Set("evaluator.tabular.time-scale", parse.GetValue(timeScale))
-                .Set("search.screening.mutants", parse.GetValue(screenMutants))
-                .Set("search.screening.proxy", parse.GetValue(proxy))
-                .Set("search.budget", parse.GetValue(budget))
-                .Set("search.population-size", parse.GetValue(population))
-                .Set("search.sample-size", parse.GetValue(sample))
-                .Set("evaluator.workers", parse.GetValue(workers))
-                .Set("search.mode", parse.GetValue(mode))
-                .Set("search.batch-size", parse.GetValue(batchSize))
-                .Set("search.seed", parse.GetValue(seed))
-                .Set("search.max-attempts", parse.GetValue(maxAttempts))
-                .Set("evaluator.timeout", parse.GetValue(timeout));
-            var fileText = parse.GetValue(config) is { } file ? ActorNasConfig.ReadFile(file.FullName) : "";
-            var id = parse.GetValue(searchId) ?? DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-            var request = new SearchRequest(
-                SearchIds.Validate(id), parse.GetValue(db)!, IsNew: true,
-                SettingsText: fileText + "\n" + overrides.Text, parse.GetValue(json), parse.GetValue(logFile));
+            var request = new SearchRequest(flags.SearchIdOf(parse), parse.GetValue(flags.Db)!, IsNew: true,
+                flags.SettingsText(parse), parse.GetValue(flags.Json), parse.GetValue(flags.LogFile));
             return await SearchRunner.RunAsync(request, cancel).ConfigureAwait(false);
         }));
         return command;

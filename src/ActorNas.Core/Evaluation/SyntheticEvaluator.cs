@@ -1,5 +1,7 @@
 using System.Globalization;
 using ActorNas.Core.Evolution;
+using ActorNas.Core.Simulation;
+using ActorNas.Core.Spaces;
 
 namespace ActorNas.Core.Evaluation;
 
@@ -28,30 +30,48 @@ public sealed class SyntheticFailureException(string message) : Exception(messag
 /// a configured distribution, and failures at a configured rate. Everything is a function of (landscape seed,
 /// candidate id, attempt), so a run is reproducible.
 /// </summary>
-public sealed class SyntheticEvaluator : IEvaluator
+public sealed class SyntheticEvaluator : IEvaluator, ISimulatedEvaluator
 {
     private readonly SyntheticOptions _options;
+    private readonly ISearchSpace? _space;
     private SyntheticLandscape? _landscape;
 
-    public SyntheticEvaluator(SyntheticOptions options)
+    /// <param name="space">Needed only to simulate (<see cref="ISimulatedEvaluator"/>); a live evaluation learns it from its context.</param>
+    public SyntheticEvaluator(SyntheticOptions options, ISearchSpace? space = null)
     {
         options.Validate();
         _options = options;
+        _space = space;
     }
 
     public SyntheticOptions Options => _options;
 
     public async Task<EvaluationResult> EvaluateAsync(Candidate candidate, EvaluationContext context, CancellationToken cancellationToken)
     {
-        var landscape = _landscape ??= new SyntheticLandscape(context.Space, _options.LandscapeSeed);
+        var (duration, outcome) = Draw(candidate, context.Space);
+        if (duration > 0) await Task.Delay(TimeSpan.FromMilliseconds(duration), cancellationToken).ConfigureAwait(false);
+        return outcome();
+    }
+
+    /// <summary>The same draws as <see cref="EvaluateAsync"/>, on a virtual clock (a failure is thrown at once).</summary>
+    public SimulatedEvaluation Simulate(Candidate candidate, long seed)
+    {
+        var space = _space ?? throw new InvalidOperationException("construct the synthetic evaluator with its space to simulate it");
+        var (duration, outcome) = Draw(candidate, space);
+        return new SimulatedEvaluation(outcome(), duration / 1000);
+    }
+
+    private (double DurationMs, Func<EvaluationResult> Outcome) Draw(Candidate candidate, ISearchSpace space)
+    {
+        var landscape = _landscape ??= new SyntheticLandscape(space, _options.LandscapeSeed);
         var random = new DeterministicRandom(DeterministicRandom.Mix(
             (ulong)_options.LandscapeSeed ^ DeterministicRandom.Mix((ulong)candidate.Id * 31 + (ulong)candidate.Attempt)));
         var duration = DrawDurationMs(random);
-        if (duration > 0) await Task.Delay(TimeSpan.FromMilliseconds(duration), cancellationToken).ConfigureAwait(false);
-        if (_options.FailureRate > 0 && random.NextDouble() < _options.FailureRate)
-            throw new SyntheticFailureException(string.Create(CultureInfo.InvariantCulture,
-                $"synthetic failure (rate {_options.FailureRate}) of candidate {candidate.Id}, attempt {candidate.Attempt}"));
-        return new EvaluationResult(landscape.Score(candidate.Genotype), new Dictionary<string, double> { ["durationMs"] = duration });
+        var fails = _options.FailureRate > 0 && random.NextDouble() < _options.FailureRate;
+        return (duration, () => fails
+            ? throw new SyntheticFailureException(string.Create(CultureInfo.InvariantCulture,
+                $"synthetic failure (rate {_options.FailureRate}) of candidate {candidate.Id}, attempt {candidate.Attempt}"))
+            : new EvaluationResult(landscape.Score(candidate.Genotype), new Dictionary<string, double> { ["durationMs"] = duration }));
     }
 
     private double DrawDurationMs(DeterministicRandom random) => _options.Duration switch

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Evaluators;
+using ActorNas.Actors.Persistence;
+using ActorNas.Actors.Protocol;
+using ActorNas.Cli.Hosting;
+using ActorNas.Cli.Output;
+using ActorNas.Core.Simulation;
+
+namespace ActorNas.Cli.Commands;
+
+/// <summary>
+/// `actornas simulate`: the search `run` would make, on a virtual clock. The evaluator's answers and durations are
+/// known without running anything (tabular, synthetic), so nothing sleeps; the log gets the same events a real run
+/// writes, stamped with simulated times from now on, and status, export and analysis read it like any other.
+/// </summary>
+internal static class SimulateCommand
+{
+    public static Command Create()
+    {
+        var flags = new SearchFlags();
+        var command = new Command("simulate", "Run a search on a simulated clock (tabular or synthetic evaluator) and record its log");
+        flags.AddTo(command);
+        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(flags.Verbose), parse.GetValue(flags.Json), async () =>
+        {
+            var db = parse.GetValue(flags.Db)!;
+            Logging.Configure(parse.GetValue(flags.LogFile), db);
+            var searchId = flags.SearchIdOf(parse);
+            var text = flags.SettingsText(parse);
+            var requested = ActorNasConfig.Combine(ActorNasConfig.Parse(text, "the command-line settings"));
+            var settings = ActorNasSettings.From(requested, text);
+            var space = settings.Search.Space.Create();
+            var evaluator = BuiltInEvaluators.Simulated(settings.Evaluator, space);
+
+            await using var store = StoreHost.Open(requested, db, mustExist: false);
+            using var searchLock = store.Persistence.Provider == PersistenceProvider.Sqlite
+                ? SearchLock.Acquire(store.Persistence.SqlitePath, searchId) : null;
+            if (await store.Log.ReadStartAsync(searchId, cancel).ConfigureAwait(false) is not null)
+                throw new SettingsException($"search \"{searchId}\" already exists in {db}; choose another --search-id");
+
+            var start = DateTimeOffset.UtcNow;
+            var result = SimulatedSearch.Run(settings.Search, evaluator, settings.Evaluator.Workers, start: start);
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"simulated {result.State.Evaluated} evaluations on {result.Workers} worker(s): {result.Seconds:N0} simulated s, " +
+                $"utilisation {result.Utilization:F3}; writing {result.Events.Count:N0} events to {db}")).ConfigureAwait(false);
+            await SearchLogWriter.WriteAsync(store.System, searchId, result.Events).ConfigureAwait(false);
+
+            Summary.Print(SearchStatus.Of(searchId, result.State), parse.GetValue(flags.Json), space, start.AddSeconds(result.Seconds));
+            return result.State.CompletionReason == "budget" ? ExitCodes.Ok : ExitCodes.SearchFailed;
+        }));
+        return command;
+    }
+}
