@@ -46,7 +46,8 @@ internal static class ExportCsv
         var records = Parse(File.ReadAllText(path, Encoding.UTF8));
         Assert.NotEmpty(records);
         var header = records[0];
-        Assert.Equal(ExpectedColumns, header);
+        Assert.Equal(ExpectedColumns, header.Take(ExpectedColumns.Length));
+        Assert.All(header.Skip(ExpectedColumns.Length), c => Assert.StartsWith("metric:", c, StringComparison.Ordinal));
         var rows = new List<ExportRow>(records.Count - 1);
         for (var i = 1; i < records.Count; i++)
         {

@@ -7,6 +7,7 @@ namespace ActorNas.Cli.Output;
 /// <summary>
 /// One row per candidate. Column names follow DeepHyper's results.csv where one exists (job_id, arch_seq, objective,
 /// m:timestamp_*, seconds since the search started) so existing notebooks read it; the rest are ActorNas's own.
+/// The evaluator's metrics follow as <c>metric:NAME</c> columns (every name any candidate reported, sorted).
 /// </summary>
 internal static class CsvExport
 {
@@ -17,12 +18,15 @@ internal static class CsvExport
         "m:timestamp_submit", "m:timestamp_start", "m:timestamp_end",
     ];
 
+    public const string MetricPrefix = "metric:";
+
     public static void Write(CandidateTrace trace, string path)
     {
         var start = trace.Started!.At;
         var space = trace.Started.Config.Space.Create();
+        var metricNames = trace.Records.SelectMany(r => r.Metrics?.Keys ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
         using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
-        writer.WriteLine(string.Join(',', Columns));
+        writer.WriteLine(string.Join(',', Columns.Concat(metricNames.Select(n => Quote(MetricPrefix + n)))));
         foreach (var r in trace.Records)
         {
             string[] cells =
@@ -34,7 +38,8 @@ internal static class CsvExport
                 r.StartedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "", r.FinishedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "",
                 Seconds(r.ProposedAt - start), r.StartedAt is { } s ? Seconds(s - start) : "", r.FinishedAt is { } f ? Seconds(f - start) : "",
             ];
-            writer.WriteLine(string.Join(',', cells));
+            var metrics = metricNames.Select(n => r.Metrics is { } ms && ms.TryGetValue(n, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : "");
+            writer.WriteLine(string.Join(',', cells.Concat(metrics)));
         }
     }
 
