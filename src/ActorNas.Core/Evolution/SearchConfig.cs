@@ -30,7 +30,9 @@ public sealed record SearchConfig
     public long Seed { get; init; }
     public PositionWeighting Mutation { get; init; } = PositionWeighting.Uniform;
     /// <summary>Hybrid evolution: rank several mutants of the parent with a proxy, evaluate the best. Off by default.</summary>
-    public Screening Screening { get; init; } = Screening.Off;
+    /// <remarks>A log written before screening existed has no such field; it reads as off (the JSON source generator
+    /// would otherwise leave null, not the initializer's value).</remarks>
+    public Screening Screening { get => field ?? Screening.Off; init; } = Screening.Off;
     /// <summary>Evaluator name, for the record and for resume.</summary>
     public string Evaluator { get; init; } = "synthetic";
     /// <summary>The effective settings (HOCON text) the search started with; a resume reads them back.</summary>

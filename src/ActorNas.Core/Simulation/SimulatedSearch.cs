@@ -58,7 +58,9 @@ public static class SimulatedSearch
                 string? failure = null;
                 try
                 {
-                    outcome = evaluator.Simulate(candidate, config.Seed);
+                    var simulated = evaluator.Simulate(candidate, config.Seed);
+                    if (simulated.Seconds >= 0 && !double.IsInfinity(simulated.Seconds)) outcome = simulated;
+                    else failure = $"the evaluator simulated a duration of {simulated.Seconds} s";
                 }
                 catch (Exception e)
                 {

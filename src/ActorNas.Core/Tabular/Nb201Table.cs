@@ -117,8 +117,8 @@ public sealed class Nb201Table
         if (rows < CellCount)
         {
             var absent = Enumerable.Range(0, CellCount).Where(i => lineOf[i] == 0).ToList();
-            throw new TableFormatException($"{source}: the table is partial: {rows:N0} of {CellCount:N0} cells; " +
-                $"{absent.Count:N0} missing, e.g. {Nb201Space.Instance.Format(CellAt(absent[0]))}. A search needs every cell; " +
+            throw new TableFormatException(string.Create(CultureInfo.InvariantCulture, $"{source}: the table is partial: {rows:N0} of {CellCount:N0} cells; ") +
+                string.Create(CultureInfo.InvariantCulture, $"{absent.Count:N0} missing, e.g. {Nb201Space.Instance.Format(CellAt(absent[0]))}. A search needs every cell; ") +
                 "use the complete NAS-Bench-201 export (docs/tabular.md)");
         }
         return new Nb201Table(source, entries);
