@@ -59,7 +59,8 @@ internal sealed class SettingsReader(Config section)
     public T Enum<T>(string key) where T : struct, System.Enum
     {
         var text = String(key);
-        if (System.Enum.TryParse<T>(text.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var value)
+        // names only: Enum.TryParse would also take "1" for the second member
+        if (!text.All(char.IsAsciiDigit) && System.Enum.TryParse<T>(text.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var value)
             && System.Enum.IsDefined(value))
             return value;
         var names = string.Join(", ", System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
