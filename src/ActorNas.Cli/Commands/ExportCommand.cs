@@ -1,3 +1,4 @@
+using ActorNas.Analysis.Output;
 using System.CommandLine;
 using ActorNas.Actors.Configuration;
 using ActorNas.Cli.Hosting;
@@ -32,7 +33,7 @@ internal static class ExportCommand
             if (count == 0 || trace.Started is null)
                 throw UnknownSearchException.For(id, path);
             var file = parse.GetValue(output)!;
-            CsvExport.Write(trace, file.FullName);
+            CandidatesCsv.Write(trace, file.FullName);
             Console.WriteLine($"wrote {trace.Records.Count} candidates to {file.FullName}");
             return ExitCodes.Ok;
         }));

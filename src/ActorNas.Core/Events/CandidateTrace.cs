@@ -19,6 +19,9 @@ public sealed record CandidateRecord
     public int FailedAttempts { get; init; }
     public double? Objective { get; init; }
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+    /// <summary>Layers the evaluator took from elsewhere instead of training them (weight transfer).</summary>
+    public int TransferredLayers { get; init; }
+    public bool? CacheHit { get; init; }
     public string? LastFailure { get; init; }
     public CandidateStatus Status { get; init; }
     public DateTimeOffset? RetiredAt { get; init; }
@@ -52,6 +55,7 @@ public sealed class CandidateTrace
                 {
                     Objective = v.Objective, Metrics = v.Metrics, StartedAt = v.StartedAt, FinishedAt = v.FinishedAt,
                     Worker = v.Worker, Node = v.Node, Status = CandidateStatus.Evaluated,
+                    TransferredLayers = v.TransferredLayers, CacheHit = v.CacheHit,
                 });
                 break;
             case CandidateFailed f:

@@ -1,0 +1,119 @@
+using ActorNas.Core;
+using ActorNas.Core.Events;
+using ActorNas.Core.Evolution;
+using ActorNas.Core.Spaces;
+
+namespace ActorNas.Analysis;
+
+/// <summary>A proposal, in log order (<paramref name="Index"/> 0, 1, ...), at seconds since the search started.</summary>
+public sealed record Proposal(int Index, long Id, long? ParentId, Genotype Genotype, Mutation? Mutation, double At);
+
+/// <summary>A successful evaluation, in the order results were recorded.</summary>
+public sealed record Evaluation(long Id, double Start, double Finish, double Objective, string Worker);
+
+public enum TaskOutcome { Evaluated, Failed, Released, Unfinished }
+
+/// <summary>One attempt of a candidate on a worker, from its start to its result, failure or release.</summary>
+public sealed record WorkerTask(long CandidateId, string Worker, string Node, double Start, double End, TaskOutcome Outcome)
+{
+    public double Duration => End - Start;
+}
+
+public readonly record struct SeriesPoint(double Time, double Value);
+
+/// <summary>
+/// Folds a search's log, one event at a time, into what the analysis needs: one record per candidate, the proposals
+/// in order, the evaluations in order, every worker attempt, and the population's median after each result. Events
+/// are not kept, so a log is read as a stream; memory grows with the number of candidates.
+/// </summary>
+public sealed class LogFold
+{
+    private readonly SearchState _state = new();
+    private readonly Dictionary<long, (string Worker, string Node, double Start)> _running = [];
+    private readonly List<Proposal> _proposals = [];
+    private readonly List<Evaluation> _evaluations = [];
+    private readonly List<WorkerTask> _tasks = [];
+    private readonly List<SeriesPoint> _populationMedian = [];
+    private double[] _medianScratch = [];
+
+    public CandidateTrace Trace { get; } = new();
+    public SearchStarted? Started { get; private set; }
+    public SearchCompleted? Completed { get; private set; }
+    public ISearchSpace Space => _state.Space;
+    public IReadOnlyList<Proposal> Proposals => _proposals;
+    public IReadOnlyList<Evaluation> Evaluations => _evaluations;
+    public IReadOnlyList<SeriesPoint> PopulationMedian => _populationMedian;
+    public long EventCount { get; private set; }
+    /// <summary>Seconds from the start to the newest event.</summary>
+    public double LastEventTime { get; private set; }
+
+    /// <summary>Every attempt; those still running when the log ends are <see cref="TaskOutcome.Unfinished"/> at the last event.</summary>
+    public IReadOnlyList<WorkerTask> Tasks =>
+        _running.Count == 0 ? _tasks
+            : [.. _tasks, .. _running.Select(r => new WorkerTask(r.Key, r.Value.Worker, r.Value.Node, r.Value.Start, LastEventTime, TaskOutcome.Unfinished))];
+
+    public void Apply(ISearchEvent e)
+    {
+        if (Started is null && e is not SearchStarted)
+            throw new InvalidOperationException($"the log does not begin with SearchStarted (first event: {e.GetType().Name})");
+        _state.Apply(e);
+        Trace.Apply(e);
+        EventCount++;
+        switch (e)
+        {
+            case SearchStarted s:
+                Started = s;
+                break;
+            case CandidateProposed p:
+                _proposals.Add(new Proposal(_proposals.Count, p.Id, p.ParentId, p.Genotype, p.Mutation, Seconds(p.At)));
+                Touch(p.At);
+                break;
+            case CandidateStarted s:
+                _running[s.Id] = (s.Worker, s.Node, Seconds(s.At));
+                Touch(s.At);
+                break;
+            case CandidateEvaluated v:
+                Close(v.Id, Seconds(v.FinishedAt), TaskOutcome.Evaluated, v.Worker, v.Node, Seconds(v.StartedAt));
+                _evaluations.Add(new Evaluation(v.Id, Seconds(v.StartedAt), Seconds(v.FinishedAt), v.Objective, v.Worker));
+                _populationMedian.Add(new SeriesPoint(Seconds(v.FinishedAt), PopulationMedianNow()));
+                Touch(v.FinishedAt);
+                break;
+            case CandidateFailed f:
+                Close(f.Id, Seconds(f.At), TaskOutcome.Failed, f.Worker, null, null);
+                Touch(f.At);
+                break;
+            case CandidateReleased r:
+                Close(r.Id, Seconds(r.At), TaskOutcome.Released, null, null, null);
+                Touch(r.At);
+                break;
+            case CandidateRetired r:
+                Touch(r.At);
+                break;
+            case SearchCompleted c:
+                Completed = c;
+                Touch(c.At);
+                break;
+        }
+    }
+
+    private void Close(long id, double end, TaskOutcome outcome, string? worker, string? node, double? start)
+    {
+        if (_running.Remove(id, out var open))
+            _tasks.Add(new WorkerTask(id, open.Worker, open.Node, open.Start, Math.Max(end, open.Start), outcome));
+        else if (worker is not null && start is not null)
+            // a result without a recorded start (the start was in a log prefix not read): keep what the result says
+            _tasks.Add(new WorkerTask(id, worker, node ?? "", start.Value, Math.Max(end, start.Value), outcome));
+    }
+
+    private double PopulationMedianNow()
+    {
+        var population = _state.Population;
+        if (_medianScratch.Length < population.Count) _medianScratch = new double[Math.Max(population.Count, 2 * _medianScratch.Length)];
+        for (var i = 0; i < population.Count; i++) _medianScratch[i] = population[i].Objective;
+        return Quantiles.Median(_medianScratch.AsSpan(0, population.Count));
+    }
+
+    private double Seconds(DateTimeOffset at) => (at - Started!.At).TotalSeconds;
+
+    private void Touch(DateTimeOffset at) => LastEventTime = Math.Max(LastEventTime, Seconds(at));
+}

@@ -1,0 +1,39 @@
+using ActorNas.Core.Events;
+
+namespace ActorNas.Analysis;
+
+/// <summary>Everything the study computes for one search (sections 1 to 4; the layer trace is written as it is computed).</summary>
+public sealed record SearchAnalysis(
+    string SearchId,
+    LogFold Fold,
+    AnalysisOptions Options,
+    QualityOverTime Quality,
+    MutationLanding Mutations,
+    DonorPopularity Donors,
+    KGramPopularity Prefixes,
+    WorkerActivity Workers,
+    LayerReuse Reuse)
+{
+    public bool IsCompleted => Fold.Completed is not null;
+    public int Candidates => Fold.Trace.Records.Count;
+    public int Failed => Fold.Trace.Records.Count(r => r.Status == CandidateStatus.Failed);
+
+    /// <param name="layerSink">Sees every layer request in order (the layer-request trace export), or null.</param>
+    public static SearchAnalysis Compute(string searchId, LogFold fold, AnalysisOptions options, Action<LayerRequest>? layerSink = null)
+    {
+        options.Validate();
+        if (fold.Started is null) throw new InvalidOperationException($"search {searchId} has no SearchStarted event");
+        var space = fold.Space;
+        var records = fold.Trace.Records;
+        var quality = QualityOverTime.Compute(fold.Evaluations, fold.PopulationMedian, options.LowQuantile, options.Thresholds, options.TimeBins);
+        var mutations = MutationLanding.Compute(space, fold.Proposals, fold.Evaluations,
+            records.ToDictionary(r => r.Id, r => r.Genotype), records.ToDictionary(r => r.Id, r => r.Metrics));
+        var donors = DonorPopularity.Compute(fold.Proposals, fold.Evaluations, options.Window);
+        var prefixes = KGramPopularity.Compute(fold.Proposals, options.KGram, options.Window);
+        var tasks = fold.Tasks;
+        var workers = WorkerActivity.Compute(tasks, options.Window);
+        var requests = LayerReuse.RequestsOf(space, tasks, fold.Proposals.ToDictionary(p => p.Id), out var count);
+        var reuse = LayerReuse.Compute(requests, count, layerSink);
+        return new SearchAnalysis(searchId, fold, options, quality, mutations, donors, prefixes, workers, reuse);
+    }
+}
