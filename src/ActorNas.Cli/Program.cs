@@ -9,5 +9,6 @@ var root = new RootCommand("ActorNas: event-sourced Regularized Evolution neural
     StatusCommand.Create(),
     ListCommand.Create(),
     ExportCommand.Create(),
+    AnalyzeCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

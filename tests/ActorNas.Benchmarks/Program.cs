@@ -2,6 +2,8 @@ using ActorNas.Benchmarks;
 
 // One subcommand per benchmark; each prints human-readable lines and, as its last line, one JSON object.
 if (args.Length == 0) return Usage("name a benchmark");
+// the analysis benchmark's child process (not for users)
+if (args is ["analyze-child", var childDb, var childOut]) return await AnalysisBenchmark.ChildAsync(childDb, childOut);
 
 BenchOptions options;
 try
@@ -17,6 +19,7 @@ return args[0] switch
 {
     "orchestration" => await OrchestrationBenchmark.RunAsync(options),
     "nb201" => Nb201Study.Run(options),
+    "analyze" => await AnalysisBenchmark.RunAsync(options),
     _ => Usage($"unknown benchmark \"{args[0]}\""),
 };
 
@@ -30,6 +33,7 @@ static int Usage(string problem)
           --budget N      evaluations per throughput run (default 20000)
           nb201           NAS-Bench-201 on a simulated clock: random search, REA and hybrid REA over many seeds and
                           budgets on CIFAR-10, CIFAR-100 and ImageNet16-120; batch vs continuous with 8, 32, 128 workers
+          analyze         time and peak memory of `analyze` on a 100,000-candidate log (--budget N to change it)
           --seeds N       nb201: seeds per algorithm (default 100)
           --table PATH    nb201: the NAS-Bench-201 table (default: shared/data/nb201/nb201_merged.csv above this folder)
           --quick         small numbers, for a CI smoke run

@@ -43,6 +43,28 @@ public sealed class SearchLog
         return count;
     }
 
+    /// <summary>
+    /// Streams a search's events, then keeps streaming new ones as they are written (the journal is polled), until
+    /// <paramref name="onEvent"/> returns false (say, after SearchCompleted) or the token is cancelled.
+    /// </summary>
+    public async Task<long> FollowAsync(string searchId, Func<ISearchEvent, bool> onEvent, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        var (kill, done) = _journal.EventsByPersistenceId(PersistenceConfig.PersistenceId(searchId), 0, long.MaxValue)
+            .Select(envelope => (ISearchEvent)envelope.Event)
+            .TakeWhile(e =>
+            {
+                count++;
+                return onEvent(e);
+            }, inclusive: true)
+            .ViaMaterialized(KillSwitches.Single<ISearchEvent>(), Keep.Right)
+            .ToMaterialized(Sink.Ignore<ISearchEvent>(), Keep.Both)
+            .Run(_materializer);
+        await using (cancellationToken.Register(() => kill.Shutdown()))
+            await done.ConfigureAwait(false);
+        return count;
+    }
+
     /// <summary>The SearchStarted event of a search, or null when the search does not exist.</summary>
     public async Task<SearchStarted?> ReadStartAsync(string searchId, CancellationToken cancellationToken = default)
     {

@@ -36,7 +36,7 @@ public sealed record QualityOverTime(
 
         var all = ordered.Select(e => e.Objective).ToArray();
         var low = Quantiles.Of(all.ToArray().AsSpan(), lowQuantile);
-        var levels = thresholds ?? (all.Length == 0 ? [] : new[] { 0.5, 0.9, 0.99 }.Select(q => Quantiles.Of(all.ToArray().AsSpan(), q)).Append(all.Max()).ToArray());
+        var levels = thresholds ?? (all.Length == 0 ? [] : new[] { 0.5, 0.9, 0.99 }.Select(q => Quantiles.Of(all.ToArray().AsSpan(), q)).Append(all.Max()).Distinct().ToArray());
         var hits = levels.Select(level =>
         {
             var index = best.FindIndex(p => p.Value >= level);

@@ -25,7 +25,7 @@ internal static class SearchRunner
         var evaluators = request.IsNew ? BuiltInEvaluators.Factory(ActorNasSettings.From(requested, request.SettingsText).Evaluator) : null;
 
         await using var store = StoreHost.Open(requested, request.Db, mustExist: !request.IsNew);
-        var searchId = request.SearchId ?? await OnlySearchAsync(store, request.Db).ConfigureAwait(false);
+        var searchId = request.SearchId ?? await store.OnlySearchAsync(request.Db, cancel).ConfigureAwait(false);
         using var searchLock = store.Persistence.Provider == PersistenceProvider.Sqlite
             ? SearchLock.Acquire(store.Persistence.SqlitePath, searchId) : null;
 
@@ -91,16 +91,5 @@ internal static class SearchRunner
             throw new UnknownSearchException(error);
         Summary.Print(outcome.Status!, request.Json, settings.Search.Space.Create());
         return outcome.Status!.CompletionReason == "budget" ? ExitCodes.Ok : ExitCodes.SearchFailed;
-    }
-
-    private static async Task<string> OnlySearchAsync(StoreHost store, string db)
-    {
-        var ids = await store.Log.ListSearchIdsAsync().ConfigureAwait(false);
-        return ids.Count switch
-        {
-            1 => ids[0],
-            0 => throw new UnknownSearchException($"{db} holds no search; start one with `actornas run --db {db}`"),
-            _ => throw new SettingsException($"{db} holds {ids.Count} searches ({string.Join(", ", ids)}); name one with --search-id"),
-        };
     }
 }

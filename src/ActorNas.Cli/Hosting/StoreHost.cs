@@ -39,6 +39,18 @@ internal sealed class StoreHost : IAsyncDisposable
     public static string Quote(string s) =>
         "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
+    /// <summary>The id of the only search in the database, for commands where --search-id may be left out.</summary>
+    public async Task<string> OnlySearchAsync(string db, CancellationToken cancel)
+    {
+        var ids = await Log.ListSearchIdsAsync(cancel).ConfigureAwait(false);
+        return ids.Count switch
+        {
+            1 => ids[0],
+            0 => throw new UnknownSearchException($"{db} holds no search; start one with `actornas run --db {db}`"),
+            _ => throw new SettingsException($"{db} holds {ids.Count} searches ({string.Join(", ", ids)}); name one with --search-id"),
+        };
+    }
+
     public async ValueTask DisposeAsync()
     {
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);

@@ -18,11 +18,15 @@ internal sealed record SearchSummaryJson(
 
 internal sealed record BestJson(long Id, string Genotype, double Objective);
 
+/// <summary>The --json summary of analyze.</summary>
+internal sealed record AnalysisJson(string SearchId, int Candidates, int Evaluated, int Failed, bool Completed, long Events, string Out, List<string> Files);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SearchSummaryJson))]
 [JsonSerializable(typeof(List<SearchSummaryJson>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(ErrorJson))]
+[JsonSerializable(typeof(AnalysisJson))]
 internal sealed partial class CliJson : JsonSerializerContext
 {
     /// <summary>Writes '+' and '|' of genotype strings as themselves, not as \u escapes.</summary>
