@@ -11,7 +11,8 @@ public sealed record Proposal(int Index, long Id, long? ParentId, Genotype Genot
 /// <summary>A successful evaluation, in the order results were recorded.</summary>
 public sealed record Evaluation(long Id, double Start, double Finish, double Objective, string Worker);
 
-public enum TaskOutcome { Evaluated, Failed, Released, Unfinished }
+/// <summary>How an attempt ended. Superseded: a late result from an earlier attempt was recorded instead of this one's.</summary>
+public enum TaskOutcome { Evaluated, Failed, Released, Unfinished, Superseded }
 
 /// <summary>One attempt of a candidate on a worker, from its start to its result, failure or release.</summary>
 public sealed record WorkerTask(long CandidateId, string Worker, string Node, double Start, double End, TaskOutcome Outcome)
@@ -98,7 +99,15 @@ public sealed class LogFold
 
     private void Close(long id, double end, TaskOutcome outcome, string? worker, string? node, double? start)
     {
-        if (_running.Remove(id, out var open))
+        if (outcome == TaskOutcome.Evaluated && _running.TryGetValue(id, out var other) && other.Worker != worker && start is not null)
+        {
+            // the candidate was re-issued, then the earlier worker's late result was recorded: the re-issued attempt's
+            // work is wasted, and the result belongs to the worker that sent it
+            _running.Remove(id);
+            _tasks.Add(new WorkerTask(id, other.Worker, other.Node, other.Start, Math.Max(end, other.Start), TaskOutcome.Superseded));
+            _tasks.Add(new WorkerTask(id, worker!, node ?? "", start.Value, Math.Max(end, start.Value), outcome));
+        }
+        else if (_running.Remove(id, out var open))
             _tasks.Add(new WorkerTask(id, open.Worker, open.Node, open.Start, Math.Max(end, open.Start), outcome));
         else if (worker is not null && start is not null)
             // a result without a recorded start (the start was in a log prefix not read): keep what the result says
