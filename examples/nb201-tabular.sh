@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regularized Evolution on the real NAS-Bench-201 table: a search with the actors (one worker, answers at once),
-# the same search with hybrid screening, and a 32-worker search on the simulated clock.
+# the same search with hybrid screening, a 32-worker search on the simulated clock, and the analysis of that one.
 # Needs the table: pass its path, or keep ../shared/data/nb201/nb201_merged.csv beside the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,4 +19,6 @@ actornas run "${common[@]}" --workers 1 --search-id hybrid --screen-mutants 8 --
 actornas simulate --evaluator tabular --table "$table" --population 100 --sample 25 --budget 2000 --workers 32 \
   --db "$work/nb201.db" --search-id simulated-w32
 actornas export --db "$work/nb201.db" --search-id rea --format csv --out "$work/rea.csv"
-echo "the objective is CIFAR-10 validation accuracy; the test accuracy is in the log's metrics. Files in $work"
+actornas analyze --db "$work/nb201.db" --search-id simulated-w32 --out "$work/analysis"
+echo "the objective is CIFAR-10 validation accuracy; the test accuracy is in the log's metrics. Files in $work;"
+echo "the study of the simulated search is $work/analysis/report.md"
