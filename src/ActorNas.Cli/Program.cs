@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ActorNas.Cli.Commands;
+using ActorNas.Cli.Hosting;
 
 var root = new RootCommand("ActorNas: event-sourced Regularized Evolution neural architecture search on Akka.NET actors")
 {
@@ -11,4 +12,12 @@ var root = new RootCommand("ActorNas: event-sourced Regularized Evolution neural
     ExportCommand.Create(),
     AnalyzeCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // an unknown option or a value of the wrong type is bad input (exit 2), like every other input error
+    foreach (var error in parse.Errors) await Console.Error.WriteLineAsync($"error: {error.Message}");
+    await Console.Error.WriteLineAsync("run `actornas --help` or `actornas <command> --help` for the options");
+    return ExitCodes.BadInput;
+}
+return await parse.InvokeAsync();

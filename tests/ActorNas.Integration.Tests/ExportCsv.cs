@@ -41,13 +41,31 @@ internal static class ExportCsv
         return rows;
     }
 
-    public static IReadOnlyList<ExportRow> Read(string path)
+    /// <summary>The header of a CSV file, in order.</summary>
+    public static IReadOnlyList<string> Header(string path)
+    {
+        var records = Parse(File.ReadAllText(path, Encoding.UTF8));
+        Assert.NotEmpty(records);
+        return records[0];
+    }
+
+    /// <param name="path">The CSV file.</param>
+    /// <param name="extraColumns">
+    /// Columns that must close the header after the metric:* columns (`actornas analyze`'s candidates.csv adds its
+    /// own); none for the export.
+    /// </param>
+    public static IReadOnlyList<ExportRow> Read(string path, IReadOnlyList<string>? extraColumns = null)
     {
         var records = Parse(File.ReadAllText(path, Encoding.UTF8));
         Assert.NotEmpty(records);
         var header = records[0];
+        var extras = extraColumns ?? [];
+        Assert.True(header.Count >= ExpectedColumns.Length + extras.Count, $"header of {path}: {string.Join(',', header)}");
         Assert.Equal(ExpectedColumns, header.Take(ExpectedColumns.Length));
-        Assert.All(header.Skip(ExpectedColumns.Length), c => Assert.StartsWith("metric:", c, StringComparison.Ordinal));
+        Assert.Equal(extras, header.Skip(header.Count - extras.Count));
+        Assert.All(header.Skip(ExpectedColumns.Length).Take(header.Count - ExpectedColumns.Length - extras.Count),
+            c => Assert.StartsWith("metric:", c, StringComparison.Ordinal));
+        Assert.Equal(header.Count, header.Distinct().Count());
         var rows = new List<ExportRow>(records.Count - 1);
         for (var i = 1; i < records.Count; i++)
         {
@@ -57,6 +75,9 @@ internal static class ExportCsv
         }
         return rows;
     }
+
+    /// <summary>Every record of a CSV file (header first), cells unquoted.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> ReadRecords(string path) => Parse(File.ReadAllText(path, Encoding.UTF8));
 
     private static List<List<string>> Parse(string text)
     {

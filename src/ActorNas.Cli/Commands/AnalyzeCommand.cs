@@ -47,9 +47,18 @@ internal static class AnalyzeCommand
                 throw new SettingsException($"--refresh must be a positive number of seconds, got {seconds}");
             var outDir = parse.GetValue(output)!.FullName;
 
-            await using var store = StoreHost.Open(CliOptions.StoreConfig(parse.GetValue(config)), path, mustExist: true);
+            var following = parse.GetValue(follow);
+            var storeConfig = CliOptions.StoreConfig(parse.GetValue(config));
+            if (following) await WaitForDatabaseAsync(storeConfig, path, TimeSpan.FromSeconds(seconds), cancel);
+            await using var store = StoreHost.Open(storeConfig, path, mustExist: true);
             var id = parse.GetValue(searchId) is { } given ? SearchIds.Validate(given) : await store.OnlySearchAsync(path, cancel);
-            if (await store.Log.ReadStartAsync(id, cancel) is null) throw UnknownSearchException.For(id, path);
+            // a search that is about to start is worth waiting for when following it; otherwise the id is wrong
+            while (await store.Log.ReadStartAsync(id, cancel) is null)
+            {
+                if (!following) throw UnknownSearchException.For(id, path);
+                await Console.Error.WriteLineAsync($"waiting for search {id} to start in {path} ...");
+                await Task.Delay(TimeSpan.FromSeconds(seconds), cancel);
+            }
 
             var others = new List<(string, LogFold)>();
             foreach (var other in parse.GetValue(compare) ?? [])
@@ -61,7 +70,7 @@ internal static class AnalyzeCommand
 
             var source = $"{path}, search {id}";
             AnalysisOutputs outputs;
-            if (parse.GetValue(follow))
+            if (following)
                 outputs = await FollowAsync(store, id, options, outDir, others, source, TimeSpan.FromSeconds(parse.GetValue(refresh)), cancel);
             else
             {
@@ -132,6 +141,17 @@ internal static class AnalyzeCommand
         lock (gate)
             return fold.Started is null ? throw UnknownSearchException.For(id, source)
                 : AnalysisWriter.WriteAsync(id, fold, options, outDir, others, source).GetAwaiter().GetResult();
+    }
+
+    /// <summary>With --follow the command may start before the run that creates the database; wait for its file.</summary>
+    private static async Task WaitForDatabaseAsync(Akka.Configuration.Config storeConfig, string path, TimeSpan poll, CancellationToken cancel)
+    {
+        if (StoreHost.ReadPersistence(storeConfig, path).Provider != PersistenceProvider.Sqlite) return;
+        while (!File.Exists(path))
+        {
+            await Console.Error.WriteLineAsync($"waiting for {path} to be created ...");
+            await Task.Delay(poll, cancel);
+        }
     }
 
     private static IReadOnlyList<double>? ParseThresholds(string? text)
