@@ -12,7 +12,7 @@ public sealed record PersistenceSettings(PersistenceProvider Provider, string Sq
 
 /// <param name="TablePath">The tabular evaluator's table (empty unless that evaluator is chosen).</param>
 public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeout, TimeSpan RequestRetry, SyntheticOptions Synthetic,
-    string TablePath, TabularOptions Tabular);
+    string TablePath, TabularOptions Tabular, TrainingOptions Training);
 
 /// <summary>The typed view of the <c>actornas</c> section, read once.</summary>
 public sealed record ActorNasSettings(
@@ -44,7 +44,25 @@ public sealed record ActorNasSettings(
                 reader.Double("evaluator.tabular.time-scale", min: 0),
                 new DurationModel(
                     reader.Double("evaluator.tabular.seconds-per-megaflop", min: 0),
-                    reader.Double("evaluator.tabular.duration-sigma", min: 0))));
+                    reader.Double("evaluator.tabular.duration-sigma", min: 0))),
+            new TrainingOptions(
+                reader.String("evaluator.train.dataset"),
+                reader.String("evaluator.train.data-dir", allowEmpty: true),
+                reader.Int("evaluator.train.train-images", min: 0),
+                reader.Int("evaluator.train.validation-images", min: 0),
+                reader.Int("evaluator.train.epochs", min: 1),
+                reader.Int("evaluator.train.batch-size", min: 1),
+                reader.Enum<OptimizerKind>("evaluator.train.optimizer"),
+                reader.Double("evaluator.train.learning-rate", min: 0),
+                reader.Double("evaluator.train.momentum", min: 0),
+                reader.Double("evaluator.train.weight-decay", min: 0),
+                reader.String("evaluator.train.device"),
+                reader.Bool("evaluator.train.transfer"),
+                reader.Bool("evaluator.train.freeze-transferred"),
+                reader.Int("evaluator.train.keep-models-mb", min: 0),
+                reader.Int("evaluator.train.nb201.channels", min: 1),
+                reader.Int("evaluator.train.nb201.cells-per-stage", min: 1),
+                reader.Int("evaluator.naswot.batch-size", min: 2)));
 
         var batch = reader.Int("search.batch-size", min: 0);
         var space = reader.String("space.name");
@@ -76,6 +94,7 @@ public sealed record ActorNasSettings(
             search.Validate();
             evaluator.Synthetic.Validate();
             evaluator.Tabular.Validate();
+            evaluator.Training.Validate();
         }
         catch (ArgumentException e)
         {

@@ -56,6 +56,17 @@ internal sealed class SettingsReader(Config section)
         return value == TimeSpan.Zero ? null : value;
     }
 
+    public bool Bool(string key)
+    {
+        var text = String(key).Trim().ToLowerInvariant();
+        return text switch
+        {
+            "true" or "on" or "yes" => true,
+            "false" or "off" or "no" => false,
+            _ => throw new SettingsException($"actornas.{key} = {text} is not true or false"),
+        };
+    }
+
     public T Enum<T>(string key) where T : struct, System.Enum
     {
         var text = String(key);

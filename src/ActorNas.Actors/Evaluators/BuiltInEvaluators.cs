@@ -38,7 +38,8 @@ public static class BuiltInEvaluators
     {
         Synthetic => new SyntheticEvaluator(settings.Synthetic, space),
         Tabular => new TabularEvaluator(Nb201Table.Load(settings.TablePath), settings.Tabular),
-        _ => throw Unknown(settings.Name),
+        _ => throw new SettingsException($"evaluator \"{settings.Name}\" cannot run on a simulated clock (its results and durations are " +
+            $"not known without running it); simulate works with: {string.Join(", ", Names)}"),
     };
 
     private static SettingsException Unknown(string name) =>

@@ -2,6 +2,7 @@ using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
 using ActorNas.Core.Spaces;
 using ActorNas.Core.Tabular;
+using ActorNas.Torch.Data;
 using ActorNas.Cli.Output;
 using NLog;
 
@@ -35,7 +36,7 @@ internal static class CommandGuard
 
     private static (int Code, string Message) Classify(Exception e) => e switch
     {
-        SettingsException or GenotypeFormatException or TableFormatException or ArgumentException => (ExitCodes.BadInput, e.Message),
+        SettingsException or GenotypeFormatException or TableFormatException or DatasetException or ArgumentException => (ExitCodes.BadInput, e.Message),
         StoreException => (ExitCodes.StoreError, e.Message),
         UnknownSearchException => (ExitCodes.BadInput, e.Message),
         Akka.Configuration.ConfigurationException => (ExitCodes.BadInput, $"bad configuration: {e.Message}"),

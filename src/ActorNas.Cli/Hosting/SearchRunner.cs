@@ -22,7 +22,7 @@ internal static class SearchRunner
         Logging.Configure(request.LogFile, request.Db);
         var requested = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"));
         // a new search's settings and evaluator (its table, say) are checked before the database is touched
-        var evaluators = request.IsNew ? BuiltInEvaluators.Factory(ActorNasSettings.From(requested, request.SettingsText).Evaluator) : null;
+        var evaluators = request.IsNew ? EvaluatorCatalog.Factory(ActorNasSettings.From(requested, request.SettingsText).Evaluator) : null;
 
         await using var store = StoreHost.Open(requested, request.Db, mustExist: !request.IsNew);
         var searchId = request.SearchId ?? await store.OnlySearchAsync(request.Db, cancel).ConfigureAwait(false);
@@ -46,7 +46,7 @@ internal static class SearchRunner
             var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"),
                 ActorNasConfig.Parse(recorded, $"the settings recorded with search {searchId}"));
             settings = ActorNasSettings.From(combined, recorded) with { Search = started.Config };
-            evaluators = BuiltInEvaluators.Factory(settings.Evaluator);
+            evaluators = EvaluatorCatalog.Factory(settings.Evaluator);
         }
 
         var node = $"{Environment.MachineName}:{Environment.ProcessId}";

@@ -1,0 +1,40 @@
+using ActorNas.Core.Evaluation;
+using ActorNas.Torch.Data;
+using ActorNas.Torch.Training;
+
+namespace ActorNas.Torch.Evaluators;
+
+/// <summary>
+/// What the evaluator slots of one process share: the dataset (loaded once, on the CPU), the layer store for weight
+/// transfer, and libtorch's thread count (split between the slots so they do not oversubscribe the cores).
+/// </summary>
+public sealed class TorchWorkshop : IDisposable
+{
+    private readonly Lazy<DataSplit> _data;
+
+    public TorchWorkshop(TrainingOptions options, int slots)
+    {
+        options.Validate();
+        Options = options;
+        Store = options.Transfer && options.KeepModelsMb > 0 ? new LayerStore(options.KeepModelsMb * 1024L * 1024L) : null;
+        _data = new Lazy<DataSplit>(() => DatasetLoader.Load(new DataOptions(options.Dataset,
+            string.IsNullOrWhiteSpace(options.DataDir) ? null : options.DataDir, options.TrainImages, options.ValidationImages)));
+        if (!TorchSharp.torch.cuda.is_available())
+            TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / Math.Max(1, slots)));
+    }
+
+    public TrainingOptions Options { get; }
+    public LayerStore? Store { get; }
+
+    /// <summary>The data, loaded on first use; a missing dataset throws <see cref="DatasetException"/> with the fix.</summary>
+    public DataSplit Data => _data.Value;
+
+    /// <summary>Loads the data now, so a missing dataset stops the command before the search starts.</summary>
+    public void Prepare() => _ = _data.Value;
+
+    public void Dispose()
+    {
+        Store?.Dispose();
+        if (_data.IsValueCreated) _data.Value.Dispose();
+    }
+}
