@@ -29,8 +29,15 @@ public sealed class TorchWorkshop : IDisposable
     /// <summary>The data, loaded on first use; a missing dataset throws <see cref="DatasetException"/> with the fix.</summary>
     public DataSplit Data => _data.Value;
 
-    /// <summary>Loads the data now, so a missing dataset stops the command before the search starts.</summary>
-    public void Prepare() => _ = _data.Value;
+    /// <summary>
+    /// Checks the device and loads the data now, so a missing GPU or dataset stops the command before the search
+    /// starts (ArgumentException, DatasetException) instead of failing every evaluation.
+    /// </summary>
+    public void Prepare()
+    {
+        _ = TorchDevices.ForSlot(Options.Device, 0);
+        _ = _data.Value;
+    }
 
     public void Dispose()
     {

@@ -20,11 +20,11 @@ public static class TorchDevices
                 return torch.CPU;
             default:
                 if (!cuda)
-                    throw new InvalidOperationException($"actornas.evaluator.train.device = {setting}, but TorchSharp sees no CUDA device " +
+                    throw new ArgumentException($"actornas.evaluator.train.device = {setting}, but TorchSharp sees no CUDA device " +
                         "(this build uses the CPU libtorch unless built with a CUDA TorchSharp package; see README, GPU); use device = auto or cpu");
                 var index = setting == "cuda" ? 0 : int.Parse(setting[5..], System.Globalization.CultureInfo.InvariantCulture);
                 if (index >= torch.cuda.device_count())
-                    throw new InvalidOperationException($"actornas.evaluator.train.device = {setting}, but there are {torch.cuda.device_count()} CUDA device(s)");
+                    throw new ArgumentException($"actornas.evaluator.train.device = {setting}, but there are {torch.cuda.device_count()} CUDA device(s)");
                 return new torch.Device(DeviceType.CUDA, index);
         }
     }
