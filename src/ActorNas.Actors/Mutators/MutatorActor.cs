@@ -1,4 +1,5 @@
 using ActorNas.Actors.Protocol;
+using ActorNas.Core;
 using ActorNas.Core.Evolution;
 using Akka.Actor;
 
@@ -6,29 +7,38 @@ namespace ActorNas.Actors.Mutators;
 
 /// <summary>
 /// Turns a tournament's parent into its child. Stateless, so it runs as a pool anywhere; the draw is keyed by
-/// (search seed, candidate id), so which mutator answers does not change the child.
+/// (search seed, candidate id), so which mutator answers does not change the child. With hybrid evolution it ranks
+/// the mutants with the proxy; a proxy that builds networks (naswot, through <paramref name="scorer"/>) runs off the
+/// actor's thread and the answer is piped back.
 /// </summary>
 public sealed class MutatorActor : ReceiveActor
 {
     public const string PoolName = "mutators";
 
-    public static Props Props(SearchConfig config) => Akka.Actor.Props.Create(() => new MutatorActor(config));
+    public static Props Props(SearchConfig config, Func<Genotype, double>? scorer = null) =>
+        Akka.Actor.Props.Create(() => new MutatorActor(config, scorer));
 
-    public MutatorActor(SearchConfig config)
+    public MutatorActor(SearchConfig config, Func<Genotype, double>? scorer)
     {
         var space = config.Space.Create();
         Receive<MutateParent>(m =>
         {
-            try
+            object Answer()
             {
-                var (child, mutation) = ChildProposer.Propose(space, m.Parent,
-                    DeterministicRandom.For(config.Seed, m.CandidateId, RandomPurpose.Mutation), config.Mutation, config.Screening, m.Proxy);
-                Sender.Tell(new Mutated(m.CandidateId, child, mutation));
+                try
+                {
+                    var proposal = ChildProposer.ProposeScreened(space, m.Parent,
+                        DeterministicRandom.For(config.Seed, m.CandidateId, RandomPurpose.Mutation), config.Mutation, config.Screening, m.Proxy, scorer);
+                    return new Mutated(m.CandidateId, proposal.Child, proposal.Mutation, proposal.Screened);
+                }
+                catch (Exception e)
+                {
+                    return new MutationFailed(m.CandidateId, e.Message);
+                }
             }
-            catch (Exception e)
-            {
-                Sender.Tell(new MutationFailed(m.CandidateId, e.Message));
-            }
+
+            if (m.Proxy?.NeedsScorer == true) Task.Run(Answer).PipeTo(Sender);
+            else Sender.Tell(Answer());
         });
     }
 }

@@ -84,11 +84,12 @@ public sealed class PopulationActor : ReceivePersistentActor
             Decide(_state.Release(f.Worker, "its worker asked for new work", Now));
             Wait(f.Worker, f.Node);
         });
-        Command<Mutated>(m => Propose(m.CandidateId, p => (m.Child, m.Mutation)));
+        Command<Mutated>(m => Propose(m.CandidateId, _ => new ChildProposal(m.Child, m.Mutation, m.Screened)));
         Command<MutationFailed>(f =>
         {
             _log.Warning("mutator failed for candidate {0} ({1}); mutating here instead", f.CandidateId, f.Reason);
-            Propose(f.CandidateId, _state.MutateFor);
+            // the Population has no network scorer: a proxy that needs one falls back to plain mutation here
+            Propose(f.CandidateId, r => _state.ProposeChild(r.Proxy?.NeedsScorer == true ? r with { Proxy = null } : r, scorer: null));
         });
         Command<Terminated>(t =>
         {
@@ -180,11 +181,11 @@ public sealed class PopulationActor : ReceivePersistentActor
         }
     }
 
-    private void Propose(long candidateId, Func<Reservation, (Core.Genotype Child, Core.Evolution.Mutation Mutation)> mutate)
+    private void Propose(long candidateId, Func<Reservation, ChildProposal> mutate)
     {
         if (!_mutating.Remove(candidateId, out var pending)) return;
-        var (child, mutation) = mutate(pending.Reservation);
-        var assign = _state.CompleteProposal(pending.Reservation, child, mutation, Now);
+        var child = mutate(pending.Reservation);
+        var assign = _state.CompleteProposal(pending.Reservation, child.Child, child.Mutation, Now, child.Screened);
         if (assign is null)
         {
             pending.Worker.Tell(new SearchIsOver(_state.CompletionReason ?? "completed"));

@@ -9,6 +9,6 @@ namespace ActorNas.Actors.Protocol;
 /// </summary>
 public sealed record MutateParent(long CandidateId, Genotype Parent, ProxyModel? Proxy = null) : IActorNasMessage;
 
-public sealed record Mutated(long CandidateId, Genotype Child, Mutation Mutation) : IActorNasMessage;
+public sealed record Mutated(long CandidateId, Genotype Child, Mutation Mutation, ScreenedMutants? Screened = null) : IActorNasMessage;
 
 public sealed record MutationFailed(long CandidateId, string Reason) : IActorNasMessage;

@@ -27,7 +27,7 @@ public sealed class SearchGuardian : ReceiveActor
         var settings = options.Settings;
         var config = options.Config;
         var mutators = Context.ActorOf(
-            MutatorActor.Props(config)
+            MutatorActor.Props(config, options.MutantScorer)
                 .WithRouter(new RoundRobinPool(settings.MutatorPoolSize)
                     .WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
             MutatorActor.PoolName);
@@ -63,4 +63,5 @@ public sealed record SearchSessionOptions(
     bool CreateIfMissing,
     ActorNasSettings Settings,
     Func<int, IEvaluator> CreateEvaluator,
-    string Node);
+    string Node,
+    Func<Core.Genotype, double>? MutantScorer = null);

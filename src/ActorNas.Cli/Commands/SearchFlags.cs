@@ -13,7 +13,7 @@ internal sealed class SearchFlags
     private readonly Option<string?> _dataset = new("--dataset") { Description = "tabular: cifar10, cifar100 or imagenet16-120 (default cifar10)" };
     private readonly Option<double?> _timeScale = new("--time-scale") { Description = "tabular: real seconds slept per simulated second (default 0: answer at once)" };
     private readonly Option<int?> _screenMutants = new("--screen-mutants") { Description = "Hybrid evolution: rank this many mutants with --proxy, evaluate the best" };
-    private readonly Option<string?> _proxy = new("--proxy") { Description = "What ranks screened mutants: flops (nb201) or surrogate" };
+    private readonly Option<string?> _proxy = new("--proxy") { Description = "What ranks screened mutants: flops (nb201), surrogate or naswot" };
     private readonly Option<int?> _budget = new("--budget") { Description = "Successful evaluations to run" };
     private readonly Option<int?> _population = new("--population") { Description = "Population size P" };
     private readonly Option<int?> _sample = new("--sample") { Description = "Tournament sample size S" };

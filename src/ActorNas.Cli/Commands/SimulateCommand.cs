@@ -31,6 +31,8 @@ internal static class SimulateCommand
             var requested = ActorNasConfig.Combine(ActorNasConfig.Parse(text, "the command-line settings"));
             var settings = ActorNasSettings.From(requested, text);
             var space = settings.Search.Space.Create();
+            if (settings.Search.Screening is { IsOn: true, Proxy: Core.Evolution.ProxyKind.Naswot })
+                throw new SettingsException("the naswot screening proxy builds real networks and cannot run on a simulated clock; use flops or surrogate");
             var evaluator = BuiltInEvaluators.Simulated(settings.Evaluator, space);
 
             await using var store = StoreHost.Open(requested, db, mustExist: false);

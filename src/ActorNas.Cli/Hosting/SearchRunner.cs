@@ -22,7 +22,8 @@ internal static class SearchRunner
         Logging.Configure(request.LogFile, request.Db);
         var requested = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"));
         // a new search's settings and evaluator (its table, say) are checked before the database is touched
-        var evaluators = request.IsNew ? EvaluatorCatalog.Factory(ActorNasSettings.From(requested, request.SettingsText).Evaluator) : null;
+        var evaluators = request.IsNew && ActorNasSettings.From(requested, request.SettingsText) is var fresh
+            ? EvaluatorCatalog.Prepare(fresh.Evaluator, fresh.Search) : null;
 
         await using var store = StoreHost.Open(requested, request.Db, mustExist: !request.IsNew);
         var searchId = request.SearchId ?? await store.OnlySearchAsync(request.Db, cancel).ConfigureAwait(false);
@@ -46,14 +47,14 @@ internal static class SearchRunner
             var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"),
                 ActorNasConfig.Parse(recorded, $"the settings recorded with search {searchId}"));
             settings = ActorNasSettings.From(combined, recorded) with { Search = started.Config };
-            evaluators = EvaluatorCatalog.Factory(settings.Evaluator);
+            evaluators = EvaluatorCatalog.Prepare(settings.Evaluator, settings.Search);
         }
 
         var node = $"{Environment.MachineName}:{Environment.ProcessId}";
         Log.Info("{0} search {1} in {2} with {3} worker(s) on {4}", request.IsNew ? "starting" : "resuming", searchId,
             request.Db, settings.Evaluator.Workers, node);
         var session = SearchSession.Start(store.System, new SearchSessionOptions(
-            searchId, settings.Search, request.IsNew, settings, evaluators!, node));
+            searchId, settings.Search, request.IsNew, settings, evaluators!.Factory, node, evaluators.MutantScorer));
 
         SearchStatus? last = null;
         var display = ProgressDisplay.Create(settings.ProgressInterval);

@@ -14,8 +14,10 @@ public sealed record SearchStarted(SearchConfig Config, DateTimeOffset At) : ISe
 /// <summary>A new candidate. Random during warm-up (no parent); otherwise the tournament's winner mutated once.</summary>
 /// <param name="Tournament">Ids of the members drawn for the tournament, in draw order (null for a random candidate).</param>
 /// <param name="Batch">Batch number in batch mode, 0 in continuous mode.</param>
+/// <param name="Screened">With hybrid evolution: every mutant's proxy score and which one was proposed.</param>
 public sealed record CandidateProposed(
-    long Id, long? ParentId, Genotype Genotype, Mutation? Mutation, IReadOnlyList<long>? Tournament, int Batch, DateTimeOffset At)
+    long Id, long? ParentId, Genotype Genotype, Mutation? Mutation, IReadOnlyList<long>? Tournament, int Batch, DateTimeOffset At,
+    ScreenedMutants? Screened = null)
     : ISearchEvent;
 
 /// <summary>A worker took the candidate. A second start of the same id is a re-issue.</summary>

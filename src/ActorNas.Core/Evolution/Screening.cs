@@ -10,7 +10,12 @@ public enum ProxyKind
     Flops,
     /// <summary>Cheap: a ridge regression of the objective on one-hot genotype features, fitted to the population.</summary>
     Surrogate,
+    /// <summary>Training-free: the NASWOT score of the untrained network; the host supplies the scorer (ActorNas.Torch).</summary>
+    Naswot,
 }
+
+/// <summary>What screening saw: the proxy score of each mutant in draw order, and which one was proposed.</summary>
+public sealed record ScreenedMutants(IReadOnlyList<double> Scores, int Chosen);
 
 /// <summary>
 /// Hybrid evolution: draw <paramref name="Mutants"/> mutants of the tournament's parent, rank them with the proxy,
@@ -38,10 +43,15 @@ public sealed record Screening(int Mutants = 1, ProxyKind Proxy = ProxyKind.None
 /// </summary>
 public sealed record ProxyModel(ProxyKind Kind, IReadOnlyList<double> Weights)
 {
-    public double Score(ISearchSpace space, Genotype genotype) => Kind switch
+    /// <summary>Whether scoring needs a scorer from outside Core (it builds real networks).</summary>
+    public bool NeedsScorer => Kind == ProxyKind.Naswot;
+
+    public double Score(ISearchSpace space, Genotype genotype, Func<Genotype, double>? scorer = null) => Kind switch
     {
         ProxyKind.Flops => Nb201Skeleton.Cifar10.Cost(genotype).Flops,
         ProxyKind.Surrogate => SurrogateFit.Predict(space, Weights, genotype),
+        ProxyKind.Naswot => scorer?.Invoke(genotype)
+            ?? throw new InvalidOperationException("the naswot proxy needs a scorer (ActorNas.Torch builds the networks); none was given"),
         _ => 0,
     };
 
@@ -50,6 +60,7 @@ public sealed record ProxyModel(ProxyKind Kind, IReadOnlyList<double> Weights)
     {
         { IsOn: false } => null,
         { Proxy: ProxyKind.Flops } => new ProxyModel(ProxyKind.Flops, []),
+        { Proxy: ProxyKind.Naswot } => new ProxyModel(ProxyKind.Naswot, []),
         _ => SurrogateFit.Fit(space, population) is { } weights ? new ProxyModel(ProxyKind.Surrogate, weights) : null,
     };
 }
@@ -64,15 +75,27 @@ public static class ChildProposer
     public static (Genotype Child, Mutation Mutation) Propose(ISearchSpace space, Genotype parent, DeterministicRandom random,
         PositionWeighting weighting, Screening screening, ProxyModel? proxy)
     {
+        var proposal = ProposeScreened(space, parent, random, weighting, screening, proxy, scorer: null);
+        return (proposal.Child, proposal.Mutation);
+    }
+
+    /// <summary>As <see cref="Propose"/>, with an external scorer for proxies that need one, and what screening saw.</summary>
+    public static ChildProposal ProposeScreened(ISearchSpace space, Genotype parent, DeterministicRandom random,
+        PositionWeighting weighting, Screening screening, ProxyModel? proxy, Func<Genotype, double>? scorer)
+    {
         var best = Mutator.Mutate(space, parent, random, weighting);
-        if (!screening.IsOn || proxy is null) return best;
-        var bestScore = proxy.Score(space, best.Child);
+        if (!screening.IsOn || proxy is null) return new ChildProposal(best.Child, best.Mutation, null);
+        var scores = new List<double>(screening.Mutants) { proxy.Score(space, best.Child, scorer) };
+        var chosen = 0;
         for (var i = 1; i < screening.Mutants; i++)
         {
             var mutant = Mutator.Mutate(space, parent, random, weighting);
-            var score = proxy.Score(space, mutant.Child);
-            if (score > bestScore) (best, bestScore) = (mutant, score);
+            scores.Add(proxy.Score(space, mutant.Child, scorer));
+            if (scores[i] > scores[chosen]) (best, chosen) = (mutant, i);
         }
-        return best;
+        return new ChildProposal(best.Child, best.Mutation, new ScreenedMutants(scores, chosen));
     }
 }
+
+/// <summary>A parent's child, and what screening saw when it chose it (null without screening).</summary>
+public sealed record ChildProposal(Genotype Child, Mutation Mutation, ScreenedMutants? Screened);

@@ -119,12 +119,23 @@ public sealed class SearchState
     }
 
     /// <summary>Draws the child of a reservation's parent, as the Mutator does: from the search seed and the candidate id.</summary>
-    public (Genotype Child, Mutation Mutation) MutateFor(Reservation reservation) =>
-        ChildProposer.Propose(Space, reservation.Parent, DeterministicRandom.For(Config.Seed, reservation.Id, RandomPurpose.Mutation),
-            Config.Mutation, Config.Screening, reservation.Proxy);
+    public (Genotype Child, Mutation Mutation) MutateFor(Reservation reservation)
+    {
+        var proposal = ProposeChild(reservation, scorer: null);
+        return (proposal.Child, proposal.Mutation);
+    }
+
+    /// <summary>
+    /// The child of a reservation's parent with what screening saw; <paramref name="scorer"/> serves proxies that build
+    /// networks (naswot), which throw without one.
+    /// </summary>
+    public ChildProposal ProposeChild(Reservation reservation, Func<Genotype, double>? scorer) =>
+        ChildProposer.ProposeScreened(Space, reservation.Parent, DeterministicRandom.For(Config.Seed, reservation.Id, RandomPurpose.Mutation),
+            Config.Mutation, Config.Screening, reservation.Proxy, scorer);
 
     /// <summary>Turns a reservation and its mutated child into the proposal and start events.</summary>
-    public AssignCandidate? CompleteProposal(Reservation reservation, Genotype child, Mutation mutation, DateTimeOffset now)
+    public AssignCandidate? CompleteProposal(Reservation reservation, Genotype child, Mutation mutation, DateTimeOffset now,
+        ScreenedMutants? screened = null)
     {
         if (!_reservations.Remove(reservation.Id)) return null;
         if (IsCompleted) return null;
@@ -132,7 +143,7 @@ public sealed class SearchState
         return new AssignCandidate(
             new Candidate(reservation.Id, reservation.ParentId, child, 1),
             [
-                new CandidateProposed(reservation.Id, reservation.ParentId, child, mutation, reservation.Tournament, BatchIndex, now),
+                new CandidateProposed(reservation.Id, reservation.ParentId, child, mutation, reservation.Tournament, BatchIndex, now, screened),
                 new CandidateStarted(reservation.Id, reservation.Worker, reservation.Node, 1, now),
             ]);
     }

@@ -94,8 +94,8 @@ public static class SimulatedSearch
                 apply(assign.Events);
                 return assign.Candidate;
             case MutationNeeded need:
-                var (child, mutation) = state.MutateFor(need.Reservation);
-                if (state.CompleteProposal(need.Reservation, child, mutation, now) is not { } proposal) return null;
+                var child = state.ProposeChild(need.Reservation, scorer: null);
+                if (state.CompleteProposal(need.Reservation, child.Child, child.Mutation, now, child.Screened) is not { } proposal) return null;
                 apply(proposal.Events);
                 return proposal.Candidate;
             default:

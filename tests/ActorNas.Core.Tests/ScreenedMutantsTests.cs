@@ -1,0 +1,66 @@
+using System.Text;
+using ActorNas.Core.Events;
+using ActorNas.Core.Evolution;
+using ActorNas.Core.Spaces;
+using Xunit;
+
+namespace ActorNas.Core.Tests;
+
+/// <summary>Hybrid evolution with a proxy scored outside Core (naswot), and what the log records of screening.</summary>
+public sealed class ScreenedMutantsTests
+{
+    private static readonly ISearchSpace Space = Nb201Space.Instance;
+    private static readonly Genotype Parent = new([3, 1, 2, 0, 4, 1]);
+
+    [Fact]
+    public void An_external_scorer_ranks_the_mutants_and_every_score_is_recorded_in_draw_order()
+    {
+        var screening = new Screening(5, ProxyKind.Naswot);
+        var proxy = new ProxyModel(ProxyKind.Naswot, []);
+        // score = the sum of the values: a mutant that raises a value wins
+        double Score(Genotype g) => g.Sum();
+        var proposal = ChildProposer.ProposeScreened(Space, Parent, DeterministicRandom.For(9, 42, RandomPurpose.Mutation),
+            PositionWeighting.Uniform, screening, proxy, Score);
+
+        var random = DeterministicRandom.For(9, 42, RandomPurpose.Mutation);
+        var mutants = Enumerable.Range(0, 5).Select(_ => Mutator.Mutate(Space, Parent, random)).ToList();
+        var screened = Assert.IsType<ScreenedMutants>(proposal.Screened);
+        Assert.Equal(mutants.Select(m => Score(m.Child)), screened.Scores);
+        var best = mutants.Select((m, i) => (Score(m.Child), i)).MaxBy(x => x.Item1).i;   // first of the ties
+        Assert.Equal(mutants.FindIndex(m => Score(m.Child) == Score(mutants[best].Child)), screened.Chosen);
+        Assert.Equal(mutants[screened.Chosen].Child, proposal.Child);
+        Assert.Equal(mutants[screened.Chosen].Mutation, proposal.Mutation);
+    }
+
+    [Fact]
+    public void A_proxy_that_needs_a_scorer_refuses_to_guess_without_one()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => ChildProposer.ProposeScreened(Space, Parent,
+            DeterministicRandom.For(1, 2, RandomPurpose.Mutation), PositionWeighting.Uniform, new Screening(3, ProxyKind.Naswot),
+            new ProxyModel(ProxyKind.Naswot, []), scorer: null));
+        Assert.Contains("scorer", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plain_evolution_records_no_screening()
+    {
+        var proposal = ChildProposer.ProposeScreened(Space, Parent, DeterministicRandom.For(1, 2, RandomPurpose.Mutation),
+            PositionWeighting.Uniform, Screening.Off, proxy: null, scorer: null);
+        Assert.Null(proposal.Screened);
+    }
+
+    [Fact]
+    public void The_screened_scores_round_trip_through_the_log_and_old_proposals_read_without_them()
+    {
+        var proposed = new CandidateProposed(7, 6, Parent, new Mutation(2, 6, 1), [1, 2, 6], 0, DateTimeOffset.UnixEpoch,
+            new ScreenedMutants([481.5, 498.75, double.NegativeInfinity], 1));
+        var bytes = EventSerializer.ToBytes(proposed);
+        var back = (CandidateProposed)EventSerializer.FromBytes(bytes, EventSerializer.ManifestOf(proposed));
+        Assert.Equal(proposed.Screened!.Scores, back.Screened!.Scores);
+        Assert.Equal(1, back.Screened.Chosen);
+
+        const string old = """{"id":7,"parentId":6,"genotype":[3,1,2,0,4,1],"mutation":{"position":2,"from":6,"to":1},"tournament":[1,2,6],"batch":0,"at":"2026-11-24T10:00:00+00:00"}""";
+        var legacy = (CandidateProposed)EventSerializer.FromBytes(Encoding.UTF8.GetBytes(old), "candidate-proposed.v1");
+        Assert.Null(legacy.Screened);
+    }
+}
