@@ -46,7 +46,7 @@ public sealed record ActorNasSettings(
                     reader.Double("evaluator.tabular.seconds-per-megaflop", min: 0),
                     reader.Double("evaluator.tabular.duration-sigma", min: 0))),
             new TrainingOptions(
-                reader.String("evaluator.train.dataset"),
+                reader.String("evaluator.train.dataset").Trim().ToLowerInvariant(),
                 reader.String("evaluator.train.data-dir", allowEmpty: true),
                 reader.Int("evaluator.train.train-images", min: 0),
                 reader.Int("evaluator.train.validation-images", min: 0),

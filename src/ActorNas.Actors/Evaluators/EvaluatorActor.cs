@@ -12,7 +12,7 @@ namespace ActorNas.Actors.Evaluators;
 public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private sealed record Finished(long Id, int Generation, EvaluationResult Result, DateTimeOffset StartedAt, DateTimeOffset FinishedAt);
-    private sealed record Crashed(long Id, int Generation, string Reason, DateTimeOffset At);
+    private sealed record Crashed(long Id, int Generation, string Reason, DateTimeOffset At, bool Permanent);
     private sealed record TimedOut(long Id, int Generation);
     private sealed record AskAgain;
 
@@ -65,7 +65,7 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
         Receive<Finished>(f => f.Generation == _generation, f =>
             Report(new WorkDone(_context.Worker, _context.Node, f.Id, f.Result, f.StartedAt, f.FinishedAt)));
         Receive<Crashed>(c => c.Generation == _generation, c =>
-            Report(new WorkFailed(_context.Worker, _context.Node, c.Id, c.Reason, c.At)));
+            Report(new WorkFailed(_context.Worker, _context.Node, c.Id, c.Reason, c.At, c.Permanent)));
         Receive<TimedOut>(t => t.Generation == _generation, t =>
         {
             _cancel?.Cancel();
@@ -95,7 +95,7 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
         }
         task.PipeTo(Self,
             success: r => new Finished(candidate.Id, generation, r, startedAt, DateTimeOffset.UtcNow),
-            failure: e => new Crashed(candidate.Id, generation, Describe(e), DateTimeOffset.UtcNow));
+            failure: e => new Crashed(candidate.Id, generation, Describe(e), DateTimeOffset.UtcNow, Unwrap(e) is PermanentEvaluationException));
         if (_timeout is { } limit) Timers.StartSingleTimer(TimeoutTimer, new TimedOut(candidate.Id, generation), limit);
         Become(() => Busy(candidate.Id));
     }
@@ -117,7 +117,13 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
 
     private static string Describe(Exception e)
     {
-        while (e is AggregateException { InnerExceptions.Count: 1 } a) e = a.InnerExceptions[0];
+        e = Unwrap(e);
         return e is OperationCanceledException ? "cancelled" : $"{e.GetType().Name}: {e.Message}";
+    }
+
+    private static Exception Unwrap(Exception e)
+    {
+        while (e is AggregateException { InnerExceptions.Count: 1 } a) e = a.InnerExceptions[0];
+        return e;
     }
 }

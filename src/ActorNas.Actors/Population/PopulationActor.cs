@@ -80,7 +80,7 @@ public sealed class PopulationActor : ReceivePersistentActor
         {
             Track(f.Worker);
             _log.Info("candidate {0} failed on {1}: {2}", f.CandidateId, f.Worker, f.Reason);
-            Decide(_state.Fail(f.CandidateId, f.Reason, f.Worker, f.At));
+            Decide(_state.Fail(f.CandidateId, f.Reason, f.Worker, f.At, f.Permanent));
             Decide(_state.Release(f.Worker, "its worker asked for new work", Now));
             Wait(f.Worker, f.Node);
         });

@@ -17,7 +17,8 @@ public sealed record WorkDone(
     : IActorNasMessage;
 
 /// <summary>A failed attempt (exception, timeout); also asks for the next candidate.</summary>
-public sealed record WorkFailed(string Worker, string Node, long CandidateId, string Reason, DateTimeOffset At) : IActorNasMessage;
+/// <param name="Permanent">The evaluator said another attempt would fail the same way: the failure is final at once.</param>
+public sealed record WorkFailed(string Worker, string Node, long CandidateId, string Reason, DateTimeOffset At, bool Permanent = false) : IActorNasMessage;
 
 /// <summary>The search has ended: the slot stops asking.</summary>
 public sealed record SearchIsOver(string Reason) : IActorNasMessage;

@@ -8,9 +8,11 @@ namespace ActorNas.Cli.Commands;
 internal sealed class SearchFlags
 {
     private readonly Option<string?> _space = new("--space") { Description = "Search space: nb201 or sequential" };
-    private readonly Option<string?> _evaluator = new("--evaluator") { Description = "Evaluator: synthetic or tabular" };
+    private readonly Option<string?> _evaluator = new("--evaluator") { Description = "Evaluator: synthetic, tabular, train or naswot" };
     private readonly Option<string?> _table = new("--table") { Description = "tabular: path of the NAS-Bench-201 table (CSV, see docs/tabular.md)" };
-    private readonly Option<string?> _dataset = new("--dataset") { Description = "tabular: cifar10, cifar100 or imagenet16-120 (default cifar10)" };
+    private readonly Option<string?> _dataset = new("--dataset") { Description = "tabular: cifar10, cifar100 or imagenet16-120 (default cifar10); for train/naswot data see --train-data" };
+    private readonly Option<string?> _trainData = new("--train-data") { Description = "train/naswot: fashion-mnist, cifar10 or synthetic (default fashion-mnist)" };
+    private readonly Option<string?> _dataDir = new("--data-dir") { Description = "train/naswot: folder of the dataset's files (default: its standard place)" };
     private readonly Option<double?> _timeScale = new("--time-scale") { Description = "tabular: real seconds slept per simulated second (default 0: answer at once)" };
     private readonly Option<int?> _screenMutants = new("--screen-mutants") { Description = "Hybrid evolution: rank this many mutants with --proxy, evaluate the best" };
     private readonly Option<string?> _proxy = new("--proxy") { Description = "What ranks screened mutants: flops (nb201), surrogate or naswot" };
@@ -35,7 +37,7 @@ internal sealed class SearchFlags
     {
         foreach (var option in new Option[]
                  {
-                     _space, _evaluator, _table, _dataset, _timeScale, _screenMutants, _proxy, _budget, _population, _sample,
+                     _space, _evaluator, _table, _dataset, _trainData, _dataDir, _timeScale, _screenMutants, _proxy, _budget, _population, _sample,
                      _workers, _mode, _batchSize, _seed, _maxAttempts, _timeout, Db, _searchId, _config, Json, Verbose, LogFile,
                  })
             command.Options.Add(option);
@@ -52,6 +54,8 @@ internal sealed class SearchFlags
             .Set("evaluator.name", parse.GetValue(_evaluator))
             .Set("evaluator.tabular.table", parse.GetValue(_table) is { } t ? Path.GetFullPath(t) : null)
             .Set("evaluator.tabular.dataset", parse.GetValue(_dataset))
+            .Set("evaluator.train.dataset", parse.GetValue(_trainData))
+            .Set("evaluator.train.data-dir", parse.GetValue(_dataDir) is { } d ? Path.GetFullPath(d) : null)
             .Set("evaluator.tabular.time-scale", parse.GetValue(_timeScale))
             .Set("search.screening.mutants", parse.GetValue(_screenMutants))
             .Set("search.screening.proxy", parse.GetValue(_proxy))

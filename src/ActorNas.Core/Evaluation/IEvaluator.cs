@@ -27,3 +27,9 @@ public interface IEvaluator
 {
     Task<EvaluationResult> EvaluateAsync(Candidate candidate, EvaluationContext context, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Thrown by an evaluator when the candidate itself cannot be evaluated and would fail the same way on every attempt
+/// (say, a network whose score is undefined): the failure is final at once instead of being retried.
+/// </summary>
+public class PermanentEvaluationException(string message) : Exception(message);

@@ -38,18 +38,18 @@ public sealed record TrainingOptions(
 
     public void Validate()
     {
-        Require(Datasets.Contains(Dataset), $"train dataset \"{Dataset}\" is not one of: {string.Join(", ", Datasets)}");
-        Require(TrainImages >= 0 && ValidationImages >= 0, "train-images and validation-images must be >= 0 (0 = all)");
-        Require(Epochs >= 1, $"train epochs must be >= 1, got {Epochs}");
-        Require(BatchSize >= 1, $"train batch-size must be >= 1, got {BatchSize}");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"train learning-rate must be a positive number, got {LearningRate}");
-        Require(Momentum >= 0 && Momentum < 1, $"train momentum must be in [0, 1), got {Momentum}");
-        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), $"train weight-decay must be >= 0, got {WeightDecay}");
+        Require(Datasets.Contains(Dataset), $"actornas.evaluator.train.dataset = \"{Dataset}\" is not one of: {string.Join(", ", Datasets)}");
+        Require(TrainImages >= 0 && ValidationImages >= 0, "actornas.evaluator.train.train-images and validation-images must be >= 0 (0 = all)");
+        Require(Epochs >= 1, $"actornas.evaluator.train.epochs must be >= 1, got {Epochs}");
+        Require(BatchSize >= 1, $"actornas.evaluator.train.batch-size must be >= 1, got {BatchSize}");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"actornas.evaluator.train.learning-rate must be a positive number, got {LearningRate}");
+        Require(Momentum >= 0 && Momentum < 1, $"actornas.evaluator.train.momentum must be in [0, 1), got {Momentum}");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), $"actornas.evaluator.train.weight-decay must be >= 0, got {WeightDecay}");
         Require(Device is "auto" or "cpu" or "cuda" || (Device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(Device[5..], out var k) && k >= 0),
-            $"train device \"{Device}\" is not auto, cpu, cuda or cuda:K");
-        Require(KeepModelsMb >= 0, $"train keep-models-mb must be >= 0, got {KeepModelsMb}");
-        Require(Nb201Channels >= 1 && Nb201CellsPerStage >= 1, "train nb201 channels and cells-per-stage must be >= 1");
-        Require(NaswotBatchSize >= 2, $"naswot batch-size must be >= 2, got {NaswotBatchSize}");
+            $"actornas.evaluator.train.device = \"{Device}\" is not auto, cpu, cuda or \"cuda:K\" (quote it in HOCON)");
+        Require(KeepModelsMb >= 0, $"actornas.evaluator.train.keep-models-mb must be >= 0, got {KeepModelsMb}");
+        Require(Nb201Channels >= 1 && Nb201CellsPerStage >= 1, "actornas.evaluator.train.nb201.channels and cells-per-stage must be >= 1");
+        Require(NaswotBatchSize >= 2, $"actornas.evaluator.naswot.batch-size must be >= 2, got {NaswotBatchSize}");
     }
 
     private static void Require(bool ok, string message)

@@ -175,15 +175,16 @@ public sealed class SearchState
     /// A failed attempt, reported by the worker that holds the candidate (a stale report from a worker the candidate
     /// was taken from is ignored). Final after <see cref="SearchConfig.MaxAttempts"/> attempts.
     /// </summary>
-    public IReadOnlyList<ISearchEvent> Fail(long id, string reason, string worker, DateTimeOffset now) =>
-        Fail(id, reason, worker, now, force: false);
+    /// <param name="permanent">The evaluator said another attempt would fail the same way: final at once.</param>
+    public IReadOnlyList<ISearchEvent> Fail(long id, string reason, string worker, DateTimeOffset now, bool permanent = false) =>
+        Fail(id, reason, worker, now, force: false, permanent);
 
-    private IReadOnlyList<ISearchEvent> Fail(long id, string reason, string worker, DateTimeOffset now, bool force)
+    private IReadOnlyList<ISearchEvent> Fail(long id, string reason, string worker, DateTimeOffset now, bool force, bool permanent = false)
     {
         if (IsCompleted || !_pending.TryGetValue(id, out var pending)) return [];
         if (!force && pending.Worker != worker) return [];
         var attempt = pending.FailedAttempts + 1;
-        var final = attempt >= Config.MaxAttempts;
+        var final = permanent || attempt >= Config.MaxAttempts;
         var events = new List<ISearchEvent>(2) { new CandidateFailed(id, reason, attempt, final, worker, now) };
         if (final && FinalFailures + 1 >= Config.MaxFailures) events.Add(new SearchCompleted("failure-limit", now));
         return events;

@@ -56,6 +56,7 @@ public static class SimulatedSearch
                 var worker = idle.Dequeue();
                 SimulatedEvaluation? outcome = null;
                 string? failure = null;
+                var permanent = false;
                 try
                 {
                     var simulated = evaluator.Simulate(candidate, config.Seed);
@@ -65,9 +66,10 @@ public static class SimulatedSearch
                 catch (Exception e)
                 {
                     failure = e.Message;
+                    permanent = e is PermanentEvaluationException;
                 }
                 var seconds = outcome?.Seconds ?? 0;
-                running.Enqueue(new Job(worker, candidate, now, outcome, failure), (now + seconds, sequence++));
+                running.Enqueue(new Job(worker, candidate, now, outcome, failure, permanent), (now + seconds, sequence++));
             }
             if (!running.TryDequeue(out var job, out var finish))
                 throw new InvalidOperationException("the simulation stalled: no work in flight and none to hand out");
@@ -77,13 +79,13 @@ public static class SimulatedSearch
             var workerName = WorkerName(job.Worker);
             Apply(job.Outcome is { } done
                 ? state.Complete(job.Candidate.Id, done.Result, t0.AddSeconds(job.Started), t0.AddSeconds(now), workerName, Node)
-                : state.Fail(job.Candidate.Id, job.Failure ?? "failed", workerName, t0.AddSeconds(now)));
+                : state.Fail(job.Candidate.Id, job.Failure ?? "failed", workerName, t0.AddSeconds(now), job.Permanent));
             idle.Enqueue(job.Worker);
         }
         return new SimulationResult(state, log, workers, now, busy);
     }
 
-    private sealed record Job(int Worker, Candidate Candidate, double Started, SimulatedEvaluation? Outcome, string? Failure);
+    private sealed record Job(int Worker, Candidate Candidate, double Started, SimulatedEvaluation? Outcome, string? Failure, bool Permanent);
 
     /// <summary>Work for a worker, mutating in place where the Population would ask a Mutator; null when there is none now.</summary>
     private static Candidate? TryAssign(SearchState state, string worker, DateTimeOffset now, Action<IReadOnlyList<ISearchEvent>> apply)

@@ -3,8 +3,11 @@ using ActorNas.Torch.Training;
 
 namespace ActorNas.Torch.Evaluators;
 
-/// <summary>Thrown when NASWOT's kernel is singular or its score not finite: a failed attempt, not a crash.</summary>
-public sealed class NaswotScoreException(string message) : Exception(message);
+/// <summary>
+/// Thrown when NASWOT's kernel is singular or its score not finite: a failed candidate, not a crash, and final at once
+/// (the score is deterministic, so another attempt would fail the same way).
+/// </summary>
+public sealed class NaswotScoreException(string message) : PermanentEvaluationException(message);
 
 /// <summary>
 /// `naswot`: scores an untrained network (Mellor et al.) on one mini-batch of training images, the same batch for every
