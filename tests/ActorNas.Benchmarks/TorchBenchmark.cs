@@ -42,7 +42,7 @@ internal static class TorchBenchmark
         var memory = only.Contains('m') ? MeasureMemory(quick ? 20 : 50, int.Parse(Environment.GetEnvironmentVariable("TMP_N") ?? (quick ? "100" : "500")), fashion) : new MemoryResult(1,1,1,1,1,1);
         var naswot = only.Contains('n') ? MeasureNaswot(warmUp: quick ? 1 : 2, networks: quick ? 5 : 20) : new NaswotResult(1,1,1);
         var step = only.Contains('s') ? MeasureTrainStep(warmUp: quick ? 2 : 3, steps: quick ? 8 : 20) : new StepResult(1,1,1);
-        var transfer = only.Contains('t') ? MeasureTransfer(quick ? 2 : 3, fashion) : new TransferResult(1,1,1,1,1,1);
+        var transfer = only.Contains('t') ? MeasureTransfer(int.Parse(Environment.GetEnvironmentVariable("TMP_PAIRS") ?? (quick ? "2" : "3")), fashion) : new TransferResult(1,1,1,1,1,1);
 
         Console.WriteLine($"  total {total.Elapsed.TotalSeconds:F0} s");
         Console.WriteLine(new BenchJson()
@@ -89,13 +89,16 @@ internal static class TorchBenchmark
         double timedSince = 0;
         for (var i = 1; i <= last; i++)
         {
-            var space = spaces[i % 2];
+            var space = Environment.GetEnvironmentVariable("TMP_SPACE") switch { "n" => spaces[0], "s" => spaces[1], _ => spaces[i % 2] };
             var genotype = Mutator.RandomGenotype(space, new DeterministicRandom(DeterministicRandom.Mix((ulong)i)));
             var outcome = Trainer.Train(space, genotype, data, options, store, seed: i, Cpu, CancellationToken.None);
             accuracy += outcome.ValidationAccuracy;
             if (i == first) timedSince = clock.Elapsed.TotalMilliseconds;
             if (!checkpoints.Contains(i)) continue;
             var rss = ResidentMb();
+            _ = MallocTrim(0);
+            var trimmed = ResidentMb();
+            Console.WriteLine($"  trimmed {trimmed:F1}");
             if (i == first) firstMb = rss;
             if (i == last) lastMb = rss;
             Console.WriteLine($"  after {i,4} evaluations: VmRSS {rss,7:F1} MB, managed heap {GC.GetTotalMemory(false) / 1e6,5:F1} MB (committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e6:F1}), " +
@@ -117,6 +120,9 @@ internal static class TorchBenchmark
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
 
     // ---------------------------------------------------------------- NASWOT
 
@@ -222,7 +228,7 @@ internal static class TorchBenchmark
         double ratios = 0, with = 0, without = 0;
         var done = 0;
         var notReached = 0;
-        for (var attempt = 0; done < pairs && attempt < 4 * pairs; attempt++)
+        for (var attempt = 0; done < pairs && attempt < 4 * pairs + int.Parse(Environment.GetEnvironmentVariable("TMP_PAIRS") ?? "0") * 4; attempt++)
         {
             var parent = Mutator.RandomGenotype(space, random);
             var to = random.NextInt(space.ChoicesAt(position) - 1);
@@ -240,8 +246,9 @@ internal static class TorchBenchmark
                 continue;
             }
 
-            var (stepsWith, transferred, accWith) = StepsToReach(space, child, input, data, options, store, target, seed + 1, cap);
-            var (stepsWithout, _, accWithout) = StepsToReach(space, child, input, data, options, null, target, seed + 1, cap);
+            var mode = Environment.GetEnvironmentVariable("TMP_MODE") ?? "anytime";
+            var (stepsWith, transferred, accWith) = Reach(mode, space, child, input, data, options, store, target, seed + 1, cap);
+            var (stepsWithout, _, accWithout) = Reach(mode, space, child, input, data, options, null, target, seed + 1, cap);
             if (stepsWith < 0) notReached++;
             if (stepsWithout < 0) notReached++;
             var countedWith = stepsWith < 0 ? cap : stepsWith;
@@ -279,8 +286,30 @@ internal static class TorchBenchmark
     /// the first checked step at which validation accuracy >= <paramref name="target"/> (-1: not within the cap), the
     /// layers transferred and the accuracy of the last check.
     /// </summary>
-    private static (int Steps, int Transferred, double Accuracy) StepsToReach(ISearchSpace space, Genotype genotype, InputShape input,
+    private static (int Steps, int Transferred, double Accuracy) Reach(string mode, ISearchSpace space, Genotype genotype, InputShape input,
         DataSplit data, TrainingOptions options, LayerStore? store, double target, long seed, int cap)
+    {
+        switch (mode)
+        {
+            case "anytime": return StepsToReach(space, genotype, input, data, options, store, target, seed, cap, cap, false, true);
+            case "anytime1": return StepsToReach(space, genotype, input, data, options, store, target, seed, cap, 79, false, true);
+            case "const": return StepsToReach(space, genotype, input, data, options, store, target, seed, cap, 0, false, true);
+            case "freeze": return StepsToReach(space, genotype, input, data, options, store, target, seed, cap, cap, true, true);
+            case "budget":
+            case "budgetfreeze":
+                var last = (0, 0, 0.0);
+                for (var budget = CheckEvery; budget <= cap; budget += CheckEvery)
+                {
+                    last = StepsToReach(space, genotype, input, data, options, store, target, seed, budget, budget, mode == "budgetfreeze", false);
+                    if (last.Item3 >= target) return (budget, last.Item2, last.Item3);
+                }
+                return (-1, last.Item2, last.Item3);
+            default: throw new ArgumentException(mode);
+        }
+    }
+
+    private static (int Steps, int Transferred, double Accuracy) StepsToReach(ISearchSpace space, Genotype genotype, InputShape input,
+        DataSplit data, TrainingOptions options, LayerStore? store, double target, long seed, int cap, int scheduleLength, bool freeze, bool anytime)
     {
         using var scope = NewDisposeScope();
         using var network = Trainer.Build(space, genotype, input, new NetworkOptions(), seed, Cpu);
@@ -288,11 +317,16 @@ internal static class TorchBenchmark
         if (store is not null)
         {
             var tensors = LayerTensors.Of(network);
-            transferred = network.Layers.Count(layer => store.TryCopyTo(layer.Identity, tensors[layer.Identity]));
+            foreach (var layer in network.Layers)
+            {
+                if (!store.TryCopyTo(layer.Identity, tensors[layer.Identity])) continue;
+                transferred++;
+                if (freeze) foreach (var p in LayerTensors.ParametersOf(network, layer)) p.requires_grad = false;
+            }
         }
-        var parameters = network.parameters().ToList();
+        var parameters = network.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay);
-        var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, cap);
+        var schedule = scheduleLength > 0 ? optim.lr_scheduler.CosineAnnealingLR(optimizer, scheduleLength) : null;
         using var generator = new Generator((ulong)seed);
         var train = data.Train;
         var batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
@@ -314,9 +348,10 @@ internal static class TorchBenchmark
                     loss.backward();
                     nn.utils.clip_grad_norm_(parameters, 5.0);
                     optimizer.step();
-                    schedule.step();
+                    schedule?.step();
                 }
                 step++;
+                if (!anytime && step != cap) continue;
                 if (step % CheckEvery != 0 && step != cap) continue;
                 accuracy = Trainer.Accuracy(network, data.Validation, Cpu);
                 if (accuracy >= target) return (step, transferred, accuracy);

@@ -152,9 +152,9 @@ public static class DatasetLoader
         var trainLabels = Labels(trainSource, trainStart, trainCount);
         var validationLabels = Labels(validationSource, validationStart, validationCount);
         var split = new DataSplit(
-            new ImageSet($"{name}/train", trainImages.MoveToOuterDisposeScope(), trainLabels.MoveToOuterDisposeScope(), classes)
+            new ImageSet($"{name}/train", trainImages.DetachFromDisposeScope(), trainLabels.DetachFromDisposeScope(), classes)
                 { ChannelMean = meanValues, ChannelStd = stdValues },
-            new ImageSet($"{name}/validation", validationImages.MoveToOuterDisposeScope(), validationLabels.MoveToOuterDisposeScope(), classes)
+            new ImageSet($"{name}/validation", validationImages.DetachFromDisposeScope(), validationLabels.DetachFromDisposeScope(), classes)
                 { ChannelMean = meanValues, ChannelStd = stdValues });
         return split;
     }

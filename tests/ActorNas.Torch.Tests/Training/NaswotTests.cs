@@ -47,7 +47,7 @@ public sealed class NaswotTests
         // nor on the order of the samples or of the units (rows c3, c1, c2; columns reversed), nor on flipping every bit
         Assert.Equal(Math.Log(44), Score(new float[,] { { 1, 0, 0, 0 }, { 0, 1, 0, 1 }, { 0, 0, 1, 1 } }), 12);
         Assert.Equal(Math.Log(44), Score(new float[,] { { 0, 1, 0, 1 }, { 0, 0, 1, 1 }, { 1, 1, 1, 0 } }), 12);
-        // a wrong count shows: c3 = 0011 instead gives K_H = [[4,2,2],[2,4,0],[2,0,4]], det 4*16 - 2*8 + 2*(-8) = 32
+        // another matrix: c3 = 0011 gives K_H = [[4,2,2],[2,4,0],[2,0,4]], det 4*16 - 2*8 + 2*(-8) = 32
         Assert.Equal(Math.Log(32), Score(new float[,] { { 1, 0, 1, 0 }, { 1, 1, 0, 0 }, { 0, 0, 1, 1 } }), 12);
     }
 
@@ -109,6 +109,7 @@ public sealed class NaswotTests
     {
         var options = TrainingTestKit.Options(trainImages: 200, validationImages: 50);
         using var workshop = new TorchWorkshop(options, Environment.ProcessorCount);
+        workshop.Prepare();                                   // as the command does (see the next test for why it matters here)
         var evaluator = TorchEvaluators.Factory(TorchEvaluators.Naswot, workshop)!(0);
         Assert.IsType<NaswotEvaluator>(evaluator);
         var context = TrainingTestKit.Context(Nb201Space.Instance, seed: 11);
@@ -130,6 +131,20 @@ public sealed class NaswotTests
         Assert.Contains("candidate 42", e.Message);
         Assert.Contains("singular", e.Message);
         Assert.Contains("none", e.Message);
+    }
+
+    [Fact]
+    public async Task Workshop_data_outlives_the_first_evaluation_that_loads_it()
+    {
+        // without Prepare, the first evaluation loads the data lazily: the data must belong to the workshop, not to
+        // the dispose scope of the evaluation that happened to load it
+        using var workshop = new TorchWorkshop(TrainingTestKit.Options(trainImages: 200, validationImages: 50), Environment.ProcessorCount);
+        var evaluator = new NaswotEvaluator(workshop, 0);
+        var context = TrainingTestKit.Context(Nb201Space.Instance, seed: 11);
+        var first = await evaluator.EvaluateAsync(new Candidate(1, null, Conv, 1), context, CancellationToken.None);
+        var second = await evaluator.EvaluateAsync(new Candidate(1, null, Conv, 2), context, CancellationToken.None);
+        Assert.Equal(first.Objective, second.Objective);
+        Assert.Equal(200, workshop.Data.Train.Count);
     }
 
     [Fact]

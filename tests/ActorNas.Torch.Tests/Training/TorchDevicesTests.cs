@@ -27,6 +27,7 @@ public sealed class TorchDevicesTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>ArgumentException: the command reports it as bad input (exit code 2), like any other wrong setting.</summary>
     [Theory]
     [InlineData("cuda")]
     [InlineData("cuda:0")]
@@ -34,7 +35,7 @@ public sealed class TorchDevicesTests(ITestOutputHelper output)
     public void Cuda_without_cuda_is_an_error_that_says_how_to_fix_it(string setting)
     {
         if (SkippedWithCuda()) return;
-        var e = Assert.Throws<InvalidOperationException>(() => TorchDevices.ForSlot(setting, 0));
+        var e = Assert.Throws<ArgumentException>(() => TorchDevices.ForSlot(setting, 0));
         output.WriteLine(e.Message);
         Assert.Contains("CUDA", e.Message);
         Assert.Contains(setting, e.Message);
@@ -43,11 +44,11 @@ public sealed class TorchDevicesTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Workshop_prepare_stops_on_a_missing_gpu_before_loading_data()
+    public void Workshop_prepare_stops_on_a_missing_gpu_as_bad_input()
     {
         if (SkippedWithCuda()) return;
         using var workshop = new TorchWorkshop(TrainingTestKit.Options() with { Device = "cuda:1" }, Environment.ProcessorCount);
-        var e = Assert.Throws<InvalidOperationException>(workshop.Prepare);
+        var e = Assert.Throws<ArgumentException>(workshop.Prepare);
         Assert.Contains("CUDA", e.Message);
     }
 }

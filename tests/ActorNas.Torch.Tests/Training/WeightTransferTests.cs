@@ -118,32 +118,36 @@ public sealed class WeightTransferTests : IDisposable
         TrainingTestKit.DisposeAll(trained.Values);
     }
 
+    /// <summary>
+    /// The head reads the last anchor, so a child that changes the last layer never shares its head: before any step
+    /// its outputs are those of a random head either way, and its loss is no lower with transfer (measured 2.387 with,
+    /// 2.297 without: the trained features are larger). The gain shows once the new layers have had a few steps on top of the trained features.
+    /// </summary>
     [Fact]
     public void Transfer_gives_the_child_a_head_start()
     {
         using var scope = NewDisposeScope();
         using var store = new LayerStore(64L << 20);
-        TrainParent(store);
+        using var parentData = TrainingTestKit.Synthetic(1000, 300);
+        var parent = Trainer.Train(Space, Parent, parentData, Options() with { Epochs = 3 }, store, ParentSeed, CPU, CancellationToken.None);
 
-        // before any step: the child's dense_2 and head are new in both cases, so its outputs are random either way
         var (transferred, copied) = FromStore(store, Child, ChildSeed);
         using var _ = transferred;
         Assert.Equal(2, copied.Count);
         using var scratch = Build(Child, ChildSeed);
-        var lossWithTransfer = TrainingTestKit.Loss(transferred, _data.Train, 256);
-        var lossFromScratch = TrainingTestKit.Loss(scratch, _data.Train, 256);
-        _output.WriteLine($"child's loss on 256 training images before any step: {lossWithTransfer:F4} with transfer, {lossFromScratch:F4} from scratch");
+        _output.WriteLine($"parent: accuracy {parent.ValidationAccuracy:P1}; child's loss on 256 training images before any step: " +
+                          $"{TrainingTestKit.Loss(transferred, parentData.Train, 256):F4} with transfer, {TrainingTestKit.Loss(scratch, parentData.Train, 256):F4} from scratch");
 
-        // after a few steps (same seed, same images), the child that kept the parent's features is ahead
-        using var few = TrainingTestKit.Synthetic(192, 300, seed: 1);
-        var withTransfer = Trainer.Train(Space, Child, few, Options(), store, ChildSeed, CPU, CancellationToken.None);
-        var fromScratch = Trainer.Train(Space, Child, few, Options() with { Transfer = false }, store, ChildSeed, CPU, CancellationToken.None);
+        // 16 steps on other images of the same classes, same seed: the child that kept the parent's features is ahead
+        using var childData = TrainingTestKit.Synthetic(1024, 300, seed: 1);
+        var withTransfer = Trainer.Train(Space, Child, childData, Options(), store, ChildSeed, CPU, CancellationToken.None);
+        var fromScratch = Trainer.Train(Space, Child, childData, Options() with { Transfer = false }, store, ChildSeed, CPU, CancellationToken.None);
         _output.WriteLine($"after {withTransfer.Steps} steps: final loss {withTransfer.FinalLoss:F4} with transfer, {fromScratch.FinalLoss:F4} from scratch; " +
                           $"accuracy {withTransfer.ValidationAccuracy:P1} with transfer, {fromScratch.ValidationAccuracy:P1} from scratch");
         Assert.Equal(2, withTransfer.TransferredLayers);
         Assert.Equal(0, fromScratch.TransferredLayers);
-        Assert.True(withTransfer.FinalLoss < fromScratch.FinalLoss, $"final loss {withTransfer.FinalLoss} with transfer >= {fromScratch.FinalLoss} from scratch");
-        Assert.True(withTransfer.ValidationAccuracy > fromScratch.ValidationAccuracy);
+        Assert.True(withTransfer.FinalLoss < fromScratch.FinalLoss - 0.3,    // measured 0.761 and 1.676
+            $"final loss {withTransfer.FinalLoss} with transfer, {fromScratch.FinalLoss} from scratch");
     }
 
     [Fact]
@@ -165,6 +169,13 @@ public sealed class WeightTransferTests : IDisposable
         var again = Trainer.Train(Space, Child, _data, Options(), store, ChildSeed, CPU, CancellationToken.None);
         Assert.Equal(4, again.TransferredLayers);
         Assert.Equal(outcome.Parameters, again.TransferredParameters);
+
+        // every layer transferred and frozen: nothing to train, no step, no loss; the network is evaluated as it came
+        var frozen = Trainer.Train(Space, Child, _data, Options(freeze: true), store, ChildSeed, CPU, CancellationToken.None);
+        Assert.Equal((4, 0), (frozen.TransferredLayers, frozen.Steps));
+        Assert.True(double.IsNaN(frozen.FinalLoss));
+        var (rebuilt, _) = FromStore(store, Child, ChildSeed);
+        using (rebuilt) Assert.Equal(Trainer.Accuracy(rebuilt, _data.Validation, CPU), frozen.ValidationAccuracy);
 
         // with transfer off, nothing is taken even though the store holds every layer
         var off = Trainer.Train(Space, Child, _data, Options() with { Transfer = false }, store, ChildSeed, CPU, CancellationToken.None);
