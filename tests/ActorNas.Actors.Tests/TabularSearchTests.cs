@@ -1,8 +1,8 @@
+using ActorNas.Tests.Shared;
 using System.Globalization;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Evaluators;
 using ActorNas.Actors.Search;
-using ActorNas.Actors.Tests.TestSupport;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;

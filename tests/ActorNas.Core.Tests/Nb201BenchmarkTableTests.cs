@@ -1,3 +1,4 @@
+using ActorNas.Tests.Shared;
 using ActorNas.Core.Spaces;
 using ActorNas.Core.Tests.TestSupport;
 using Xunit;

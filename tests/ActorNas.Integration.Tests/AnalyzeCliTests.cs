@@ -1,3 +1,4 @@
+using ActorNas.Tests.Shared;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;

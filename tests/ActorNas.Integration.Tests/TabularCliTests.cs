@@ -1,3 +1,4 @@
+using ActorNas.Tests.Shared;
 using System.Globalization;
 
 namespace ActorNas.Integration.Tests;

@@ -1,3 +1,4 @@
+using ActorNas.Tests.Shared;
 using System.Globalization;
 using System.Text;
 using ActorNas.Core.Spaces;

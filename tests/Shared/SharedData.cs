@@ -1,6 +1,7 @@
-namespace ActorNas.Actors.Tests.TestSupport;
+namespace ActorNas.Tests.Shared;
 
 /// <summary>Finds files of the shared data folder (<c>shared/data/...</c>, next to or above the repository).</summary>
+/// <remarks>One file, compiled into every test project that needs it (see their csproj).</remarks>
 internal static class SharedData
 {
     /// <summary>The NAS-Bench-201 table, relative to the shared folder.</summary>
