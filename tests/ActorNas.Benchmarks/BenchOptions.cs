@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ActorNas.Benchmarks;
 
 /// <summary>The flags the benchmarks understand (each benchmark reads the ones it needs).</summary>
-internal sealed record BenchOptions(int? Budget, bool Quick, int? Seeds = null, string? Table = null)
+internal sealed record BenchOptions(int? Budget, bool Quick, int? Seeds = null, string? Table = null, int? Threads = null)
 {
     /// <summary>Throws <see cref="ArgumentException"/> for an unknown flag or a bad value.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -17,6 +17,7 @@ internal sealed record BenchOptions(int? Budget, bool Quick, int? Seeds = null, 
                 "--budget" => options with { Budget = PositiveInt(args, ++i, "--budget") },
                 "--seeds" => options with { Seeds = PositiveInt(args, ++i, "--seeds") },
                 "--table" => options with { Table = Value(args, ++i, "--table") },
+                "--threads" => options with { Threads = PositiveInt(args, ++i, "--threads") },
                 _ => throw new ArgumentException($"unknown option \"{args[i]}\""),
             };
         }

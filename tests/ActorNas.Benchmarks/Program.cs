@@ -35,10 +35,11 @@ static int Usage(string problem)
           nb201           NAS-Bench-201 on a simulated clock: random search, REA and hybrid REA over many seeds and
                           budgets on CIFAR-10, CIFAR-100 and ImageNet16-120; batch vs continuous with 8, 32, 128 workers
           analyze         time and peak memory of `analyze` on a 100,000-candidate log (--budget N to change it)
-          torch           TorchSharp on the CPU: NASWOT ms per NB201 network, one NB201 training step, native memory over
-                          500 train evaluations, training steps a mutated child saves with weight transfer
+          torch           TorchSharp on the CPU: native memory over 500 train evaluations, NASWOT ms per NB201 network,
+                          one NB201 training step, training steps a mutated child saves with weight transfer
           --seeds N       nb201: seeds per algorithm (default 100)
           --table PATH    nb201: the NAS-Bench-201 table (default: shared/data/nb201/nb201_merged.csv above this folder)
+          --threads N     torch: libtorch threads for NASWOT and the training step (default 1)
           --quick         small numbers, for a CI smoke run
         """);
     return 2;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using ActorNas.Core;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
@@ -14,100 +15,129 @@ namespace ActorNas.Benchmarks;
 
 /// <summary>
 /// The TorchSharp evaluators on the CPU: native memory over many train evaluations (does anything leak?), NASWOT
-/// milliseconds per NB201 network, one NB201 training step, and how many steps weight transfer saves a mutated child.
-/// The memory run goes first, in a fresh process, so that blocks freed by the large networks of the other parts
-/// cannot hide (or fake) its growth.
+/// milliseconds per NB201 network, one NB201 training step, and how many training steps weight transfer saves a mutated
+/// child. The memory run goes first, in a fresh process, so that blocks freed by the large networks of the other parts
+/// can neither hide nor fake its growth.
+/// <para>Threads: libtorch runs on one thread, as each slot of a workshop with one slot per core does (the throughput
+/// setting); <c>--threads N</c> gives the timed parts (NASWOT, training step) N. The memory and transfer parts always
+/// use one: their networks are tiny, and on a busy machine OpenMP threads that spin-wait for a descheduled sibling make
+/// every small operation many times slower.</para>
 /// </summary>
 internal static class TorchBenchmark
 {
     /// <summary>The cell whose training step is timed: three 3x3 convolutions and a skip, a typical good NB201 cell.</summary>
     private const string StepCell = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|";
 
-    /// <summary>NASWOT on NB201 (C=16, N=5, CIFAR-sized batch of 128), Mellor et al. 2021, GTX 1080 Ti.</summary>
+    /// <summary>NASWOT on NB201 (C=16, N=5, batch of 128 CIFAR images): Mellor et al. 2021 report about this on a GTX 1080 Ti.</summary>
     private const double PaperNaswotSeconds = 0.30;
+
+    /// <summary>Transfer: the child's step budgets go up in steps of this many; the single run checks validation this often.</summary>
+    private const int CheckEvery = 10;
+
+    /// <summary>Transfer: no child trains longer than this many epochs.</summary>
+    private const int ChildEpochs = 3;
+
+    /// <summary>Transfer: a parent below this validation accuracy after its epoch is skipped (its A says nothing).</summary>
+    private const double MinParentAccuracy = 0.5;
 
     private static readonly Device Cpu = CPU;
 
     public static int Run(BenchOptions options)
     {
         var quick = options.Quick;
-        // as a one-slot workshop does (TorchWorkshop): every core to the one evaluator
-        torch.set_num_threads(int.Parse(Environment.GetEnvironmentVariable("TMP_THREADS") ?? Environment.ProcessorCount.ToString()));
-        Console.WriteLine($"torch: TorchSharp on the CPU, {torch.get_num_threads()} libtorch threads on {Environment.ProcessorCount} cores" +
-                          (quick ? " (--quick)" : ""));
+        var threads = options.Threads ?? 1;
+        var loadStart = LoadAverage();
+        Console.WriteLine($"torch: TorchSharp on the CPU ({Environment.ProcessorCount} cores, load average {loadStart:F1} at the start); " +
+                          $"libtorch threads: 1 for the memory and transfer parts, {threads} for the timed parts" + (quick ? " (--quick)" : ""));
+        if (threads > 1 && Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null)
+            Console.WriteLine("  note: on a busy machine, OpenMP threads that spin-wait slow small operations down many times; " +
+                              "OMP_WAIT_POLICY=PASSIVE in the environment avoids it");
         var total = Stopwatch.StartNew();
         var fashion = Directory.Exists(DatasetLoader.DefaultFashionMnistDir);
 
-        var only = Environment.GetEnvironmentVariable("TMP_ONLY") ?? "mnst";
-        var memory = only.Contains('m') ? MeasureMemory(quick ? 20 : 50, int.Parse(Environment.GetEnvironmentVariable("TMP_N") ?? (quick ? "100" : "500")), fashion) : new MemoryResult(1,1,1,1,1,1);
-        var naswot = only.Contains('n') ? MeasureNaswot(warmUp: quick ? 1 : 2, networks: quick ? 5 : 20) : new NaswotResult(1,1,1);
-        var step = only.Contains('s') ? MeasureTrainStep(warmUp: quick ? 2 : 3, steps: quick ? 8 : 20) : new StepResult(1,1,1);
-        var transfer = only.Contains('t') ? MeasureTransfer(int.Parse(Environment.GetEnvironmentVariable("TMP_PAIRS") ?? (quick ? "2" : "3")), fashion) : new TransferResult(1,1,1,1,1,1);
+        torch.set_num_threads(1);
+        var memory = MeasureMemory(quick ? 20 : 50, quick ? 100 : 500, fashion);
+        torch.set_num_threads(threads);
+        var naswot = MeasureNaswot(warmUp: quick ? 1 : 2, networks: quick ? 5 : 20);
+        var step = MeasureTrainStep(warmUp: quick ? 2 : 3, steps: quick ? 8 : 20);
+        torch.set_num_threads(1);
+        var transfer = MeasureTransfer(quick ? 3 : 8, fashion);
 
-        Console.WriteLine($"  total {total.Elapsed.TotalSeconds:F0} s");
+        var loadEnd = LoadAverage();
+        Console.WriteLine($"  total {total.Elapsed.TotalSeconds:F0} s; load average {loadEnd:F1} at the end" +
+                          (Math.Max(loadStart, loadEnd) > Environment.ProcessorCount ? " (other processes competed for the cores: timings are inflated)" : ""));
         Console.WriteLine(new BenchJson()
-            .Add("naswotMsPerArch", naswot.MsPerNetwork, 1).Add("naswotScoreMs", naswot.ScoreMs, 1).Add("naswotBuildMs", naswot.BuildMs, 1)
+            .Add("naswotMsPerArch", naswot.MeanMs, 1).Add("naswotMedianMs", naswot.MedianMs, 1).Add("naswotBuildMs", naswot.BuildMs, 1)
+            .Add("naswotScoreMs", naswot.ScoreMs, 1).Add("naswotForwardMs", naswot.ForwardMs, 1)
             .Add("trainStepMs", step.MedianMs, 1).Add("trainStepMinMs", step.MinMs, 1).Add("trainStepMaxMs", step.MaxMs, 1)
             .Add("rssGrowth", memory.Growth, 4).Add("rss50Mb", memory.FirstMb, 1).Add("rss500Mb", memory.LastMb, 1)
-            .Add("rssFirstAt", memory.FirstAt, 0).Add("rssLastAt", memory.LastAt, 0).Add("evaluationMs", memory.MsPerEvaluation, 1)
-            .Add("storeMb", memory.StoreMb, 2)
+            .Add("rssFirstAt", memory.FirstAt, 0).Add("rssLastAt", memory.LastAt, 0)
+            .Add("mallocInUseGrowth", memory.InUseGrowth, 4).Add("mallocInUse50Mb", memory.InUseFirstMb, 1).Add("mallocInUse500Mb", memory.InUseLastMb, 1)
+            .Add("rssTrimmedMb", memory.TrimmedMb, 1)
+            .Add("evaluationMs", memory.MsPerEvaluation, 1).Add("storeMb", memory.StoreMb, 2)
             .Add("transferStepRatio", transfer.Ratio, 3).Add("transferTotalRatio", transfer.TotalRatio, 3)
             .Add("stepsWithTransfer", transfer.StepsWith, 1).Add("stepsWithout", transfer.StepsWithout, 1)
-            .Add("transferPairs", transfer.Pairs, 0).Add("notReached", transfer.NotReached, 0)
+            .Add("transferAnytimeRatio", transfer.AnytimeRatio, 3).Add("transferPairs", transfer.Pairs, 0).Add("notReached", transfer.NotReached, 0)
+            .Add("threads", threads, 0).Add("load1Start", loadStart, 2).Add("load1End", loadEnd, 2)
             .Add("fashionMnist", fashion ? 1 : 0, 0).Add("seconds", total.Elapsed.TotalSeconds, 1));
         return 0;
     }
 
     // ---------------------------------------------------------------- native memory
 
-    private sealed record MemoryResult(int FirstAt, int LastAt, double FirstMb, double LastMb, double MsPerEvaluation, double StoreMb)
+    private sealed record MemoryResult(int FirstAt, int LastAt, double FirstMb, double LastMb, double InUseFirstMb, double InUseLastMb,
+        double TrimmedMb, double MsPerEvaluation, double StoreMb)
     {
         public double Growth => LastMb / FirstMb - 1;
+        public double InUseGrowth => InUseLastMb / InUseFirstMb - 1;
     }
 
     /// <summary>
     /// Trainer.Train (the train evaluator's path) over and over on small work: random genotypes, alternating a tiny
     /// NB201 network (C=4, N=1) and a sequential one, one epoch on 200 images, a store of fixed small capacity.
+    /// At each checkpoint: VmRSS after a full collection, and glibc's own count of the bytes malloc has handed out and
+    /// not got back (mallinfo2, which changes nothing), so a leak can be told from freed memory the allocator keeps
+    /// for reuse. Only after the last reading does malloc_trim hand that memory back, to show how much it was.
     /// </summary>
     private static MemoryResult MeasureMemory(int first, int last, bool fashion)
     {
-        const int storeBytes = 2 << 20;
+        const int storeMb = 2;
         var options = new TrainingOptions(Dataset: fashion ? DatasetLoader.FashionMnist : DatasetLoader.Synthetic, TrainImages: 200,
-            ValidationImages: 100, Epochs: 1, BatchSize: 64, Device: "cpu", Nb201Channels: 4, Nb201CellsPerStage: 1, KeepModelsMb: 2);
+            ValidationImages: 100, Epochs: 1, BatchSize: 64, Device: "cpu", Nb201Channels: 4, Nb201CellsPerStage: 1, KeepModelsMb: storeMb);
         using var data = DatasetLoader.Load(new DataOptions(options.Dataset, null, options.TrainImages, options.ValidationImages));
-        using var store = new LayerStore(storeBytes);
+        using var store = new LayerStore(storeMb << 20);
         ISearchSpace[] spaces = [Nb201Space.Instance, new SequentialSpace()];
         Console.WriteLine($"1. native memory: {last} train evaluations (Trainer.Train), alternating NB201 C=4 N=1 and sequential " +
                           $"(10 layers), random genotypes, 1 epoch on {data.Train.Count} {data.Train.Name} images of " +
                           $"{data.Train.Channels}x{data.Train.Height}x{data.Train.Width}, {data.Validation.Count} validation; " +
-                          $"layer store {storeBytes >> 20} MB; VmRSS after a full GC");
+                          $"layer store of {storeMb} MB; VmRSS after a full GC; malloc in use / free = glibc's mallinfo2");
 
         var checkpoints = new SortedSet<int> { 1, 10, first, last };
         for (var at = 100; at < last; at += 100) checkpoints.Add(at);
-        double firstMb = double.NaN, lastMb = double.NaN, accuracy = 0;
+        double firstMb = double.NaN, lastMb = double.NaN, inUseFirst = double.NaN, inUseLast = double.NaN, accuracy = 0, firstMs = 0;
         var clock = Stopwatch.StartNew();
-        double timedSince = 0;
         for (var i = 1; i <= last; i++)
         {
-            var space = Environment.GetEnvironmentVariable("TMP_SPACE") switch { "n" => spaces[0], "s" => spaces[1], _ => spaces[i % 2] };
+            var space = spaces[i % 2];
             var genotype = Mutator.RandomGenotype(space, new DeterministicRandom(DeterministicRandom.Mix((ulong)i)));
             var outcome = Trainer.Train(space, genotype, data, options, store, seed: i, Cpu, CancellationToken.None);
             accuracy += outcome.ValidationAccuracy;
-            if (i == first) timedSince = clock.Elapsed.TotalMilliseconds;
+            if (i == first) firstMs = clock.Elapsed.TotalMilliseconds;
             if (!checkpoints.Contains(i)) continue;
             var rss = ResidentMb();
-            _ = MallocTrim(0);
-            var trimmed = ResidentMb();
-            Console.WriteLine($"  trimmed {trimmed:F1}");
-            if (i == first) firstMb = rss;
-            if (i == last) lastMb = rss;
-            Console.WriteLine($"  after {i,4} evaluations: VmRSS {rss,7:F1} MB, managed heap {GC.GetTotalMemory(false) / 1e6,5:F1} MB (committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e6:F1}), " +
-                              $"store {store.Count,3} layers {store.Bytes / 1e6:F2} MB, mean accuracy so far {accuracy / i:F3}");
+            var (inUse, free) = MallocMb();
+            if (i == first) (firstMb, inUseFirst) = (rss, inUse);
+            if (i == last) (lastMb, inUseLast) = (rss, inUse);
+            Console.WriteLine($"  after {i,4} evaluations: VmRSS {rss,5:F1} MB, malloc in use {inUse,5:F1} MB / free {free,4:F1} MB, " +
+                              $"managed heap {GC.GetTotalMemory(false) / 1e6:F1} MB (committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e6:F1}), " +
+                              $"store {store.Count,3} layers {store.Bytes / 1e6:F2} MB, mean validation accuracy {accuracy / i:F3}");
         }
-        var perEvaluation = (clock.Elapsed.TotalMilliseconds - timedSince) / (last - first);
-        var result = new MemoryResult(first, last, firstMb, lastMb, perEvaluation, store.Bytes / 1e6);
+        var perEvaluation = (clock.Elapsed.TotalMilliseconds - firstMs) / (last - first);
+        var trimmed = TrimmedResidentMb();
+        var result = new MemoryResult(first, last, firstMb, lastMb, inUseFirst, inUseLast, trimmed, perEvaluation, store.Bytes / 1e6);
         Console.WriteLine($"  {perEvaluation:F0} ms per evaluation; VmRSS {firstMb:F1} MB after {first} -> {lastMb:F1} MB after {last}: " +
-                          $"growth {100 * result.Growth:+0.0;-0.0} % (target within 10 %)");
+                          $"growth {100 * result.Growth:+0.0;-0.0} % (target within 10 %); malloc in use {inUseFirst:F1} -> {inUseLast:F1} MB " +
+                          $"({100 * result.InUseGrowth:+0.0;-0.0} %); VmRSS after malloc_trim at the end {trimmed:F1} MB");
         return result;
     }
 
@@ -121,22 +151,81 @@ internal static class TorchBenchmark
         return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
+    /// <summary>
+    /// glibc's malloc statistics over all arenas, in MB: bytes handed out and not freed (small blocks plus mmapped large
+    /// ones), and freed bytes the arenas keep. NaN where there is no glibc 2.33 or later.
+    /// </summary>
+    private static (double InUse, double Free) MallocMb()
+    {
+        try
+        {
+            var info = MallInfo2();
+            return ((info.Uordblks + info.Hblkhd) / 1048576.0, info.Fordblks / 1048576.0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return (double.NaN, double.NaN);
+        }
+    }
+
+    /// <summary>VmRSS once glibc has handed its free pages back to the system; NaN where there is no glibc.</summary>
+    private static double TrimmedResidentMb()
+    {
+        try
+        {
+            _ = MallocTrim(0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return double.NaN;
+        }
+        return ResidentMb();
+    }
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
+
+    [DllImport("libc", EntryPoint = "mallinfo2")]
+    private static extern MallocInfo MallInfo2();
+
+    /// <summary>glibc's struct mallinfo2 (every field a size_t).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct MallocInfo
+    {
+        public readonly nuint Arena, Ordblks, Smblks, Hblks, Hblkhd, Usmblks, Fsmblks, Uordblks, Fordblks, Keepcost;
+    }
+
+    /// <summary>The one-minute load average (/proc/loadavg); NaN where it cannot be read.</summary>
+    private static double LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return double.NaN;
+        }
+    }
 
     // ---------------------------------------------------------------- NASWOT
 
-    private sealed record NaswotResult(double MsPerNetwork, double BuildMs, double ScoreMs);
+    private sealed record NaswotResult(double MeanMs, double MedianMs, double BuildMs, double ScoreMs, double ForwardMs);
 
+    /// <summary>
+    /// Trainer.Build + Naswot.Score per random genotype, as the naswot evaluator does; then, not counted, the same
+    /// network's plain forward pass on the batch, to show how much of the score is the kernel.
+    /// </summary>
     private static NaswotResult MeasureNaswot(int warmUp, int networks)
     {
         using var batch = SyntheticSet(128, 3, 32, seed: 1, stream: 0, "naswot batch");
         var input = new InputShape(3, 32, 32, 10);
         var sizes = new NetworkOptions(16, 5);
         Console.WriteLine($"2. NASWOT: NB201 C=16 N=5, {networks} random genotypes after {warmUp} warm-up, one batch of 128 synthetic " +
-                          "3x32x32 images, 10 classes; build + score");
+                          $"3x32x32 images, 10 classes; build + score, {Threads()}");
         var random = new DeterministicRandom(0x5A5707UL);
-        double build = 0, score = 0;
+        double build = 0, score = 0, forward = 0;
+        var totals = new List<double>();
         var singular = 0;
         for (var i = 0; i < warmUp + networks; i++)
         {
@@ -147,18 +236,45 @@ internal static class TorchBenchmark
             var value = Naswot.Score(network, batch.Images);
             var scored = clock.Elapsed.TotalMilliseconds - built;
             if (i < warmUp) continue;
+            var forwarded = ForwardMs(network, batch.Images);
             build += built;
             score += scored;
+            forward += forwarded;
+            totals.Add(built + scored);
             if (!double.IsFinite(value)) singular++;
             if (i - warmUp < 3 || i == warmUp + networks - 1)
-                Console.WriteLine($"  {Nb201Space.Instance.Format(genotype)}: score {value:F1}, build {built:F0} ms, score {scored:F0} ms");
+                Console.WriteLine($"  {Nb201Space.Instance.Format(genotype)}: score {value:F1}, build {built:F0} ms, score {scored:F0} ms " +
+                                  $"(plain forward {forwarded:F0} ms)");
             else if (i - warmUp == 3)
                 Console.WriteLine("  ...");
         }
-        var result = new NaswotResult((build + score) / networks, build / networks, score / networks);
-        Console.WriteLine($"  {result.MsPerNetwork:F0} ms per network (build {result.BuildMs:F0}, score {result.ScoreMs:F0}); " +
-                          $"{singular} of {networks} kernels singular; paper: ~{PaperNaswotSeconds * 1000:F0} ms on a GTX 1080 Ti");
+        var result = new NaswotResult(totals.Average(), Median(totals), build / networks, score / networks, forward / networks);
+        Console.WriteLine($"  {result.MeanMs:F0} ms per network on average (median {result.MedianMs:F0}; build {result.BuildMs:F0}, score " +
+                          $"{result.ScoreMs:F0}, of which a plain forward pass is {result.ForwardMs:F0}); {singular} of {networks} kernels " +
+                          $"singular; paper: ~{PaperNaswotSeconds * 1000:F0} ms on a GTX 1080 Ti");
         return result;
+    }
+
+    /// <summary>One forward pass as Naswot.Score makes it (train mode, no gradients), without recording activations.</summary>
+    private static double ForwardMs(SearchNetwork network, Tensor batch)
+    {
+        using var scope = NewDisposeScope();
+        var clock = Stopwatch.StartNew();
+        network.train();
+        using (no_grad()) network.forward(batch);
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static string Threads()
+    {
+        var n = torch.get_num_threads();
+        return $"{n} libtorch thread{(n == 1 ? "" : "s")}";
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     // ---------------------------------------------------------------- one training step
@@ -176,7 +292,8 @@ internal static class TorchBenchmark
         var parameters = network.parameters().ToList();
         Console.WriteLine($"3. training step: NB201 C=16 N=5 cell {StepCell} ({parameters.Sum(p => p.NumberOfElements):N0} parameters), " +
                           $"batch {batchSize} of 3x32x32, SGD lr {settings.LearningRate} momentum {settings.Momentum} weight decay " +
-                          $"{settings.WeightDecay}, gradient norm clipped at 5; median of {steps} steps after {warmUp} warm-up");
+                          $"{settings.WeightDecay}, gradient norm clipped at 5; median of {steps} steps after {warmUp} warm-up, " +
+                          $"{Threads()}");
         network.train();
         using var optimizer = optim.SGD(parameters, settings.LearningRate, momentum: settings.Momentum, weight_decay: settings.WeightDecay);
         var times = new List<double>();
@@ -192,22 +309,25 @@ internal static class TorchBenchmark
             _ = loss.item<float>();
             if (i >= warmUp) times.Add(clock.Elapsed.TotalMilliseconds);
         }
-        times.Sort();
-        var median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
-        var result = new StepResult(median, times[0], times[^1]);
-        Console.WriteLine($"  median {median:F0} ms per step (min {result.MinMs:F0}, max {result.MaxMs:F0}) = {batchSize * 1000 / median:F0} images/s");
+        var result = new StepResult(Median(times), times.Min(), times.Max());
+        Console.WriteLine($"  median {result.MedianMs:F0} ms per step (min {result.MinMs:F0}, max {result.MaxMs:F0}) = " +
+                          $"{batchSize * 1000 / result.MedianMs:F0} images/s");
         return result;
     }
 
     // ---------------------------------------------------------------- weight transfer
 
-    private sealed record TransferResult(double Ratio, double TotalRatio, double StepsWith, double StepsWithout, int Pairs, int NotReached);
+    private sealed record TransferResult(
+        double Ratio, double TotalRatio, double StepsWith, double StepsWithout, double AnytimeRatio, int Pairs, int NotReached);
 
     /// <summary>
-    /// A parent (sequential space) trained for one epoch by Trainer.Train reaches validation accuracy A and leaves its
-    /// layers in a store; a child whose last layer's operation changed then trains (same settings, same seed, cosine
-    /// schedule over <see cref="ChildEpochs"/> epochs) until a validation check (every <see cref="CheckEvery"/> steps)
-    /// shows accuracy >= A: once starting from the store's layers, once from scratch.
+    /// A parent of the sequential space trained for one epoch by Trainer.Train reaches validation accuracy A and leaves
+    /// its layers in a store; a child whose last layer's operation changed then needs S steps to reach A, once starting
+    /// from the store's layers and once from scratch (same seed: same initial weights for the layers not transferred,
+    /// same data order). S is the smallest budget of 10, 20, ... steps whose complete run, trained as the Trainer would
+    /// train it with that budget (SGD, clipping, cosine schedule over the budget), ends at validation accuracy >= A.
+    /// Also shown: the single-run count (one run with a cosine schedule over <see cref="ChildEpochs"/> epochs, validation
+    /// every <see cref="CheckEvery"/> steps), which mostly measures where that schedule lets accuracy settle.
     /// </summary>
     private static TransferResult MeasureTransfer(int pairs, bool fashion)
     {
@@ -217,18 +337,20 @@ internal static class TorchBenchmark
         var input = new InputShape(data.Train.Channels, data.Train.Height, data.Train.Width, data.Train.Classes);
         var stepsPerEpoch = (data.Train.Count + options.BatchSize - 1) / options.BatchSize;
         var cap = ChildEpochs * stepsPerEpoch;
-        Console.WriteLine($"4. weight transfer: {(fashion ? "Fashion-MNIST" : "synthetic data (no Fashion-MNIST at " + DatasetLoader.DefaultFashionMnistDir + ")")}, " +
-                          $"{data.Train.Count} training / {data.Validation.Count} validation images, sequential space ({space.Options.Layers} layers), " +
-                          $"batch {options.BatchSize}, SGD lr {options.LearningRate}; parent: 1 epoch ({stepsPerEpoch} steps) with Trainer.Train -> A; " +
-                          $"child (last layer's operation mutated): steps until validation >= A, checked every {CheckEvery} steps, " +
-                          $"at most {cap} ({ChildEpochs} epochs, cosine over them); parents below {MinParentAccuracy} are skipped");
+        Console.WriteLine($"4. weight transfer: {(fashion ? "Fashion-MNIST" : $"synthetic data (no Fashion-MNIST at {DatasetLoader.DefaultFashionMnistDir})")}, " +
+                          $"{data.Train.Count} training / {data.Validation.Count} validation images of {input.Channels}x{input.Height}x{input.Width}, " +
+                          $"sequential space ({space.Options.Layers} layers), batch {options.BatchSize}, SGD lr {options.LearningRate} momentum " +
+                          $"{options.Momentum}; parent: 1 epoch ({stepsPerEpoch} steps) with Trainer.Train -> validation accuracy A (parents below " +
+                          $"{MinParentAccuracy} skipped); child: the last layer's operation mutated; steps = the smallest budget of " +
+                          $"{CheckEvery}, {2 * CheckEvery}, ... (at most {cap}) whose complete run (cosine over the budget) ends >= A; " +
+                          $"single run: cosine over {cap} steps, validation every {CheckEvery}");
 
         var random = new DeterministicRandom(0x7EA5FE7UL);
         var position = 2 * (space.Options.Layers - 1);
-        double ratios = 0, with = 0, without = 0;
+        double ratios = 0, anytimeRatios = 0, with = 0, without = 0;
         var done = 0;
         var notReached = 0;
-        for (var attempt = 0; done < pairs && attempt < 4 * pairs + int.Parse(Environment.GetEnvironmentVariable("TMP_PAIRS") ?? "0") * 4; attempt++)
+        for (var attempt = 0; done < pairs && attempt < 4 * pairs; attempt++)
         {
             var parent = Mutator.RandomGenotype(space, random);
             var to = random.NextInt(space.ChoicesAt(position) - 1);
@@ -242,74 +364,68 @@ internal static class TorchBenchmark
             Console.WriteLine($"  parent {space.Format(parent)}: A = {target:F3} after {parentRun.Steps} steps");
             if (target < MinParentAccuracy)
             {
-                Console.WriteLine("    skipped (does not learn in one epoch)");
+                Console.WriteLine("    skipped: it does not learn in one epoch");
                 continue;
             }
 
-            var mode = Environment.GetEnvironmentVariable("TMP_MODE") ?? "anytime";
-            var (stepsWith, transferred, accWith) = Reach(mode, space, child, input, data, options, store, target, seed + 1, cap);
-            var (stepsWithout, _, accWithout) = Reach(mode, space, child, input, data, options, null, target, seed + 1, cap);
-            if (stepsWith < 0) notReached++;
-            if (stepsWithout < 0) notReached++;
-            var countedWith = stepsWith < 0 ? cap : stepsWith;
-            var countedWithout = stepsWithout < 0 ? cap : stepsWithout;
+            var budgetWith = SmallestBudget(space, child, input, data, options, store, target, seed + 1, cap);
+            var budgetWithout = SmallestBudget(space, child, input, data, options, null, target, seed + 1, cap);
+            var anytimeWith = TrainChild(space, child, input, data, options, store, target, seed + 1, cap, CheckEvery);
+            var anytimeWithout = TrainChild(space, child, input, data, options, null, target, seed + 1, cap, CheckEvery);
+            notReached += new[] { budgetWith.Steps, budgetWithout.Steps }.Count(s => s < 0);
+            var countedWith = budgetWith.Steps < 0 ? cap : budgetWith.Steps;
+            var countedWithout = budgetWithout.Steps < 0 ? cap : budgetWithout.Steps;
             var ratio = (double)countedWith / countedWithout;
-            Console.WriteLine($"    child {space.Format(child)} (position {position}: {parent[position]} -> {to}), {transferred} layers transferred: " +
-                              $"{Steps(stepsWith, cap)} steps with transfer (accuracy {accWith:F3}), {Steps(stepsWithout, cap)} without " +
-                              $"({accWithout:F3}); ratio {ratio:F2}");
+            var anytimeRatio = (double)(anytimeWith.Steps < 0 ? cap : anytimeWith.Steps) / (anytimeWithout.Steps < 0 ? cap : anytimeWithout.Steps);
+            Console.WriteLine($"    child {space.Format(child)} (position {position}: {parent[position]} -> {to}), {budgetWith.Transferred} of " +
+                              $"{Networks.LayersOf(space, child, input, new NetworkOptions()).Count} layers transferred: {Steps(budgetWith.Steps, cap)} " +
+                              $"steps with transfer (accuracy {budgetWith.Accuracy:F3}), {Steps(budgetWithout.Steps, cap)} without " +
+                              $"({budgetWithout.Accuracy:F3}): ratio {ratio:F2}; single run {Steps(anytimeWith.Steps, cap)} vs " +
+                              $"{Steps(anytimeWithout.Steps, cap)}: {anytimeRatio:F2}");
             ratios += ratio;
+            anytimeRatios += anytimeRatio;
             with += countedWith;
             without += countedWithout;
             done++;
         }
         if (done == 0)
         {
-            Console.WriteLine("  no parent learned; no ratio");
-            return new TransferResult(double.NaN, double.NaN, double.NaN, double.NaN, 0, notReached);
+            Console.WriteLine("  no parent learned in one epoch: no ratio");
+            return new TransferResult(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0, notReached);
         }
-        var result = new TransferResult(ratios / done, with / without, with / done, without / done, done, notReached);
+        var result = new TransferResult(ratios / done, with / without, with / done, without / done, anytimeRatios / done, done, notReached);
         Console.WriteLine($"  mean over {done} pairs: {result.StepsWith:F1} steps with transfer, {result.StepsWithout:F1} without; " +
-                          $"mean ratio {result.Ratio:F2} (of the totals {result.TotalRatio:F2}; target <= 0.6)" +
-                          (notReached > 0 ? $"; {notReached} run(s) did not reach A and count as {cap}" : ""));
+                          $"mean ratio {result.Ratio:F2} (ratio of the totals {result.TotalRatio:F2}; target <= 0.6); single-run mean ratio " +
+                          $"{result.AnytimeRatio:F2}" + (notReached > 0 ? $"; {notReached} budget search(es) did not reach A and count as {cap}" : ""));
         return result;
     }
 
-    private const int CheckEvery = 10;
-    private const int ChildEpochs = 3;
-    private const double MinParentAccuracy = 0.5;
-
     private static string Steps(int steps, int cap) => steps < 0 ? $">{cap}" : steps.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// Builds the child as Trainer does (seeded; matching layers copied from the store when there is one) and trains it
-    /// with the Trainer's settings: SGD, gradient norm clipped at 5, cosine schedule, data order from the seed. Answers
-    /// the first checked step at which validation accuracy >= <paramref name="target"/> (-1: not within the cap), the
-    /// layers transferred and the accuracy of the last check.
-    /// </summary>
-    private static (int Steps, int Transferred, double Accuracy) Reach(string mode, ISearchSpace space, Genotype genotype, InputShape input,
-        DataSplit data, TrainingOptions options, LayerStore? store, double target, long seed, int cap)
+    /// <summary>The smallest budget (a multiple of <see cref="CheckEvery"/>, at most <paramref name="cap"/>) whose run ends >= target; -1: none.</summary>
+    private static ChildRun SmallestBudget(ISearchSpace space, Genotype genotype, InputShape input, DataSplit data, TrainingOptions options,
+        LayerStore? store, double target, long seed, int cap)
     {
-        switch (mode)
+        var run = new ChildRun(-1, 0, double.NaN);
+        for (var budget = CheckEvery; budget <= cap; budget += CheckEvery)
         {
-            case "anytime": return StepsToReach(space, genotype, input, data, options, store, target, seed, cap, cap, false, true);
-            case "anytime1": return StepsToReach(space, genotype, input, data, options, store, target, seed, cap, 79, false, true);
-            case "const": return StepsToReach(space, genotype, input, data, options, store, target, seed, cap, 0, false, true);
-            case "freeze": return StepsToReach(space, genotype, input, data, options, store, target, seed, cap, cap, true, true);
-            case "budget":
-            case "budgetfreeze":
-                var last = (0, 0, 0.0);
-                for (var budget = CheckEvery; budget <= cap; budget += CheckEvery)
-                {
-                    last = StepsToReach(space, genotype, input, data, options, store, target, seed, budget, budget, mode == "budgetfreeze", false);
-                    if (last.Item3 >= target) return (budget, last.Item2, last.Item3);
-                }
-                return (-1, last.Item2, last.Item3);
-            default: throw new ArgumentException(mode);
+            run = TrainChild(space, genotype, input, data, options, store, target, seed, budget, checkEvery: 0);
+            if (run.Steps > 0) return run;
         }
+        return run;
     }
 
-    private static (int Steps, int Transferred, double Accuracy) StepsToReach(ISearchSpace space, Genotype genotype, InputShape input,
-        DataSplit data, TrainingOptions options, LayerStore? store, double target, long seed, int cap, int scheduleLength, bool freeze, bool anytime)
+    /// <summary>Steps: when validation accuracy first reached the target (-1: never); the layers transferred; the last accuracy measured.</summary>
+    private sealed record ChildRun(int Steps, int Transferred, double Accuracy);
+
+    /// <summary>
+    /// Builds the child as the Trainer does (seeded; every layer whose identity the store holds copied from it) and
+    /// trains it for <paramref name="steps"/> steps with the Trainer's settings: SGD with momentum and weight decay,
+    /// gradient norm clipped at 5, cosine schedule over the steps, data order from the seed. Validation every
+    /// <paramref name="checkEvery"/> steps (0: only at the end).
+    /// </summary>
+    private static ChildRun TrainChild(ISearchSpace space, Genotype genotype, InputShape input, DataSplit data, TrainingOptions options,
+        LayerStore? store, double target, long seed, int steps, int checkEvery)
     {
         using var scope = NewDisposeScope();
         using var network = Trainer.Build(space, genotype, input, new NetworkOptions(), seed, Cpu);
@@ -317,27 +433,22 @@ internal static class TorchBenchmark
         if (store is not null)
         {
             var tensors = LayerTensors.Of(network);
-            foreach (var layer in network.Layers)
-            {
-                if (!store.TryCopyTo(layer.Identity, tensors[layer.Identity])) continue;
-                transferred++;
-                if (freeze) foreach (var p in LayerTensors.ParametersOf(network, layer)) p.requires_grad = false;
-            }
+            transferred = network.Layers.Count(layer => store.TryCopyTo(layer.Identity, tensors[layer.Identity]));
         }
-        var parameters = network.parameters().Where(p => p.requires_grad).ToList();
+        var parameters = network.parameters().ToList();
         using var optimizer = optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay);
-        var schedule = scheduleLength > 0 ? optim.lr_scheduler.CosineAnnealingLR(optimizer, scheduleLength) : null;
+        var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, steps);
         using var generator = new Generator((ulong)seed);
         var train = data.Train;
         var batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var step = 0;
         var accuracy = double.NaN;
-        while (step < cap)
+        while (step < steps)
         {
             using var order = randperm(train.Count, generator: generator);
-            for (var b = 0; b < batches && step < cap; b++)
+            for (var b = 0; b < batches && step < steps; b++)
             {
-                using (var stepScope = NewDisposeScope())
+                using (NewDisposeScope())
                 {
                     network.train();
                     var index = order.narrow(0, b * options.BatchSize, Math.Min(options.BatchSize, train.Count - b * options.BatchSize));
@@ -348,16 +459,15 @@ internal static class TorchBenchmark
                     loss.backward();
                     nn.utils.clip_grad_norm_(parameters, 5.0);
                     optimizer.step();
-                    schedule?.step();
+                    schedule.step();
                 }
                 step++;
-                if (!anytime && step != cap) continue;
-                if (step % CheckEvery != 0 && step != cap) continue;
+                if (step != steps && (checkEvery == 0 || step % checkEvery != 0)) continue;
                 accuracy = Trainer.Accuracy(network, data.Validation, Cpu);
-                if (accuracy >= target) return (step, transferred, accuracy);
+                if (accuracy >= target) return new ChildRun(step, transferred, accuracy);
             }
         }
-        return (-1, transferred, accuracy);
+        return new ChildRun(-1, transferred, accuracy);
     }
 
     // ---------------------------------------------------------------- data

@@ -53,9 +53,14 @@ public static class Naswot
         public override void Add(Tensor pattern)
         {
             using var scope = NewDisposeScope();
-            var c = pattern.to(float64);
-            Kernel.add_(c.matmul(c.t()) + (1 - c).matmul((1 - c).t()));
-            Units += pattern.shape[1];
+            // K += c c^T + (1 - c)(1 - c)^T = 2 c c^T - s 1^T - 1 s^T + U, with s the row sums and U the units: one
+            // float32 product, exact for 0/1 codes (every sum is an integer below 2^24), added up in float64
+            var c = pattern.to(float32);
+            var s = c.sum(1, keepdim: true);
+            var units = pattern.shape[1];
+            var layer = c.matmul(c.t()).mul(2).sub(s).sub(s.t()).add(units);
+            Kernel.add_(layer.to(float64));
+            Units += units;
             pattern.Dispose();
         }
 

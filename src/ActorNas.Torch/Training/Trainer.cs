@@ -38,6 +38,20 @@ public static class Trainer
     public static TrainingOutcome Train(ISearchSpace space, Genotype genotype, DataSplit data, TrainingOptions options, LayerStore? store,
         long seed, Device device, CancellationToken cancel)
     {
+        try
+        {
+            return TrainInScope(space, genotype, data, options, store, seed, device, cancel);
+        }
+        finally
+        {
+            // libtorch frees into glibc's heap, which keeps the pages; hand them back so a long search stays flat
+            NativeHeap.Trim();
+        }
+    }
+
+    private static TrainingOutcome TrainInScope(ISearchSpace space, Genotype genotype, DataSplit data, TrainingOptions options, LayerStore? store,
+        long seed, Device device, CancellationToken cancel)
+    {
         using var scope = NewDisposeScope();
         var input = new InputShape(data.Train.Channels, data.Train.Height, data.Train.Width, data.Train.Classes);
         using var network = Build(space, genotype, input, new NetworkOptions(options.Nb201Channels, options.Nb201CellsPerStage), seed, device);
