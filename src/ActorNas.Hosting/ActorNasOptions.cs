@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+using ActorNas.Core.Evaluation;
+using ActorNas.Core.Evolution;
+
+namespace ActorNas.Hosting;
+
+/// <summary>
+/// A search run inside a host, as typed options. They become actornas.* HOCON; precedence, highest first: these typed
+/// options (when set) > <see cref="Hocon"/> (say, read from the user's files) > the embedded defaults.
+/// </summary>
+public sealed class ActorNasOptions
+{
+    public string SearchId { get; set; } = "search";
+    /// <summary>The SQLite file of the log (created if missing).</summary>
+    public string DatabasePath { get; set; } = "actornas.db";
+    public string? Space { get; set; }
+    public int? PopulationSize { get; set; }
+    public int? SampleSize { get; set; }
+    public int? Budget { get; set; }
+    public int? Workers { get; set; }
+    public long? Seed { get; set; }
+    public SchedulingMode? Mode { get; set; }
+    /// <summary>Further actornas.* settings in HOCON, under the typed options.</summary>
+    public string Hocon { get; set; } = "";
+    /// <summary>The user's evaluator: one instance per slot. Required.</summary>
+    public Func<IServiceProvider, int, IEvaluator>? Evaluator { get; set; }
+    /// <summary>Name recorded in the log for the evaluator.</summary>
+    public string EvaluatorName { get; set; } = "custom";
+
+    internal string ToHocon()
+    {
+        var sb = new StringBuilder(Hocon).Append('\n');
+        void Set(string key, object? value)
+        {
+            if (value is null) return;
+            var text = value switch
+            {
+                string s => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"",
+                SchedulingMode m => m.ToString().ToLowerInvariant(),
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.ToString(),
+            };
+            sb.Append("actornas.").Append(key).Append(" = ").Append(text).Append('\n');
+        }
+        Set("space.name", Space);
+        Set("search.population-size", PopulationSize);
+        Set("search.sample-size", SampleSize);
+        Set("search.budget", Budget);
+        Set("evaluator.workers", Workers);
+        Set("search.seed", Seed);
+        Set("search.mode", Mode);
+        Set("evaluator.name", EvaluatorName);
+        Set("persistence.sqlite.path", DatabasePath);
+        return sb.ToString();
+    }
+}

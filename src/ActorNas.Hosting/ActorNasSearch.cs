@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using ActorNas.Actors.Persistence;
+using ActorNas.Actors.Protocol;
+using ActorNas.Actors.Search;
+using ActorNas.Core.Events;
+using Akka.Actor;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+
+namespace ActorNas.Hosting;
+
+/// <summary>
+/// The handle of the search a host runs: its status, its end, and its events live. Resolve it from the service
+/// provider; it works once the host has started.
+/// </summary>
+public sealed class ActorNasSearch
+{
+    private readonly TaskCompletionSource<(ActorSystem System, SearchSession Session)> _running =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ActorNasSearch(string searchId) => SearchId = searchId;
+
+    public string SearchId { get; }
+
+    /// <summary>Completes when the search ends (budget, failure limit) or cannot run; "stopped" when the host stops first.</summary>
+    public async Task<SearchOutcome> WaitForCompletionAsync(CancellationToken cancellationToken = default)
+    {
+        var (_, session) = await _running.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await session.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<SearchStatus> GetStatusAsync(TimeSpan timeout)
+    {
+        var (_, session) = await _running.Task.WaitAsync(timeout).ConfigureAwait(false);
+        return await session.GetStatusAsync(timeout).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The search's persisted events in order, starting after <paramref name="afterSequenceNr"/> (0: from the start),
+    /// then live as they are written, each exactly once, until the search completes or the token is cancelled.
+    /// </summary>
+    public async IAsyncEnumerable<LoggedEvent> SubscribeAsync(long afterSequenceNr = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (system, _) = await _running.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var channel = Channel.CreateBounded<LoggedEvent>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var (kill, done) = journal.EventsByPersistenceId(PersistenceConfig.PersistenceId(SearchId), afterSequenceNr + 1, long.MaxValue)
+            .Select(e => new LoggedEvent(e.SequenceNr, (ISearchEvent)e.Event))
+            .TakeWhile(e => e.Event is not SearchCompleted, inclusive: true)
+            .ViaMaterialized(KillSwitches.Single<LoggedEvent>(), Keep.Right)
+            // back-pressure: the stream waits while the reader is slow
+            .SelectAsync(1, async e =>
+            {
+                await channel.Writer.WriteAsync(e).ConfigureAwait(false);
+                return e;
+            })
+            .ToMaterialized(Sink.Ignore<LoggedEvent>(), Keep.Both)
+            .Run(system.Materializer());
+        _ = done.ContinueWith(t => channel.Writer.TryComplete(t.Exception), TaskScheduler.Default);
+        try
+        {
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false)) yield return e;
+        }
+        finally
+        {
+            kill.Shutdown();
+        }
+    }
+
+    internal void Started(ActorSystem system, SearchSession session) => _running.TrySetResult((system, session));
+
+    internal void Failed(Exception e) => _running.TrySetException(e);
+}

@@ -1,0 +1,114 @@
+using ActorNas.Core.Evaluation;
+using ActorNas.Core.Events;
+using ActorNas.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Xunit;
+
+namespace ActorNas.Hosting.Tests;
+
+/// <summary>A user's own objective: the sum of the genotype's values, after a short pause.</summary>
+internal sealed class SumEvaluator(int delayMs = 0) : IEvaluator
+{
+    public async Task<EvaluationResult> EvaluateAsync(Candidate candidate, EvaluationContext context, CancellationToken cancellationToken)
+    {
+        if (delayMs > 0) await Task.Delay(delayMs, cancellationToken);
+        return new EvaluationResult(candidate.Genotype.Sum());
+    }
+}
+
+public sealed class HostedSearchTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("actornas-hosting-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    private IHost Build(int budget, int delayMs = 0)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddActorNas(o =>
+        {
+            o.SearchId = "hosted";
+            o.DatabasePath = Path.Combine(_dir, "hosted.db");
+            o.PopulationSize = 10;
+            o.SampleSize = 3;
+            o.Budget = budget;
+            o.Workers = 2;
+            o.Seed = 11;
+            o.Evaluator = (_, _) => new SumEvaluator(delayMs);
+        });
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task A_hosted_search_completes_with_a_custom_evaluator_and_a_subscriber_sees_every_event_once_in_order()
+    {
+        using var host = Build(budget: 60);
+        await host.StartAsync();
+        var search = host.Services.GetRequiredService<ActorNasSearch>();
+
+        var received = new List<LoggedEvent>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await foreach (var e in search.SubscribeAsync(0, timeout.Token)) received.Add(e);
+        var outcome = await search.WaitForCompletionAsync(timeout.Token);
+        await host.StopAsync();
+
+        Assert.True(outcome.Completed, outcome.Error);
+        Assert.Equal(60, outcome.Status!.Evaluated);
+        Assert.Equal(Enumerable.Range(1, received.Count).Select(i => (long)i), received.Select(e => e.SequenceNr));
+        Assert.IsType<SearchStarted>(received[0].Event);
+        Assert.IsType<SearchCompleted>(received[^1].Event);
+        Assert.Equal(60, received.Count(e => e.Event is CandidateEvaluated));
+        // the custom objective is what was recorded
+        var evaluated = received.Select(e => e.Event).OfType<CandidateEvaluated>().ToList();
+        var proposed = received.Select(e => e.Event).OfType<CandidateProposed>().ToDictionary(p => p.Id);
+        Assert.All(evaluated, v => Assert.Equal(proposed[v.Id].Genotype.Sum(), v.Objective));
+    }
+
+    [Fact]
+    public async Task A_subscription_from_an_offset_starts_right_after_it()
+    {
+        using var host = Build(budget: 20);
+        await host.StartAsync();
+        var search = host.Services.GetRequiredService<ActorNasSearch>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var all = new List<LoggedEvent>();
+        await foreach (var e in search.SubscribeAsync(0, timeout.Token)) all.Add(e);
+
+        var tail = new List<LoggedEvent>();
+        await foreach (var e in search.SubscribeAsync(10, timeout.Token)) tail.Add(e);
+        await host.StopAsync();
+
+        Assert.Equal(all.Skip(10).Select(e => e.SequenceNr), tail.Select(e => e.SequenceNr));
+        Assert.Equal(all.Skip(10).Select(e => e.Event.GetType()), tail.Select(e => e.Event.GetType()));
+    }
+
+    [Fact]
+    public async Task Stopping_the_host_stops_the_search_cleanly_and_a_new_host_resumes_it()
+    {
+        using (var first = Build(budget: 40, delayMs: 30))
+        {
+            await first.StartAsync();
+            var search = first.Services.GetRequiredService<ActorNasSearch>();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await search.GetStatusAsync(TimeSpan.FromSeconds(5))).Evaluated < 5 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            var stop = first.StopAsync();
+            Assert.True(await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(30))) == stop, "the host did not stop within 30 s");
+            var outcome = await search.WaitForCompletionAsync();
+            Assert.False(outcome.Completed);
+        }
+
+        using var second = Build(budget: 40);
+        await second.StartAsync();
+        var resumed = second.Services.GetRequiredService<ActorNasSearch>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var end = await resumed.WaitForCompletionAsync(timeout.Token);
+        await second.StopAsync();
+        Assert.True(end.Completed, end.Error);
+        Assert.Equal(40, end.Status!.Evaluated);
+    }
+}
