@@ -11,8 +11,6 @@ internal sealed class Incumbent
     public int Evaluated { get; private set; }
     public double Valid { get; private set; } = double.NegativeInfinity;
     public double Test { get; private set; } = double.NaN;
-    /// <summary>Best test accuracy of anything evaluated so far (an oracle figure, for comparison only).</summary>
-    public double BestTestSeen { get; private set; } = double.NegativeInfinity;
 
     /// <summary>Folds one event; true when it was an evaluation.</summary>
     public bool Observe(ISearchEvent e)
@@ -20,7 +18,6 @@ internal sealed class Incumbent
         if (e is not CandidateEvaluated v || v.Metrics is not { } metrics) return false;
         Evaluated++;
         var test = metrics["testAccuracy"];
-        BestTestSeen = Math.Max(BestTestSeen, test);
         if (v.Objective > Valid)
         {
             Valid = v.Objective;

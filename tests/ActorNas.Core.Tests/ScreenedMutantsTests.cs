@@ -63,4 +63,31 @@ public sealed class ScreenedMutantsTests
         var legacy = (CandidateProposed)EventSerializer.FromBytes(Encoding.UTF8.GetBytes(old), "candidate-proposed.v1");
         Assert.Null(legacy.Screened);
     }
+
+    [Fact]
+    public void Without_a_scorer_the_state_falls_back_to_the_plain_mutation_plain_evolution_would_draw()
+    {
+        var config = new SearchConfig
+        {
+            Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 2, SampleSize = 2, Budget = 10, Seed = 3,
+            Screening = new Screening(4, ProxyKind.Naswot),
+        };
+        var state = new SearchState();
+        foreach (var e in state.Start(config, DateTimeOffset.UnixEpoch)) state.Apply(e);
+        for (var i = 0; i < 2; i++)
+        {
+            var assign = Assert.IsType<AssignCandidate>(state.Assign("w", "n", DateTimeOffset.UnixEpoch));
+            foreach (var e in assign.Events) state.Apply(e);
+            foreach (var e in state.Complete(assign.Candidate.Id, new Evaluation.EvaluationResult(i), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "w", "n"))
+                state.Apply(e);
+        }
+        var need = Assert.IsType<MutationNeeded>(state.Assign("w", "n", DateTimeOffset.UnixEpoch));
+        Assert.True(need.Reservation.Proxy!.NeedsScorer);
+
+        var child = state.ProposeChildWithoutScorer(need.Reservation);
+        var plain = Mutator.Mutate(Space, need.Reservation.Parent, DeterministicRandom.For(3, need.Reservation.Id, RandomPurpose.Mutation));
+        Assert.Equal(plain.Child, child.Child);
+        Assert.Null(child.Screened);
+        Assert.Throws<InvalidOperationException>(() => state.ProposeChild(need.Reservation, scorer: null));
+    }
 }

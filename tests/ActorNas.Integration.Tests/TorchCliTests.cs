@@ -27,6 +27,20 @@ public sealed class TorchCliTests(ITestOutputHelper output)
         return true;
     }
 
+    /// <summary>The run exited 0 and its --json summary says it completed with exactly <paramref name="budget"/> evaluated.</summary>
+    private SearchSummary CompletedToBudget(CliResult run, int budget)
+    {
+        output.WriteLine($"{run.Elapsed.TotalSeconds:F1} s");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var summary = run.Summary();
+        output.WriteLine(summary.Json);
+        Assert.True(summary.Completed, summary.Json);
+        Assert.Equal("budget", summary.CompletionReason);
+        Assert.Equal(budget, summary.Budget);
+        Assert.Equal(summary.Budget, summary.Evaluated);
+        return summary;
+    }
+
     private static double Metric(ExportRow row, string column) => double.Parse(row.Cells[column], CultureInfo.InvariantCulture);
 
     /// <summary>The train command, word for word: sequential space, 12 candidates, two workers.</summary>
@@ -39,14 +53,7 @@ public sealed class TorchCliTests(ITestOutputHelper output)
         var run = await ActorNasProcess.RunAsync(dir.Path, TimeSpan.FromSeconds(120),
             "run", "--space", "sequential", "--evaluator", "train", "--budget", "12", "--population", "6", "--sample", "3", "--workers", "2", "--json");
 
-        output.WriteLine($"{run.Elapsed.TotalSeconds:F1} s");
-        Assert.True(run.ExitCode == 0, run.ToString());
-        var summary = run.Summary();
-        output.WriteLine(summary.Json);
-        Assert.True(summary.Completed, summary.Json);
-        Assert.Equal("budget", summary.CompletionReason);
-        Assert.Equal(12, summary.Budget);
-        Assert.Equal(summary.Budget, summary.Evaluated);
+        var summary = CompletedToBudget(run, 12);
         Assert.True(File.Exists(dir.File("actornas.db")), "the default database is actornas.db in the working directory");
 
         var rows = await ExportCsv.ExportAsync(dir, dir.File("actornas.db"), summary.SearchId);
@@ -91,14 +98,7 @@ public sealed class TorchCliTests(ITestOutputHelper output)
         var run = await ActorNasProcess.RunAsync(dir.Path, TimeSpan.FromSeconds(240),
             "run", "--space", "nb201", "--evaluator", "naswot", "--budget", "30", "--population", "10", "--sample", "3", "--workers", "1", "--json");
 
-        output.WriteLine($"{run.Elapsed.TotalSeconds:F1} s");
-        Assert.True(run.ExitCode == 0, run.ToString());
-        var summary = run.Summary();
-        output.WriteLine(summary.Json);
-        Assert.True(summary.Completed, summary.Json);
-        Assert.Equal("budget", summary.CompletionReason);
-        Assert.Equal(30, summary.Budget);
-        Assert.Equal(summary.Budget, summary.Evaluated);
+        var summary = CompletedToBudget(run, 30);
         Assert.DoesNotContain("Exception:", run.Stderr, StringComparison.Ordinal);
 
         var rows = await ExportCsv.ExportAsync(dir, dir.File("actornas.db"), summary.SearchId);

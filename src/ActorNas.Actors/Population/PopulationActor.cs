@@ -88,8 +88,7 @@ public sealed class PopulationActor : ReceivePersistentActor
         Command<MutationFailed>(f =>
         {
             _log.Warning("mutator failed for candidate {0} ({1}); mutating here instead", f.CandidateId, f.Reason);
-            // the Population has no network scorer: a proxy that needs one falls back to plain mutation here
-            Propose(f.CandidateId, r => _state.ProposeChild(r.Proxy?.NeedsScorer == true ? r with { Proxy = null } : r, scorer: null));
+            Propose(f.CandidateId, _state.ProposeChildWithoutScorer);
         });
         Command<Terminated>(t =>
         {

@@ -130,6 +130,16 @@ public sealed class SearchState
     /// networks (naswot), which throw without one.
     /// </summary>
     public ChildProposal ProposeChild(Reservation reservation, Func<Genotype, double>? scorer) =>
+        ProposeChildFrom(reservation, scorer);
+
+    /// <summary>
+    /// The child as a process without a network scorer draws it (the Population, when its Mutator failed): a proxy
+    /// that needs a scorer falls back to plain mutation rather than fail the proposal.
+    /// </summary>
+    public ChildProposal ProposeChildWithoutScorer(Reservation reservation) =>
+        ProposeChildFrom(reservation.Proxy?.NeedsScorer == true ? reservation with { Proxy = null } : reservation, scorer: null);
+
+    private ChildProposal ProposeChildFrom(Reservation reservation, Func<Genotype, double>? scorer) =>
         ChildProposer.ProposeScreened(Space, reservation.Parent, DeterministicRandom.For(Config.Seed, reservation.Id, RandomPurpose.Mutation),
             Config.Mutation, Config.Screening, reservation.Proxy, scorer);
 

@@ -11,10 +11,9 @@ public static class LayerTensors
         var byPrefix = network.Layers.ToDictionary(l => l.Prefix, _ => new Dictionary<string, Tensor>());
         foreach (var (name, tensor) in network.state_dict())
         {
-            var dot = name.IndexOf('.', StringComparison.Ordinal);
             // prefixes may contain dots ("cells.3.edge_2"): take the longest layer prefix the name starts with
             var owner = network.Layers.Where(l => name.StartsWith(l.Prefix + ".", StringComparison.Ordinal)).MaxBy(l => l.Prefix.Length);
-            if (owner is null || dot < 0) continue;
+            if (owner is null) continue;
             byPrefix[owner.Prefix][name[(owner.Prefix.Length + 1)..]] = tensor;
         }
         return network.Layers.ToDictionary(l => l.Identity, l => (IReadOnlyDictionary<string, Tensor>)byPrefix[l.Prefix]);
