@@ -94,6 +94,12 @@ public sealed class LogFold
                 Completed = c;
                 Touch(c.At);
                 break;
+            case SearchPaused p:
+                Touch(p.At);
+                break;
+            case SearchResumed r:
+                Touch(r.At);
+                break;
         }
     }
 

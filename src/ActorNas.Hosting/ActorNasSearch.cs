@@ -39,6 +39,33 @@ public sealed class ActorNasSearch
     }
 
     /// <summary>
+    /// Pauses the search: no new candidate is handed out; evaluations already running finish and are recorded. The pause
+    /// is in the log, so a restarted host comes back paused until <see cref="ResumeAsync"/>.
+    /// </summary>
+    public async Task<SearchStatus> PauseAsync(string reason, TimeSpan timeout)
+    {
+        var (_, session) = await _running.Task.WaitAsync(timeout).ConfigureAwait(false);
+        return await session.PauseAsync(reason, timeout).ConfigureAwait(false);
+    }
+
+    /// <summary>Resumes a paused search.</summary>
+    public async Task<SearchStatus> ResumeAsync(TimeSpan timeout)
+    {
+        var (_, session) = await _running.Task.WaitAsync(timeout).ConfigureAwait(false);
+        return await session.ResumeAsync(timeout).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends the search before its budget: it completes with reason "stopped: <paramref name="reason"/>" and cannot be
+    /// resumed; results still running are not recorded. <see cref="WaitForCompletionAsync"/> then completes.
+    /// </summary>
+    public async Task<SearchStatus> StopAsync(string reason, TimeSpan timeout)
+    {
+        var (_, session) = await _running.Task.WaitAsync(timeout).ConfigureAwait(false);
+        return await session.StopAsync(reason, timeout).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// The search's persisted events in order, starting after <paramref name="afterSequenceNr"/> (0: from the start),
     /// then live as they are written, each exactly once, until the search completes or the token is cancelled.
     /// </summary>

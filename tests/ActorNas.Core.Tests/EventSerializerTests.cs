@@ -36,6 +36,8 @@ public sealed class EventSerializerTests
         yield return new CandidateReleased(12, "worker stopped", At);
         yield return new CandidateRetired(5, At);
         yield return new SearchCompleted("budget", At);
+        yield return new SearchPaused("maintenance window", At);
+        yield return new SearchResumed(At);
         yield return SnapshotOfARun();
     }
 
@@ -100,7 +102,7 @@ public sealed class EventSerializerTests
         var bare = samples.OfType<CandidateEvaluated>().Last();
         Assert.Equal(bare, Back(bare));
 
-        foreach (var simple in samples.Where(s => s is CandidateStarted or CandidateFailed or CandidateReleased or CandidateRetired or SearchCompleted))
+        foreach (var simple in samples.Where(s => s is CandidateStarted or CandidateFailed or CandidateReleased or CandidateRetired or SearchCompleted or SearchPaused or SearchResumed))
             Assert.Equal(simple, Back(simple));
 
         var snapshot = samples.OfType<SearchSnapshot>().Single();
@@ -118,7 +120,8 @@ public sealed class EventSerializerTests
             new[]
             {
                 "candidate-evaluated.v1", "candidate-failed.v1", "candidate-proposed.v1", "candidate-released.v1", "candidate-retired.v1",
-                "candidate-started.v1", "search-completed.v1", "search-snapshot.v1", "search-started.v1",
+                "candidate-started.v1", "search-completed.v1", "search-paused.v1", "search-resumed.v1", "search-snapshot.v1",
+                "search-started.v1",
             },
             EventSerializer.Manifests.Order(StringComparer.Ordinal));
         Assert.Equal("candidate-proposed.v1", EventSerializer.ManifestOf(Samples().OfType<CandidateProposed>().First()));

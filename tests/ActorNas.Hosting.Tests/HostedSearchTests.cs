@@ -111,4 +111,88 @@ public sealed class HostedSearchTests : IDisposable
         Assert.True(end.Completed, end.Error);
         Assert.Equal(40, end.Status!.Evaluated);
     }
+
+    [Fact]
+    public async Task Pause_holds_back_new_work_until_resume_and_the_pause_outlives_a_restart()
+    {
+        using (var first = Build(budget: 30, delayMs: 20))
+        {
+            await first.StartAsync();
+            var search = first.Services.GetRequiredService<ActorNasSearch>();
+            await WaitForEvaluated(search, 3);
+            var paused = await search.PauseAsync("maintenance", TimeSpan.FromSeconds(30));
+            Assert.True(paused.Paused);
+            // running evaluations finish; after that nothing new starts
+            var settled = await WaitForIdle(search);
+            await Task.Delay(500);
+            var later = await search.GetStatusAsync(TimeSpan.FromSeconds(5));
+            Assert.Equal(settled.Evaluated, later.Evaluated);
+            Assert.Equal(0, later.Running);
+            Assert.False(later.IsCompleted);
+            await first.StopAsync();
+        }
+
+        using var second = Build(budget: 30);
+        await second.StartAsync();
+        var resumed = second.Services.GetRequiredService<ActorNasSearch>();
+        var status = await resumed.GetStatusAsync(TimeSpan.FromSeconds(30));
+        Assert.True(status.Paused, "a restarted host keeps the search paused");
+        await Task.Delay(500);
+        Assert.Equal(status.Evaluated, (await resumed.GetStatusAsync(TimeSpan.FromSeconds(5))).Evaluated);
+
+        Assert.False((await resumed.ResumeAsync(TimeSpan.FromSeconds(30))).Paused);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var end = await resumed.WaitForCompletionAsync(timeout.Token);
+        var events = new List<LoggedEvent>();
+        await foreach (var e in resumed.SubscribeAsync(0, timeout.Token)) events.Add(e);
+        await second.StopAsync();
+
+        Assert.True(end.Completed, end.Error);
+        Assert.Equal(30, end.Status!.Evaluated);
+        Assert.Equal("maintenance", Assert.Single(events.Select(e => e.Event).OfType<SearchPaused>()).Reason);
+        Assert.Single(events.Select(e => e.Event).OfType<SearchResumed>());
+        // nothing started between the pause and the resume
+        var between = events.SkipWhile(e => e.Event is not SearchPaused).TakeWhile(e => e.Event is not SearchResumed);
+        Assert.DoesNotContain(between, e => e.Event is CandidateStarted or CandidateProposed);
+    }
+
+    [Fact]
+    public async Task Stop_ends_the_search_early_with_a_stopped_reason()
+    {
+        using var host = Build(budget: 1000, delayMs: 20);
+        await host.StartAsync();
+        var search = host.Services.GetRequiredService<ActorNasSearch>();
+        await WaitForEvaluated(search, 5);
+        var stopped = await search.StopAsync("good enough", TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var end = await search.WaitForCompletionAsync(timeout.Token);
+        await host.StopAsync();
+
+        Assert.Equal("stopped: good enough", stopped.CompletionReason);
+        Assert.True(end.Completed);
+        Assert.Equal("stopped: good enough", end.Status!.CompletionReason);
+        Assert.InRange(end.Status.Evaluated, 5, 999);
+    }
+
+    private static async Task WaitForEvaluated(ActorNasSearch search, int evaluated)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await search.GetStatusAsync(TimeSpan.FromSeconds(10))).Evaluated < evaluated)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"fewer than {evaluated} evaluated after 60 s");
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<ActorNas.Actors.Protocol.SearchStatus> WaitForIdle(ActorNasSearch search)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var status = await search.GetStatusAsync(TimeSpan.FromSeconds(10));
+            if (status.Running == 0) return status;
+            Assert.True(DateTime.UtcNow < deadline, "evaluations still running 60 s after the pause");
+            await Task.Delay(50);
+        }
+    }
 }

@@ -98,6 +98,22 @@ public sealed class PopulationActor : ReceivePersistentActor
             Serve();
         });
         Command<GetSearchStatus>(_ => Sender.Tell(Status()));
+        Command<PauseSearch>(p =>
+        {
+            _log.Info("search {0} paused: {1}", _searchId, p.Reason);
+            Control(_state.Pause(p.Reason, Now));
+        });
+        Command<ResumeSearch>(_ =>
+        {
+            _log.Info("search {0} resumed", _searchId);
+            Control(_state.Resume(Now));
+            Serve();
+        });
+        Command<StopSearch>(s =>
+        {
+            _log.Info("search {0} stopped by its owner: {1}", _searchId, s.Reason);
+            Control(_state.Stop(s.Reason, Now));
+        });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning("snapshot at {0} failed: {1}", f.Metadata.SequenceNr, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -127,6 +143,13 @@ public sealed class PopulationActor : ReceivePersistentActor
         _log.Info("search {0} recovered: {1} evaluated of {2}", _searchId, _state.Evaluated, _state.Config.Budget);
         Decide(_state.ReleaseAll("recovered after the process that ran it stopped", Now));
         if (_state.IsCompleted) _listener.Tell(new SearchEnded(Status()));
+    }
+
+    /// <summary>A control decision from the search's owner, answered with the status once it is in the journal.</summary>
+    private void Control(IReadOnlyList<ISearchEvent> events)
+    {
+        var asker = Sender;
+        Decide(events, () => asker.Tell(Status()));
     }
 
     private void CannotRun(string reason)

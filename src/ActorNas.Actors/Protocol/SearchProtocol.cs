@@ -8,6 +8,25 @@ public sealed record GetSearchStatus : IActorNasMessage
     public static readonly GetSearchStatus Instance = new();
 }
 
+/// <summary>
+/// Pauses the search: no candidate is handed out until <see cref="ResumeSearch"/>; evaluations already running finish
+/// and are recorded. Persisted (a paused search stays paused across a restart). Answered with the
+/// <see cref="SearchStatus"/> once the pause is in the log.
+/// </summary>
+public sealed record PauseSearch(string Reason) : IActorNasMessage;
+
+/// <summary>Resumes a paused search. Answered with the <see cref="SearchStatus"/> once recorded.</summary>
+public sealed record ResumeSearch : IActorNasMessage
+{
+    public static readonly ResumeSearch Instance = new();
+}
+
+/// <summary>
+/// Ends the search now, before its budget (completion reason "stopped: REASON"); it cannot be resumed afterwards.
+/// Answered with the final <see cref="SearchStatus"/> once recorded.
+/// </summary>
+public sealed record StopSearch(string Reason) : IActorNasMessage;
+
 /// <summary>Where a search stands.</summary>
 public sealed record SearchStatus(
     string SearchId,
@@ -20,13 +39,15 @@ public sealed record SearchStatus(
     int PopulationCount,
     Member? Best,
     string? CompletionReason,
-    DateTimeOffset StartedAt) : IActorNasMessage
+    DateTimeOffset StartedAt,
+    bool Paused = false) : IActorNasMessage
 {
     public bool IsCompleted => CompletionReason is not null;
 
     public static SearchStatus Of(string searchId, SearchState state) => new(
         searchId, state.Evaluated, state.Config.Budget, state.FinalFailures, state.FailedAttempts, state.Running,
-        state.Pending.Count - state.Running, state.Population.Count, state.Best, state.CompletionReason, state.StartedAt);
+        state.Pending.Count - state.Running, state.Population.Count, state.Best, state.CompletionReason, state.StartedAt,
+        state.IsPaused);
 }
 
 /// <summary>Sent to the Population's listener when the search completes (after SearchCompleted is persisted).</summary>

@@ -43,6 +43,15 @@ public sealed class SearchSession : IAsyncDisposable
 
     public Task<SearchStatus> GetStatusAsync(TimeSpan timeout) => _guardian.Ask<SearchStatus>(GetSearchStatus.Instance, timeout);
 
+    /// <summary>Pauses the search (see <see cref="PauseSearch"/>); completes once the pause is in the log.</summary>
+    public Task<SearchStatus> PauseAsync(string reason, TimeSpan timeout) => _guardian.Ask<SearchStatus>(new PauseSearch(reason), timeout);
+
+    /// <summary>Resumes a paused search; completes once that is in the log.</summary>
+    public Task<SearchStatus> ResumeAsync(TimeSpan timeout) => _guardian.Ask<SearchStatus>(ResumeSearch.Instance, timeout);
+
+    /// <summary>Ends the search now (see <see cref="StopSearch"/>); <see cref="Completion"/> then completes.</summary>
+    public Task<SearchStatus> StopAsync(string reason, TimeSpan timeout) => _guardian.Ask<SearchStatus>(new StopSearch(reason), timeout);
+
     /// <summary>Stops the search's actors and waits until they are gone.</summary>
     public async ValueTask DisposeAsync()
     {

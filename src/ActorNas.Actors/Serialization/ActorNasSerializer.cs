@@ -31,6 +31,9 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(MutateParent)] = "mutate-parent.v1",
         [typeof(Mutated)] = "mutated.v1",
         [typeof(MutationFailed)] = "mutation-failed.v1",
+        [typeof(PauseSearch)] = "pause-search.v1",
+        [typeof(ResumeSearch)] = "resume-search.v1",
+        [typeof(StopSearch)] = "stop-search.v1",
     };
 
     private static readonly Dictionary<string, Type> MessageTypes = MessageManifests.ToDictionary(kv => kv.Value, kv => kv.Key);
@@ -73,5 +76,8 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
 [JsonSerializable(typeof(MutateParent))]
 [JsonSerializable(typeof(Mutated))]
 [JsonSerializable(typeof(MutationFailed))]
+[JsonSerializable(typeof(PauseSearch))]
+[JsonSerializable(typeof(ResumeSearch))]
+[JsonSerializable(typeof(StopSearch))]
 [JsonSerializable(typeof(Candidate))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

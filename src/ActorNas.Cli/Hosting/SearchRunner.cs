@@ -56,6 +56,8 @@ internal static class SearchRunner
         var session = SearchSession.Start(store.System, new SearchSessionOptions(
             searchId, settings.Search, request.IsNew, settings, evaluators!.Factory, node, evaluators.MutantScorer));
 
+        if (!request.IsNew) await ResumeIfPausedAsync(session, searchId).ConfigureAwait(false);
+
         SearchStatus? last = null;
         var display = ProgressDisplay.Create(settings.ProgressInterval);
         await display.RunAsync(async update =>
@@ -92,5 +94,15 @@ internal static class SearchRunner
             throw new UnknownSearchException(error);
         Summary.Print(outcome.Status!, request.Json, settings.Search.Space.Create());
         return outcome.Status!.CompletionReason == "budget" ? ExitCodes.Ok : ExitCodes.SearchFailed;
+    }
+
+    /// <summary>`resume` means "continue": a search its owner paused (through the embedding API) is resumed, and said so.</summary>
+    private static async Task ResumeIfPausedAsync(SearchSession session, string searchId)
+    {
+        var status = await session.GetStatusAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        if (!status.Paused || status.IsCompleted) return;
+        await session.ResumeAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        Log.Info("search {0} was paused; resumed", searchId);
+        await Console.Error.WriteLineAsync($"search {searchId} was paused; resumed it").ConfigureAwait(false);
     }
 }

@@ -25,6 +25,8 @@ public static class EventSerializer
         [typeof(CandidateReleased)] = "candidate-released.v1",
         [typeof(CandidateRetired)] = "candidate-retired.v1",
         [typeof(SearchCompleted)] = "search-completed.v1",
+        [typeof(SearchPaused)] = "search-paused.v1",
+        [typeof(SearchResumed)] = "search-resumed.v1",
         [typeof(SearchSnapshot)] = "search-snapshot.v1",
     };
 
@@ -89,6 +91,8 @@ public sealed class GenotypeJsonConverter : JsonConverter<Genotype>
 [JsonSerializable(typeof(CandidateReleased))]
 [JsonSerializable(typeof(CandidateRetired))]
 [JsonSerializable(typeof(SearchCompleted))]
+[JsonSerializable(typeof(SearchPaused))]
+[JsonSerializable(typeof(SearchResumed))]
 [JsonSerializable(typeof(SearchSnapshot))]
 [JsonSerializable(typeof(SearchSpaceSpec))]
 internal sealed partial class LogJsonContext : JsonSerializerContext;

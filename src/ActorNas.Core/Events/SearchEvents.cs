@@ -43,5 +43,14 @@ public sealed record CandidateReleased(long Id, string Reason, DateTimeOffset At
 /// <summary>The oldest member left the population (aging).</summary>
 public sealed record CandidateRetired(long Id, DateTimeOffset At) : ISearchEvent;
 
-/// <summary>Reason "budget" (evaluated == budget) or "failure-limit".</summary>
+/// <summary>
+/// The search was paused (by its owner, through the protocol): no candidate is handed out until
+/// <see cref="SearchResumed"/>; evaluations already running finish and are recorded. A pause survives a restart.
+/// </summary>
+public sealed record SearchPaused(string Reason, DateTimeOffset At) : ISearchEvent;
+
+/// <summary>A paused search hands out work again.</summary>
+public sealed record SearchResumed(DateTimeOffset At) : ISearchEvent;
+
+/// <summary>Reason "budget" (evaluated == budget), "failure-limit", or "stopped: ..." (ended early by its owner).</summary>
 public sealed record SearchCompleted(string Reason, DateTimeOffset At) : ISearchEvent;

@@ -15,7 +15,8 @@ public sealed record SearchSnapshot(
     Member? Best,
     string? CompletionReason,
     IReadOnlyList<Member> Population,
-    IReadOnlyList<PendingCandidate> Pending)
+    IReadOnlyList<PendingCandidate> Pending,
+    bool Paused = false)
 {
     /// <summary>Value comparison including the lists (records compare lists by reference).</summary>
     public bool Equivalent(SearchSnapshot other) =>

@@ -51,6 +51,8 @@ public sealed class SearchState
     public bool IsCompleted => CompletionReason is not null;
     public string? CompletionReason { get; private set; }
     public int Running => _pending.Count - _queued.Count;
+    /// <summary>Paused by the search's owner: no work is handed out until it resumes.</summary>
+    public bool IsPaused { get; private set; }
 
     // ---------------------------------------------------------------- decisions
 
@@ -69,6 +71,7 @@ public sealed class SearchState
     {
         var config = Config;
         if (CompletionReason is { } reason) return new SearchFinished(reason);
+        if (IsPaused) return new NoWorkNow("the search is paused");
 
         if (_queued.Count > 0)
         {
@@ -210,6 +213,23 @@ public sealed class SearchState
         IsCompleted ? [] : _pending.Values.Where(p => p.IsRunning).OrderBy(p => p.Id)
             .Select(p => (ISearchEvent)new CandidateReleased(p.Id, reason, now)).ToList();
 
+    /// <summary>Stops handing out work; running evaluations finish and are recorded. Nothing when paused or completed.</summary>
+    public IReadOnlyList<ISearchEvent> Pause(string reason, DateTimeOffset now) =>
+        IsCompleted || IsPaused ? [] : [new SearchPaused(reason, now)];
+
+    /// <summary>Hands out work again after a pause. Nothing when not paused or completed.</summary>
+    public IReadOnlyList<ISearchEvent> Resume(DateTimeOffset now) =>
+        IsCompleted || !IsPaused ? [] : [new SearchResumed(now)];
+
+    /// <summary>
+    /// Ends the search now, before its budget: it completes with reason "stopped: ..." and cannot be resumed. Results
+    /// still running are not recorded. Nothing when already completed.
+    /// </summary>
+    public IReadOnlyList<ISearchEvent> Stop(string reason, DateTimeOffset now) =>
+        IsCompleted ? [] : [new SearchCompleted(StopReasonPrefix + reason, now)];
+
+    public const string StopReasonPrefix = "stopped: ";
+
     // ---------------------------------------------------------------- the fold
 
     public void Apply(ISearchEvent e)
@@ -273,6 +293,12 @@ public sealed class SearchState
                 CompletionReason = c.Reason;
                 _reservations.Clear();
                 break;
+            case SearchPaused:
+                IsPaused = true;
+                break;
+            case SearchResumed:
+                IsPaused = false;
+                break;
             default:
                 throw new ArgumentException($"unknown event type {e.GetType().Name}");
         }
@@ -309,7 +335,7 @@ public sealed class SearchState
     public SearchSnapshot ToSnapshot() => new(
         Config, StartedAt, NextCandidateId, Proposed, Evaluated, FailedAttempts, FinalFailures, Retired,
         BatchIndex, BatchProposed, Best, CompletionReason, [.. _population],
-        _pending.Values.OrderBy(p => p.Id).ToList());
+        _pending.Values.OrderBy(p => p.Id).ToList(), IsPaused);
 
     public static SearchState FromSnapshot(SearchSnapshot s)
     {
@@ -328,6 +354,7 @@ public sealed class SearchState
             BatchProposed = s.BatchProposed,
             Best = s.Best,
             CompletionReason = s.CompletionReason,
+            IsPaused = s.Paused,
         };
         state._population.AddRange(s.Population);
         foreach (var p in s.Pending)
