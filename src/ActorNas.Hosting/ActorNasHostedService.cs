@@ -1,8 +1,8 @@
 using ActorNas.Actors;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
-using ActorNas.Actors.Query;
 using ActorNas.Actors.Search;
+using ActorNas.Core.Spaces;
 using Akka.Actor;
 using Microsoft.Extensions.Hosting;
 
@@ -22,6 +22,7 @@ internal sealed class ActorNasHostedService(ActorNasOptions options, ActorNasSea
     {
         try
         {
+            if (options.SearchSpace is { } space) SearchSpaces.Register(space);
             var evaluator = options.Evaluator ?? throw new InvalidOperationException(
                 "AddActorNas needs an evaluator: set options.Evaluator = (services, slot) => new MyEvaluator(...)");
             var text = options.ToHocon();
@@ -30,10 +31,8 @@ internal sealed class ActorNasHostedService(ActorNasOptions options, ActorNasSea
             PersistenceConfig.PrepareSqlite(settings.Persistence.SqlitePath, mustExist: false);
             _system = ActorSystem.Create(ActorSystemConfig.SystemName, ActorSystemConfig.Build(config, settings.Persistence));
 
-            var started = await new SearchLog(_system).ReadStartAsync(options.SearchId, cancellationToken).ConfigureAwait(false);
-            var searchConfig = started?.Config ?? settings.Search;
-            _session = SearchSession.Start(_system, new SearchSessionOptions(options.SearchId, searchConfig, CreateIfMissing: started is null,
-                settings, slot => evaluator(services, slot), $"{Environment.MachineName}:{Environment.ProcessId}"));
+            _session = await SearchStarter.StartOrResumeAsync(_system, settings, options.SearchId, slot => evaluator(services, slot),
+                cancellationToken).ConfigureAwait(false);
             search.Started(_system, _session);
         }
         catch (Exception e)

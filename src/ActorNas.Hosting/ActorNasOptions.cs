@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
+using ActorNas.Core.Spaces;
 
 namespace ActorNas.Hosting;
 
@@ -14,7 +15,10 @@ public sealed class ActorNasOptions
     public string SearchId { get; set; } = "search";
     /// <summary>The SQLite file of the log (created if missing).</summary>
     public string DatabasePath { get; set; } = "actornas.db";
+    /// <summary>A built-in space by name (nb201, sequential); <see cref="SearchSpace"/> wins when both are set.</summary>
     public string? Space { get; set; }
+    /// <summary>A search space of your own: registered (SearchSpaces.Register) under its name when the host starts.</summary>
+    public ISearchSpace? SearchSpace { get; set; }
     public int? PopulationSize { get; set; }
     public int? SampleSize { get; set; }
     public int? Budget { get; set; }
@@ -43,7 +47,7 @@ public sealed class ActorNasOptions
             };
             sb.Append("actornas.").Append(key).Append(" = ").Append(text).Append('\n');
         }
-        Set("space.name", Space);
+        Set("space.name", SearchSpace?.Name ?? Space);
         Set("search.population-size", PopulationSize);
         Set("search.sample-size", SampleSize);
         Set("search.budget", Budget);

@@ -1,14 +1,7 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
-using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Protocol;
 using ActorNas.Actors.Search;
-using ActorNas.Core.Events;
 using Akka.Actor;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 
 namespace ActorNas.Hosting;
 
@@ -72,29 +65,8 @@ public sealed class ActorNasSearch
     public async IAsyncEnumerable<LoggedEvent> SubscribeAsync(long afterSequenceNr = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var (system, _) = await _running.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var channel = Channel.CreateBounded<LoggedEvent>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        var (kill, done) = journal.EventsByPersistenceId(PersistenceConfig.PersistenceId(SearchId), afterSequenceNr + 1, long.MaxValue)
-            .Select(e => new LoggedEvent(e.SequenceNr, (ISearchEvent)e.Event))
-            .TakeWhile(e => e.Event is not SearchCompleted, inclusive: true)
-            .ViaMaterialized(KillSwitches.Single<LoggedEvent>(), Keep.Right)
-            // back-pressure: the stream waits while the reader is slow
-            .SelectAsync(1, async e =>
-            {
-                await channel.Writer.WriteAsync(e).ConfigureAwait(false);
-                return e;
-            })
-            .ToMaterialized(Sink.Ignore<LoggedEvent>(), Keep.Both)
-            .Run(system.Materializer());
-        _ = done.ContinueWith(t => channel.Writer.TryComplete(t.Exception), TaskScheduler.Default);
-        try
-        {
-            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false)) yield return e;
-        }
-        finally
-        {
-            kill.Shutdown();
-        }
+        await foreach (var e in EventSubscription.ReadAsync(system, SearchId, afterSequenceNr, cancellationToken).ConfigureAwait(false))
+            yield return e;
     }
 
     internal void Started(ActorSystem system, SearchSession session) => _running.TrySetResult((system, session));

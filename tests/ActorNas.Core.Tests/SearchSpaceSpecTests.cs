@@ -14,7 +14,8 @@ public sealed class SearchSpaceSpecTests
         Assert.Equal(options, sequential.Options);
         Assert.Equal(4, sequential.Length);
         Assert.Equal(new SequentialSpaceOptions(), Assert.IsType<SequentialSpace>(new SearchSpaceSpec("sequential").Create()).Options);
-        Assert.Equal(new[] { "nb201", "sequential" }, SearchSpaceSpec.Known);
+        Assert.Equal(new[] { "nb201", "sequential" }, SearchSpaces.BuiltIn);
+        Assert.Subset(SearchSpaceSpec.Known.ToHashSet(), SearchSpaces.BuiltIn.ToHashSet());
     }
 
     [Fact]

@@ -8,9 +8,11 @@ namespace ActorNas.Actors.Persistence;
 /// <summary>Turns <see cref="PersistenceSettings"/> into the Akka.Persistence HOCON, and prepares SQLite files.</summary>
 public static class PersistenceConfig
 {
-    public const string JournalPlugin = "akka.persistence.journal.sql";
-    public const string SnapshotPlugin = "akka.persistence.snapshot-store.sql";
-    public const string QueryPlugin = "akka.persistence.query.journal.sql";
+    // ActorNas's own plugin ids (not Akka.Persistence.Sql's default "...sql" ones): inside an ActorSystem that also has
+    // persistence of its own, the search's log never lands in the owner's journal, nor theirs in ours.
+    public const string JournalPlugin = "akka.persistence.journal.actornas";
+    public const string SnapshotPlugin = "akka.persistence.snapshot-store.actornas";
+    public const string QueryPlugin = "akka.persistence.query.journal.actornas";
 
     /// <summary>Persistence id of a search's log.</summary>
     public static string PersistenceId(string searchId) => "search-" + searchId;
@@ -22,12 +24,25 @@ public static class PersistenceConfig
     public static string SqliteConnectionString(string path) =>
         new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
 
-    public static Config For(PersistenceSettings settings)
+    /// <summary>
+    /// The persistence HOCON of a process ActorNas owns: its plugins (<see cref="PluginsFor"/>), also made the defaults.
+    /// </summary>
+    public static Config For(PersistenceSettings settings) =>
+        ConfigurationFactory.ParseString($$"""
+            akka.persistence.journal.plugin = "{{JournalPlugin}}"
+            akka.persistence.snapshot-store.plugin = "{{SnapshotPlugin}}"
+            """).WithFallback(PluginsFor(settings));
+
+    /// <summary>
+    /// Only ActorNas's journal, snapshot-store and read-journal plugins, under their own ids: what attaching to an
+    /// ActorSystem someone else owns adds to it. Nothing outside those three paths.
+    /// </summary>
+    public static Config PluginsFor(PersistenceSettings settings)
     {
         if (settings.Provider == PersistenceProvider.InMemory)
-            return ConfigurationFactory.ParseString("""
-                akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
-                akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+            return ConfigurationFactory.ParseString($$"""
+                {{JournalPlugin}}.class = "Akka.Persistence.Journal.MemoryJournal, Akka.Persistence"
+                {{SnapshotPlugin}}.class = "Akka.Persistence.Snapshot.MemorySnapshotStore, Akka.Persistence"
                 """);
 
         var (connection, provider) = settings.Provider switch
@@ -43,34 +58,31 @@ public static class PersistenceConfig
         var snapshotQuoted = settings.Provider == PersistenceProvider.Sqlite
             ? Quote(SqliteConnectionString(SnapshotPath(settings.SqlitePath)))
             : quoted;
+        // Akka.Persistence.Sql's plugins fall back to their own reference settings (table layout, batching) by themselves.
         return ConfigurationFactory.ParseString($$"""
-            akka.persistence {
-              journal {
-                plugin = "{{JournalPlugin}}"
-                sql {
-                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
-                  connection-string = {{quoted}}
-                  provider-name = "{{provider}}"
-                  auto-initialize = true
-                }
-              }
-              snapshot-store {
-                plugin = "{{SnapshotPlugin}}"
-                sql {
-                  class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
-                  connection-string = {{snapshotQuoted}}
-                  provider-name = "{{provider}}"
-                  auto-initialize = true
-                }
-              }
-              query.journal.sql {
-                class = "Akka.Persistence.Sql.Query.SqlReadJournalProvider, Akka.Persistence.Sql"
-                connection-string = {{quoted}}
-                provider-name = "{{provider}}"
-                refresh-interval = 250ms
-              }
+            {{JournalPlugin}} {
+              class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
+              plugin-id = "{{JournalPlugin}}"
+              connection-string = {{quoted}}
+              provider-name = "{{provider}}"
+              auto-initialize = true
             }
-            """).WithFallback(SqlPersistence.DefaultConfiguration);
+            {{SnapshotPlugin}} {
+              class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
+              plugin-id = "{{SnapshotPlugin}}"
+              connection-string = {{snapshotQuoted}}
+              provider-name = "{{provider}}"
+              auto-initialize = true
+            }
+            {{QueryPlugin}} {
+              class = "Akka.Persistence.Sql.Query.SqlReadJournalProvider, Akka.Persistence.Sql"
+              plugin-id = "{{QueryPlugin}}"
+              write-plugin = "{{JournalPlugin}}"
+              connection-string = {{quoted}}
+              provider-name = "{{provider}}"
+              refresh-interval = 250ms
+            }
+            """);
     }
 
     /// <summary>The SQLite file that holds a database's snapshots, beside it.</summary>

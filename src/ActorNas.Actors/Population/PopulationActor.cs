@@ -49,6 +49,9 @@ public sealed class PopulationActor : ReceivePersistentActor
         _listener = listener;
         _snapshotEvery = snapshotEvery;
         PersistenceId = PersistenceConfig.PersistenceId(searchId);
+        // ActorNas's own plugins, never the ActorSystem's defaults (which belong to its owner when ActorNas is attached)
+        JournalPluginId = PersistenceConfig.JournalPlugin;
+        SnapshotPluginId = PersistenceConfig.SnapshotPlugin;
 
         Recover<SnapshotOffer>(offer =>
         {

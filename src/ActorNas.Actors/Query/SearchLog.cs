@@ -16,7 +16,7 @@ public sealed class SearchLog
 
     public SearchLog(ActorSystem system)
     {
-        _journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        _journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(PersistenceConfig.QueryPlugin);
         _materializer = system.Materializer();
     }
 

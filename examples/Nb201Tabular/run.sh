@@ -3,10 +3,10 @@
 # the same search with hybrid screening, a 32-worker search on the simulated clock, and the analysis of that one.
 # Needs the table: pass its path, or keep ../shared/data/nb201/nb201_merged.csv beside the repository.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 table="${1:-../shared/data/nb201/nb201_merged.csv}"
 if [ ! -f "$table" ]; then
-  echo "error: NAS-Bench-201 table not found at $table; pass its path: bash examples/nb201-tabular.sh PATH" >&2
+  echo "error: NAS-Bench-201 table not found at $table; pass its path: bash examples/Nb201Tabular/run.sh PATH" >&2
   exit 2
 fi
 work="$(mktemp -d)"
