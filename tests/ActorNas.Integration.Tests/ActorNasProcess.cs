@@ -187,7 +187,8 @@ internal sealed record SearchSummary(
     bool Completed,
     string? CompletionReason,
     int Running,
-    int Queued)
+    int Queued,
+    bool Paused = false)
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
 

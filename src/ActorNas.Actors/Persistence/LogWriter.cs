@@ -18,6 +18,8 @@ public sealed class LogWriter : ReceivePersistentActor
     public LogWriter(string searchId)
     {
         PersistenceId = PersistenceConfig.PersistenceId(searchId);
+        JournalPluginId = PersistenceConfig.JournalPlugin;
+        SnapshotPluginId = PersistenceConfig.SnapshotPlugin;
         Recover<ISearchEvent>(_ => { });
         Command<WriteEvents>(w =>
         {

@@ -14,7 +14,8 @@ internal sealed record SearchSummaryJson(
     bool Completed,
     string? CompletionReason,
     int Running,
-    int Queued);
+    int Queued,
+    bool Paused);
 
 internal sealed record BestJson(long Id, string Genotype, double Objective);
 

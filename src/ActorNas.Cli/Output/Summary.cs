@@ -12,13 +12,13 @@ internal static class Summary
         s.SearchId, s.Evaluated, s.FinalFailures, s.Budget,
         s.Best is null ? null : new BestJson(s.Best.Id, space?.Format(s.Best.Genotype) ?? s.Best.Genotype.ToString(), s.Best.Objective),
         Math.Round(((end ?? DateTimeOffset.UtcNow) - s.StartedAt).TotalSeconds, 3),
-        s.IsCompleted, s.CompletionReason, s.Running, s.Queued);
+        s.IsCompleted, s.CompletionReason, s.Running, s.Queued, s.Paused);
 
     public static void Print(SearchStatus status, bool json, ISearchSpace? space = null, DateTimeOffset? end = null)
     {
         var summary = ToJson(status, space, end);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"search {summary.SearchId}: {(summary.Completed ? $"completed ({summary.CompletionReason})" : "not completed")}, " +
+            $"search {summary.SearchId}: {(summary.Completed ? $"completed ({summary.CompletionReason})" : summary.Paused ? "paused" : "not completed")}, " +
             $"evaluated {summary.Evaluated}/{summary.Budget}, failed {summary.Failed}, elapsed {summary.ElapsedSeconds:F1} s"));
         if (summary.Best is { } best)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best: {best.Objective:F6} candidate {best.Id} {best.Genotype}"));

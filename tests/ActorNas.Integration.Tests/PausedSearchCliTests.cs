@@ -1,0 +1,52 @@
+using ActorNas.Actors;
+using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Persistence;
+using ActorNas.Core.Events;
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorNas.Integration.Tests;
+
+/// <summary>A search its owner paused (through the embedding API) as the command line sees it.</summary>
+public sealed class PausedSearchCliTests
+{
+    [Fact]
+    public async Task Status_says_paused_and_resume_continues_a_paused_search_to_its_budget()
+    {
+        using var dir = new TempDirectory();
+        var db = dir.File("paused.db");
+        var config = dir.Write("slow.hocon", Cli.SyntheticConfig(meanMs: 20));
+        using (var process = ActorNasProcess.Start(dir.Path, Cli.RunArgs(db, "p", 400, seed: 3, "--workers", "2", "--config", config)))
+        {
+            // let it record some evaluations, then kill it: the log ends mid-search
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            process.KillHard();
+            await process.ResultAsync(TimeSpan.FromSeconds(30));
+        }
+        var before = await Cli.StatusAsync(dir, db, "p");
+        Assert.False(before.Completed);
+
+        await AppendAsync(db, "p", new SearchPaused("weekend", DateTimeOffset.UtcNow));
+        var paused = await ActorNasProcess.RunAsync(dir.Path, "status", "--db", db, "--search-id", "p");
+        Assert.Contains("search p: paused", paused.Stdout, StringComparison.Ordinal);
+        Assert.True((await Cli.StatusAsync(dir, db, "p")).Paused);
+
+        var resumed = await ActorNasProcess.RunAsync(dir.Path, TimeSpan.FromMinutes(3), "resume", "--db", db, "--search-id", "p", "--json");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains("was paused; resumed it", resumed.Stderr, StringComparison.Ordinal);
+        var end = resumed.Summary();
+        Assert.True(end.Completed);
+        Assert.False(end.Paused);
+        Assert.Equal(400, end.Evaluated);
+    }
+
+    /// <summary>Appends an event to a search's log the way the Population would have.</summary>
+    private static async Task AppendAsync(string db, string searchId, ISearchEvent e)
+    {
+        var settings = ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString(
+            $"actornas.persistence.sqlite.path = \"{db.Replace("\\", "\\\\", StringComparison.Ordinal)}\"")));
+        using var system = ActorSystem.Create("append", ActorSystemConfig.Build(ActorNasConfig.Combine(), settings.Persistence));
+        await SearchLogWriter.WriteAsync(system, searchId, [e]);
+        await system.Terminate();
+    }
+}
