@@ -10,7 +10,8 @@ if [ ! -f "$table" ]; then
   exit 2
 fi
 work="$(mktemp -d)"
-actornas() { dotnet run --project src/ActorNas.Cli -c Release -- "$@"; }
+dotnet build src/ActorNas.Cli -c Release -v quiet -nologo >/dev/null
+actornas() { dotnet src/ActorNas.Cli/bin/Release/net10.0/actornas.dll "$@"; }
 common=(--evaluator tabular --table "$table" --dataset cifar10 --population 10 --sample 3 --budget 100 --seed 1
         --db "$work/nb201.db")
 
