@@ -13,13 +13,9 @@ namespace ActorNas.Hosting.Tests;
 /// <summary>ActorNas attached to an ActorSystem its user already owns, with persistence of the user's own.</summary>
 public sealed class AttachToExistingSystemTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actornas-attach-").FullName;
+    private readonly ScratchFolder _scratch = new();
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     /// <summary>The user's own persistent actor, on the system's default (in-memory) journal.</summary>
     private sealed class UserLedger : ReceivePersistentActor
@@ -37,7 +33,7 @@ public sealed class AttachToExistingSystemTests : IDisposable
     [Fact]
     public async Task Attaching_runs_a_search_without_changing_the_owners_configuration_or_persistence()
     {
-        var db = Path.Combine(_dir, "attached.db");
+        var db = _scratch.File("attached.db");
         var userConfig = ConfigurationFactory.ParseString($$"""
             myapp.greeting = hello
             akka.loglevel = WARNING

@@ -11,13 +11,9 @@ namespace ActorNas.Hosting.Tests;
 /// <summary>A host that brings its own search space through the typed options.</summary>
 public sealed class CustomSpaceHostingTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actornas-space-").FullName;
+    private readonly ScratchFolder _scratch = new();
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     /// <summary>Three positions with 3, 4 and 5 choices.</summary>
     private sealed class DialsSpace : ISearchSpace
@@ -37,7 +33,7 @@ public sealed class CustomSpaceHostingTests : IDisposable
         builder.Services.AddActorNas(o =>
         {
             o.SearchId = "dials";
-            o.DatabasePath = Path.Combine(_dir, "dials.db");
+            o.DatabasePath = _scratch.File("dials.db");
             o.SearchSpace = new DialsSpace();
             o.PopulationSize = 6;
             o.SampleSize = 2;

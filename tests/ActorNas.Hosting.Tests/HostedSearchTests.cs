@@ -19,13 +19,9 @@ internal sealed class SumEvaluator(int delayMs = 0) : IEvaluator
 
 public sealed class HostedSearchTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("actornas-hosting-").FullName;
+    private readonly ScratchFolder _scratch = new();
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     private IHost Build(int budget, int delayMs = 0)
     {
@@ -33,7 +29,7 @@ public sealed class HostedSearchTests : IDisposable
         builder.Services.AddActorNas(o =>
         {
             o.SearchId = "hosted";
-            o.DatabasePath = Path.Combine(_dir, "hosted.db");
+            o.DatabasePath = _scratch.File("hosted.db");
             o.PopulationSize = 10;
             o.SampleSize = 3;
             o.Budget = budget;
