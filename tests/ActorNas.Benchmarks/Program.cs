@@ -21,6 +21,7 @@ return args[0] switch
     "nb201" => Nb201Study.Run(options),
     "analyze" => await AnalysisBenchmark.RunAsync(options),
     "torch" => TorchBenchmark.Run(options),
+    "cache" => await CacheBenchmark.RunAsync(options),
     _ => Usage($"unknown benchmark \"{args[0]}\""),
 };
 

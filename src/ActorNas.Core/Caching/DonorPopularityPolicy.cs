@@ -1,0 +1,129 @@
+namespace ActorNas.Core.Caching;
+
+/// <summary>
+/// Keeps the layers of the models the search keeps choosing as parents. Regularized Evolution draws each parent by
+/// tournament from the P youngest models, so the same few strong models are donors again and again while they are
+/// young, and a model that has aged out is never a donor again. A child asks for every layer it shares with its parent,
+/// so the layers asked for next are those of the recent donors.
+/// </summary>
+/// <remarks>
+/// <para>Popularity: how often each model was chosen as a donor among the last W choices (a sliding window, so a model
+/// that aged out fades to zero within W choices). A held layer's score is the summed popularity of the models known to
+/// hold it: the candidate that offered it (<see cref="OnAdmitted"/>'s owner) and every donor whose child then hit it.
+/// The second link matters because a layer is stored once, under the first model that offered it, while younger models
+/// that share it by identity (a child inherits its parent's prefix) are the ones chosen later: their children's hits
+/// name them.</para>
+/// <para>The victim is the held layer with the lowest score; among equal scores (models not yet or no longer chosen)
+/// the least recently used, so a fresh model's layers outlive long-dead ones. Ties are fully ordered by a use counter,
+/// so the choice is deterministic. A model's links are dropped when it leaves the window, which bounds the memory by
+/// the held layers and the window.</para>
+/// </remarks>
+public sealed class DonorPopularityPolicy : ICachePolicy
+{
+    public const int DefaultWindow = 100;
+
+    private readonly int _window;
+    private readonly Queue<long> _recentDonors = new();
+    private readonly Dictionary<long, int> _popularity = [];              // donor -> choices among the last W
+    private readonly Dictionary<string, Entry> _entries = [];             // held layer -> its score and last use
+    private readonly SortedSet<Entry> _order = new(EntryOrder.Instance);  // the victim first
+    private readonly Dictionary<string, HashSet<long>> _owners = [];      // held layer -> models known to hold it
+    private readonly Dictionary<long, HashSet<string>> _layersOf = [];    // model -> held layers it is linked to
+    private long? _currentDonor;
+    private long _tick;
+
+    public DonorPopularityPolicy(int window = DefaultWindow)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
+        _window = window;
+    }
+
+    public string Name => "donor-popularity";
+
+    public int Window => _window;
+
+    public bool Admits(string layer, long owner) => true;
+
+    public void OnDonorChosen(long donorId)
+    {
+        _currentDonor = donorId;
+        _recentDonors.Enqueue(donorId);
+        _popularity[donorId] = _popularity.GetValueOrDefault(donorId) + 1;
+        Rescore(donorId, +1);
+        if (_recentDonors.Count <= _window) return;
+
+        var leaving = _recentDonors.Dequeue();
+        var left = --_popularity[leaving];
+        Rescore(leaving, -1);
+        if (left > 0) return;
+        _popularity.Remove(leaving);
+        // no longer a recent donor: its links weigh nothing now; if it is chosen again its children's hits relink it
+        if (_layersOf.Remove(leaving, out var layers))
+            foreach (var layer in layers) _owners[layer].Remove(leaving);
+    }
+
+    public void OnRequested(string layer, bool held)
+    {
+        if (!held || !_entries.TryGetValue(layer, out var entry)) return;
+        var score = entry.Score;
+        if (_currentDonor is { } donor && Link(layer, donor)) score += _popularity.GetValueOrDefault(donor);
+        Put(entry, entry with { Score = score, LastUse = ++_tick });
+    }
+
+    public void OnAdmitted(string layer, long owner, long bytes)
+    {
+        _owners[layer] = [];
+        Link(layer, owner);
+        Put(null, new Entry(layer, _popularity.GetValueOrDefault(owner), ++_tick));
+    }
+
+    public void OnRemoved(string layer)
+    {
+        if (!_entries.Remove(layer, out var entry)) return;
+        _order.Remove(entry);
+        if (!_owners.Remove(layer, out var owners)) return;
+        foreach (var owner in owners)
+            if (_layersOf.TryGetValue(owner, out var layers) && layers.Remove(layer) && layers.Count == 0) _layersOf.Remove(owner);
+    }
+
+    public string Victim() => _order.Count > 0 ? _order.Min!.Layer : throw new InvalidOperationException("the cache holds nothing");
+
+    /// <summary>The score of a held layer (summed window popularity of its known holders), for tests and reports.</summary>
+    public long ScoreOf(string layer) => _entries.TryGetValue(layer, out var entry) ? entry.Score : 0;
+
+    private bool Link(string layer, long model)
+    {
+        if (!_owners[layer].Add(model)) return false;
+        if (!_layersOf.TryGetValue(model, out var layers)) _layersOf[model] = layers = [];
+        layers.Add(layer);
+        return true;
+    }
+
+    private void Rescore(long model, int delta)
+    {
+        if (!_layersOf.TryGetValue(model, out var layers)) return;
+        foreach (var layer in layers)
+        {
+            var entry = _entries[layer];
+            Put(entry, entry with { Score = entry.Score + delta });
+        }
+    }
+
+    private void Put(Entry? old, Entry entry)
+    {
+        if (old is not null) _order.Remove(old);
+        _entries[entry.Layer] = entry;
+        _order.Add(entry);
+    }
+
+    private sealed record Entry(string Layer, long Score, long LastUse);
+
+    private sealed class EntryOrder : IComparer<Entry>
+    {
+        public static readonly EntryOrder Instance = new();
+
+        // use ticks are unique, so the order is total without looking at the layer
+        public int Compare(Entry? x, Entry? y) =>
+            x!.Score != y!.Score ? x.Score.CompareTo(y.Score) : x.LastUse.CompareTo(y.LastUse);
+    }
+}
