@@ -178,7 +178,7 @@ internal static class CacheBenchmark
         return result;
     }
 
-    private static async Task<(LogFold Fold, double Seconds)> TrainingSearchAsync(int budget, string trainHocon, string searchId)
+    internal static async Task<(LogFold Fold, double Seconds)> TrainingSearchAsync(int budget, string trainHocon, string searchId)
     {
         using var scratch = new ScratchDirectory();
         var db = scratch.File("fashion.db").Replace("\\", "\\\\", StringComparison.Ordinal);

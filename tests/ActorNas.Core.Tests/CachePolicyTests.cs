@@ -183,6 +183,43 @@ public sealed class CachePolicyTests
     }
 
     [Fact]
+    public void Donor_popularity_breaks_equal_scores_by_requests_over_the_whole_search_then_by_least_recent_use()
+    {
+        var policy = new DonorPopularityPolicy(window: 1);
+        var book = Book(policy, 3);
+        book.DonorChosen(1);
+        Assert.False(book.Request("common"));
+        Assert.False(book.Request("common"));
+        Offer(book, 2, "common", "rare", "fresh");
+        book.DonorChosen(1);
+        book.DonorChosen(1);                  // the window of one choice no longer holds the requests: every score is 0
+        Assert.Equal([0L, 0L, 0L], new[] { "common", "rare", "fresh" }.Select(policy.ScoreOf));
+        // "common" was requested twice over the search: the least recently admitted of the never-requested goes first
+        Assert.Equal(["rare"], book.Offer("x", 3, 1));
+        Assert.Equal(["fresh"], book.Offer("y", 4, 1));
+        Assert.Equal(["x"], book.Offer("z", 5, 1));
+        Assert.True(book.Contains("common"));
+    }
+
+    [Fact]
+    public void Donor_popularity_memory_stays_bounded_however_many_layers_a_search_asks_for()
+    {
+        var policy = new DonorPopularityPolicy(window: 5);
+        var book = Book(policy, 10);
+        Offer(book, 1, "kept");
+        for (var i = 0; i < DonorPopularityPolicy.HistoryCapacity + 5_000; i++)
+        {
+            if (i % 6 == 0) book.DonorChosen(i);
+            book.Request("kept");
+            book.Request($"once-{i}");
+            Assert.True(policy.RememberedLayers <= DonorPopularityPolicy.HistoryCapacity);
+        }
+        Assert.True(policy.RememberedLayers < DonorPopularityPolicy.HistoryCapacity, "the counts were never aged");
+        Offer(book, 2, "a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
+        Assert.True(book.Contains("kept"));    // still the most wanted layer after the ageing
+    }
+
+    [Fact]
     public void The_same_sequence_gives_the_same_evictions_every_time()
     {
         static List<string> Run()

@@ -19,16 +19,23 @@ namespace ActorNas.Core.Caching;
 /// chosen later: their children's hits name them, and each further choice of such a donor raises the layer at once.</item>
 /// </list>
 /// <para>A model that aged out stops being chosen, so its layers fall to zero within W choices unless younger models
-/// still use them. The victim is the held layer with the lowest score; among equal scores the least recently used, so a
-/// freshly evaluated model's layers outlive long-dead ones. Ties are fully ordered by a use counter, so the choice is
-/// deterministic. Memory is bounded by the held layers and the window: a model's links are dropped when it leaves the
-/// window, request counts when their requests do.</para>
+/// still use them. The victim is the held layer with the lowest score. Among equal scores (typically zero: layers of
+/// models not yet or no longer chosen) the one requested least over the whole search goes first: a short genotype
+/// prefix that many lineages share comes back after its holders died, a one-off does not. Then the least recently
+/// used, so a freshly evaluated model's layers outlive long-dead ones; use ticks are unique, so the choice is
+/// deterministic. Memory is bounded: a model's links are dropped when it leaves the window, window counts when their
+/// requests do, and the search-long counts are halved (zeros forgotten) whenever <see cref="HistoryCapacity"/> layers
+/// are counted.</para>
 /// <para>Chosen with the cache study (docs/analysis.md): on NAS-Bench-201 searches, counting requests beat counting
-/// donor popularity alone at small capacities (1 %, 5 % of the stored layers) and the links added a little at 10 %.</para>
+/// donor popularity alone at small capacities (1 %, 5 % of the stored layers), the links added a little at 10 %, and
+/// breaking ties by the search-long counts most at 10 % and 25 %.</para>
 /// </remarks>
 public sealed class DonorPopularityPolicy : ICachePolicy
 {
     public const int DefaultWindow = 100;
+
+    /// <summary>Layers whose request count is remembered; past it every count is halved and zeros are forgotten.</summary>
+    public const int HistoryCapacity = 1 << 16;
 
     private readonly int _window;
     private readonly Queue<long> _recentDonors = new();
@@ -39,6 +46,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     private readonly Dictionary<long, HashSet<string>> _layersOf = [];    // model -> held layers it is linked to
     private readonly Queue<(long Choice, string Layer)> _recentRequests = new();
     private readonly Dictionary<string, int> _requestsInWindow = [];      // any layer -> its requests among the window's
+    private readonly Dictionary<string, int> _history = [];               // any layer -> its requests over the search (halved when full)
     private long? _currentDonor;
     private long _choices;
     private long _tick;
@@ -84,17 +92,18 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     {
         _recentRequests.Enqueue((_choices, layer));
         _requestsInWindow[layer] = _requestsInWindow.GetValueOrDefault(layer) + 1;
+        CountHistory(layer);
         if (!held || !_entries.TryGetValue(layer, out var entry)) return;
         var score = entry.Score + 1;
         if (_currentDonor is { } donor && Link(layer, donor)) score += _popularity.GetValueOrDefault(donor);
-        Put(entry, entry with { Score = score, LastUse = ++_tick });
+        Put(entry, entry with { Score = score, History = _history[layer], LastUse = ++_tick });
     }
 
     public void OnAdmitted(string layer, long owner, long bytes)
     {
         _owners[layer] = [];
         Link(layer, owner);
-        Put(null, new Entry(layer, _popularity.GetValueOrDefault(owner) + _requestsInWindow.GetValueOrDefault(layer), ++_tick));
+        Put(null, new Entry(layer, _popularity.GetValueOrDefault(owner) + _requestsInWindow.GetValueOrDefault(layer), _history.GetValueOrDefault(layer), ++_tick));
     }
 
     public void OnRemoved(string layer)
@@ -105,6 +114,9 @@ public sealed class DonorPopularityPolicy : ICachePolicy
         foreach (var owner in owners)
             if (_layersOf.TryGetValue(owner, out var layers) && layers.Remove(layer) && layers.Count == 0) _layersOf.Remove(owner);
     }
+
+    /// <summary>Layers whose search-long request count is remembered (bounded by <see cref="HistoryCapacity"/>).</summary>
+    internal int RememberedLayers => _history.Count;
 
     public string Victim() => _order.Count > 0 ? _order.Min!.Layer : throw new InvalidOperationException("the cache holds nothing");
 
@@ -136,7 +148,21 @@ public sealed class DonorPopularityPolicy : ICachePolicy
         _order.Add(entry);
     }
 
-    private sealed record Entry(string Layer, long Score, long LastUse);
+    private void CountHistory(string layer)
+    {
+        if (_history.TryGetValue(layer, out var count) || _history.Count < HistoryCapacity)
+        {
+            _history[layer] = count + 1;
+            return;
+        }
+        // full: age every count (old popularity fades), forget the zeros, and re-sort the held layers by the new counts
+        foreach (var key in _history.Keys.ToList())
+            if ((_history[key] /= 2) == 0) _history.Remove(key);
+        _history[layer] = _history.GetValueOrDefault(layer) + 1;
+        foreach (var entry in _entries.Values.ToList()) Put(entry, entry with { History = _history.GetValueOrDefault(entry.Layer) });
+    }
+
+    private sealed record Entry(string Layer, long Score, int History, long LastUse);
 
     private sealed class EntryOrder : IComparer<Entry>
     {
@@ -144,6 +170,8 @@ public sealed class DonorPopularityPolicy : ICachePolicy
 
         // use ticks are unique, so the order is total without looking at the layer
         public int Compare(Entry? x, Entry? y) =>
-            x!.Score != y!.Score ? x.Score.CompareTo(y.Score) : x.LastUse.CompareTo(y.LastUse);
+            x!.Score != y!.Score ? x.Score.CompareTo(y.Score)
+            : x.History != y.History ? x.History.CompareTo(y.History)
+            : x.LastUse.CompareTo(y.LastUse);
     }
 }
