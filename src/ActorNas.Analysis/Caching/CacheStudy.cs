@@ -54,7 +54,8 @@ public sealed record CacheStudy(int Requests, int DistinctOffered, int Window, I
                 runs.Add((policy, fraction, new LayerCacheBook(capacity * CacheReplay.LayerBytes, CachePolicies.Create(policy, options))));
             runs.Add((Belady, fraction, new LayerCacheBook(capacity * CacheReplay.LayerBytes, new BeladyPolicy(future, capacity))));
         }
-        CacheReplay.Run(trace.Events(), runs.Select(r => r.Book).ToList());
+        // the books are independent: each replays the (read-only) trace on its own thread
+        Parallel.ForEach(runs, run => CacheReplay.Run(trace.Events(), run.Book));
         var rows = runs.Select(r => new CacheStudyRow(r.Policy, r.Fraction, r.Book.CapacityBytes / CacheReplay.LayerBytes, r.Book.Hits,
             r.Book.Hits + r.Book.Misses, r.Book.Evictions)).ToList();
         return new CacheStudy(trace.Requests, trace.DistinctOffered, window, fractions, rows);

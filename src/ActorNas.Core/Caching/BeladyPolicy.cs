@@ -15,9 +15,8 @@ public sealed class BeladyPolicy : ICachePolicy
 {
     internal const int Never = int.MaxValue;
 
-    private readonly IReadOnlyList<string> _requests;
-    private readonly int[] _nextUse;                              // for request i: the index of the next request of the same layer (shared, read-only)
-    private readonly Dictionary<string, int> _pending;            // every layer still to be requested: its next request
+    private readonly BeladyFuture _future;                        // shared, read-only
+    private readonly int[] _pending;                              // per layer number: its next request from the cursor on
     private readonly SortedSet<(int Next, string Layer)> _held = new(FarthestFirst.Instance);
     private readonly Dictionary<string, (int Next, long Bytes)> _heldNext = [];
     private readonly long _capacity;
@@ -34,9 +33,8 @@ public sealed class BeladyPolicy : ICachePolicy
     {
         ArgumentNullException.ThrowIfNull(future);
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
-        _requests = future.Requests;
-        _nextUse = future.NextUse;
-        _pending = new Dictionary<string, int>(future.FirstUse, StringComparer.Ordinal);
+        _future = future;
+        _pending = (int[])future.FirstUse.Clone();
         _capacity = capacity;
     }
 
@@ -57,12 +55,12 @@ public sealed class BeladyPolicy : ICachePolicy
 
     public void OnRequested(string layer, bool held)
     {
-        if (_cursor >= _requests.Count || !string.Equals(_requests[_cursor], layer, StringComparison.Ordinal))
+        var requests = _future.Requests;
+        if (_cursor >= requests.Count || !string.Equals(requests[_cursor], layer, StringComparison.Ordinal))
             throw new InvalidOperationException(
-                $"request {_cursor} is {layer}, but the sequence Belady was built from has {(_cursor < _requests.Count ? _requests[_cursor] : "no more requests")}");
-        var next = _nextUse[_cursor++];
-        if (next == Never) _pending.Remove(layer);
-        else _pending[layer] = next;
+                $"request {_cursor} is {layer}, but the sequence Belady was built from has {(_cursor < requests.Count ? requests[_cursor] : "no more requests")}");
+        var next = _future.NextUse[_cursor];
+        _pending[_future.RequestLayer[_cursor++]] = next;
         if (_heldNext.TryGetValue(layer, out var old))
         {
             _held.Remove((old.Next, layer));
@@ -85,7 +83,7 @@ public sealed class BeladyPolicy : ICachePolicy
 
     public string Victim() => _held.Count > 0 ? _held.Min.Layer : throw new InvalidOperationException("the cache holds nothing");
 
-    private int NextOf(string layer) => _pending.TryGetValue(layer, out var next) ? next : Never;
+    private int NextOf(string layer) => _future.LayerNumbers.TryGetValue(layer, out var number) ? _pending[number] : Never;
 
     private void Hold(string layer, int next, long bytes)
     {
@@ -103,7 +101,10 @@ public sealed class BeladyPolicy : ICachePolicy
     }
 }
 
-/// <summary>A request sequence with, for each request, the index of the next request of the same layer: computed once, read by every <see cref="BeladyPolicy"/> of a study.</summary>
+/// <summary>
+/// A request sequence with, for each request, the index of the next request of the same layer: computed once, read by
+/// every <see cref="BeladyPolicy"/> of a study (each keeps only one int per distinct layer of its own).
+/// </summary>
 public sealed class BeladyFuture
 {
     public BeladyFuture(IReadOnlyList<string> requests)
@@ -111,16 +112,28 @@ public sealed class BeladyFuture
         ArgumentNullException.ThrowIfNull(requests);
         Requests = requests;
         NextUse = new int[requests.Count];
-        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        RequestLayer = new int[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (!LayerNumbers.TryGetValue(requests[i], out var number)) LayerNumbers[requests[i]] = number = LayerNumbers.Count;
+            RequestLayer[i] = number;
+        }
+        FirstUse = new int[LayerNumbers.Count];
+        Array.Fill(FirstUse, BeladyPolicy.Never);
         for (var i = requests.Count - 1; i >= 0; i--)
         {
-            NextUse[i] = first.TryGetValue(requests[i], out var next) ? next : BeladyPolicy.Never;
-            first[requests[i]] = i;
+            NextUse[i] = FirstUse[RequestLayer[i]];
+            FirstUse[RequestLayer[i]] = i;
         }
-        FirstUse = first;
     }
 
     public IReadOnlyList<string> Requests { get; }
+    /// <summary>Each distinct layer's number.</summary>
+    internal Dictionary<string, int> LayerNumbers { get; } = new(StringComparer.Ordinal);
+    /// <summary>For request i: its layer's number.</summary>
+    internal int[] RequestLayer { get; }
+    /// <summary>For request i: the index of the next request of the same layer, or <see cref="BeladyPolicy.Never"/>.</summary>
     internal int[] NextUse { get; }
-    internal Dictionary<string, int> FirstUse { get; }
+    /// <summary>Per layer number: its first request.</summary>
+    internal int[] FirstUse { get; }
 }
