@@ -171,8 +171,8 @@ public static class Report
         sb.AppendLine("## 5. Cache study").AppendLine();
         Figures(sb, figures);
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"The search's layer requests replayed against each weight-cache policy: at every start the donor choice (the parent) and a request " +
-            $"for each layer of the model, at every finish the model's layers offered to the cache, in time order ({Md.I(c.Requests)} requests, the rows of " +
-            $"`layer-requests.csv` ({Md.I(a.Reuse.Requests)} rows: sequence, time, worker, node, candidate, parent, position, identity, from_parent)). " +
+            $"for each layer of the model, at every finish the model's layers offered to the cache, in time order. The {Md.I(c.Requests)} requests are the rows of " +
+            $"`layer-requests.csv` ({Md.I(a.Reuse.Requests)} rows: sequence, time, worker, node, candidate, parent, position, identity, from_parent). " +
             $"Capacity is in layers, as a share of all {Md.I(c.DistinctOffered)} stored layers (distinct layers offered over the search); " +
             $"hit ratio = hits / requests; donor-popularity window W = {c.Window} donor choices. Belady (farthest next use) knows the future: " +
             $"it is the bound the online policies are measured against. `cache-study.csv` holds the numbers.")).AppendLine();
