@@ -94,7 +94,8 @@ internal static class CacheBenchmark
             void VsBelady(Func<string, double> ratio)
             {
                 w.WriteStartObject("vsBelady");
-                foreach (var policy in CacheStudy.OnlinePolicies) w.WriteNumber(policy, Math.Round(ratio(policy), 3));
+                foreach (var policy in CacheStudy.OnlinePolicies)
+                    w.WriteNumber(policy, double.IsFinite(ratio(policy)) ? Math.Round(ratio(policy), 3) : 0);   // no Belady hit: 0
                 w.WriteEndObject();
             }
             void Capacities(IReadOnlyList<CacheStudy> of)
@@ -171,12 +172,12 @@ internal static class CacheBenchmark
         var frozen = await TrainingSearchAsync(budget, "transfer = true\nfreeze-transferred = true", "fashion-frozen");
 
         static double Mean(LogFold fold, string metric, bool childrenOnly = true) => fold.Trace.Records
-            .Where(r => r.Status == Core.Events.CandidateStatus.Evaluated && (!childrenOnly || r.ParentId is not null) && r.Metrics is not null)
+            .Where(r => r.Status == CandidateStatus.Evaluated && (!childrenOnly || r.ParentId is not null) && r.Metrics is not null)
             .Select(r => r.Metrics!.GetValueOrDefault(metric)).DefaultIfEmpty(double.NaN).Average();
         static double Accuracy(LogFold fold) => fold.Trace.Records
-            .Where(r => r.Status == Core.Events.CandidateStatus.Evaluated && r.ParentId is not null).Select(r => r.Objective ?? 0).DefaultIfEmpty(double.NaN).Average();
+            .Where(r => r.Status == CandidateStatus.Evaluated && r.ParentId is not null).Select(r => r.Objective ?? 0).DefaultIfEmpty(double.NaN).Average();
         static double Share(LogFold fold) => fold.Trace.Records
-            .Where(r => r.Status == Core.Events.CandidateStatus.Evaluated && r.ParentId is not null && r.Metrics is not null)
+            .Where(r => r.Status == CandidateStatus.Evaluated && r.ParentId is not null && r.Metrics is not null)
             .Select(r => r.Metrics!.GetValueOrDefault("transferredParameters") / Math.Max(1, r.Metrics!.GetValueOrDefault("parameters")))
             .DefaultIfEmpty(double.NaN).Average();
 
