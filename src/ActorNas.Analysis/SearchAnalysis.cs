@@ -1,8 +1,9 @@
+using ActorNas.Analysis.Caching;
 using ActorNas.Core.Events;
 
 namespace ActorNas.Analysis;
 
-/// <summary>Everything the study computes for one search (sections 1 to 4; the layer trace is written as it is computed).</summary>
+/// <summary>Everything the study computes for one search (sections 1 to 5; the layer trace is written as it is computed).</summary>
 public sealed record SearchAnalysis(
     string SearchId,
     LogFold Fold,
@@ -12,7 +13,8 @@ public sealed record SearchAnalysis(
     DonorPopularity Donors,
     KGramPopularity Prefixes,
     WorkerActivity Workers,
-    LayerReuse Reuse)
+    LayerReuse Reuse,
+    CacheStudy Cache)
 {
     public bool IsCompleted => Fold.Completed is not null;
     public int Candidates => Fold.Trace.Records.Count;
@@ -34,6 +36,7 @@ public sealed record SearchAnalysis(
         var workers = WorkerActivity.Compute(tasks, options.Window);
         var requests = LayerReuse.RequestsOf(space, tasks, fold.Proposals.ToDictionary(p => p.Id), out var count);
         var reuse = LayerReuse.Compute(requests, count, layerSink);
-        return new SearchAnalysis(searchId, fold, options, quality, mutations, donors, prefixes, workers, reuse);
+        var cache = CacheStudy.Compute(fold, options.Window);
+        return new SearchAnalysis(searchId, fold, options, quality, mutations, donors, prefixes, workers, reuse, cache);
     }
 }

@@ -20,7 +20,7 @@ public sealed class OutputTests : IDisposable
     private static readonly string[] SectionFigures =
     [
         "quality-over-time.png", "low-quality-share.png", "mutation-positions.png", "prefix-lengths.png", "model-size.png",
-        "donor-popularity.png", "donor-tiering.png", "worker-timeline.png", "task-durations.png", "reuse-distance.png",
+        "donor-popularity.png", "donor-tiering.png", "worker-timeline.png", "task-durations.png", "reuse-distance.png", "cache-hit-ratio.png",
     ];
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("actornas-output-tests-");
@@ -46,7 +46,7 @@ public sealed class OutputTests : IDisposable
         var figures = Figures.Write(analysis, directory, comparison);
 
         Assert.Equal(SectionFigures.Append("compare-running-best.png"), figures.Select(f => f.FileName));
-        Assert.Equal(new[] { 1, 1, 2, 2, 2, 3, 3, 4, 4, 4, 6 }, figures.Select(f => f.Section));
+        Assert.Equal(new[] { 1, 1, 2, 2, 2, 3, 3, 4, 4, 4, 5, 6 }, figures.Select(f => f.Section));
         Assert.Equal(figures.Select(f => f.FileName).Order(StringComparer.Ordinal),
             Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (var figure in figures)
@@ -82,7 +82,7 @@ public sealed class OutputTests : IDisposable
 
         var figures = Figures.Write(analysis, directory, [empty, empty with { SearchId = "empty-2" }]);
 
-        Assert.Equal(11, figures.Count);
+        Assert.Equal(12, figures.Count);
         foreach (var figure in figures)
         {
             AssertPng(Path.Combine(directory, figure.FileName));

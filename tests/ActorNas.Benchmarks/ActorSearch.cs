@@ -25,7 +25,9 @@ internal static class ActorSearch
 
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
 
-    public static async Task<Result> RunAsync(Config config, PersistenceProvider provider, string searchId, bool readLog = false)
+    /// <param name="evaluators">The evaluator slots' factory; null: the built-in evaluator the settings name.</param>
+    public static async Task<Result> RunAsync(Config config, PersistenceProvider provider, string searchId, bool readLog = false,
+        Func<int, Core.Evaluation.IEvaluator>? evaluators = null)
     {
         var settings = ActorNasSettings.From(config);
         var persistence = settings.Persistence with { Provider = provider };
@@ -36,7 +38,7 @@ internal static class ActorSearch
         {
             var clock = Stopwatch.StartNew();
             var session = SearchSession.Start(system, new SearchSessionOptions(
-                searchId, settings.Search, CreateIfMissing: true, settings, BuiltInEvaluators.Factory(settings.Evaluator), BenchSettings.Node));
+                searchId, settings.Search, CreateIfMissing: true, settings, evaluators ?? BuiltInEvaluators.Factory(settings.Evaluator), BenchSettings.Node));
             var outcome = await session.Completion.WaitAsync(Limit);
             var elapsed = clock.Elapsed;
             var completedAt = DateTimeOffset.UtcNow;

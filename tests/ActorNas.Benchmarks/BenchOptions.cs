@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ActorNas.Benchmarks;
 
 /// <summary>The flags the benchmarks understand (each benchmark reads the ones it needs).</summary>
-internal sealed record BenchOptions(int? Budget, bool Quick, int? Seeds = null, string? Table = null, int? Threads = null)
+internal sealed record BenchOptions(int? Budget, bool Quick, int? Seeds = null, string? Table = null, int? Threads = null, int? Window = null, int? TrainBudget = null)
 {
     /// <summary>Throws <see cref="ArgumentException"/> for an unknown flag or a bad value.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -18,6 +18,8 @@ internal sealed record BenchOptions(int? Budget, bool Quick, int? Seeds = null, 
                 "--seeds" => options with { Seeds = PositiveInt(args, ++i, "--seeds") },
                 "--table" => options with { Table = Value(args, ++i, "--table") },
                 "--threads" => options with { Threads = PositiveInt(args, ++i, "--threads") },
+                "--window" => options with { Window = PositiveInt(args, ++i, "--window") },
+                "--train-budget" => options with { TrainBudget = PositiveInt(args, ++i, "--train-budget") },
                 _ => throw new ArgumentException($"unknown option \"{args[i]}\""),
             };
         }

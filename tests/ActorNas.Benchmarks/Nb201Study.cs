@@ -220,7 +220,7 @@ internal static class Nb201Study
             }
     }
 
-    private static string? FindTable()
+    internal static string? FindTable()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -21,6 +21,7 @@ return args[0] switch
     "nb201" => Nb201Study.Run(options),
     "analyze" => await AnalysisBenchmark.RunAsync(options),
     "torch" => TorchBenchmark.Run(options),
+    "cache" => await CacheBenchmark.RunAsync(options),
     _ => Usage($"unknown benchmark \"{args[0]}\""),
 };
 
@@ -37,7 +38,11 @@ static int Usage(string problem)
           analyze         time and peak memory of `analyze` on a 100,000-candidate log (--budget N to change it)
           torch           TorchSharp on the CPU: native memory over 500 train evaluations, NASWOT ms per NB201 network,
                           one NB201 training step, training steps a mutated child saves with weight transfer
-          --seeds N       nb201: seeds per algorithm (default 100)
+          cache           the offline cache study: lru, lfu, donor-popularity as a fraction of Belady at 1, 5, 10, 25 % of the
+                          stored layers, on NB201 tabular search logs (P100 S25, P50 S5) and a Fashion-MNIST training search;
+                          training time and accuracy with and without weight transfer (--budget, --seeds, --window W,
+                          --train-budget N: evaluations of each training search, default 1000)
+          --seeds N       nb201: seeds per algorithm (default 100); cache: seeds per NB201 search (default 3)
           --table PATH    nb201: the NAS-Bench-201 table (default: shared/data/nb201/nb201_merged.csv above this folder)
           --threads N     torch: libtorch threads for NASWOT and the training step (default 1)
           --quick         small numbers, for a CI smoke run

@@ -19,14 +19,14 @@ public sealed class AnalyzeCliTests(AnalyzedSearch analyzed, ITestOutputHelper o
     private const int BadInput = 2;
     private const int StoreError = 3;
 
-    /// <summary>Every figure of sections 1 to 4 (src/ActorNas.Analysis/Output/Figures.cs); section 6 adds compare-running-best.png.</summary>
+    /// <summary>Every figure of sections 1 to 5 (src/ActorNas.Analysis/Output/Figures.cs); section 6 adds compare-running-best.png.</summary>
     private static readonly string[] Figures =
     [
         "quality-over-time.png", "low-quality-share.png", "mutation-positions.png", "prefix-lengths.png", "model-size.png",
-        "donor-popularity.png", "donor-tiering.png", "worker-timeline.png", "task-durations.png", "reuse-distance.png",
+        "donor-popularity.png", "donor-tiering.png", "worker-timeline.png", "task-durations.png", "reuse-distance.png", "cache-hit-ratio.png",
     ];
 
-    private static readonly string[] Tables = ["candidates.csv", "candidates.parquet", "layer-requests.csv", "report.md"];
+    private static readonly string[] Tables = ["candidates.csv", "candidates.parquet", "layer-requests.csv", "cache-study.csv", "report.md"];
 
     private static readonly string[] ExtraColumns = ["proposal_index", "prefix_length", "children", "transferred_layers", "cache_hit"];
 

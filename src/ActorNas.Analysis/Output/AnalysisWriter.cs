@@ -14,6 +14,7 @@ public static class AnalysisWriter
     public const string CandidatesParquetName = "candidates.parquet";
     public const string LayerRequestsName = "layer-requests.csv";
     public const string ReportName = "report.md";
+    public const string CacheStudyName = "cache-study.csv";
 
     public static readonly string[] ExtraCandidateColumns = ["proposal_index", "prefix_length", "children", "transferred_layers", "cache_hit"];
 
@@ -61,6 +62,10 @@ public static class AnalysisWriter
             foreach (var (otherId, otherFold) in others)
                 comparison.Add(ScheduleSummary.Of(otherId, otherFold, WorkerActivity.Compute(otherFold.Tasks, options.Window), thresholds));
         }
+
+        var cacheStudy = Path.Combine(directory, CacheStudyName);
+        CacheStudyCsv.Write(analysis.Cache, cacheStudy);
+        files.Add(cacheStudy);
 
         var figures = Figures.Write(analysis, directory, comparison);
         files.AddRange(figures.Select(f => Path.Combine(directory, f.FileName)));

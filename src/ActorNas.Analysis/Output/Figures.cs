@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScottPlot;
+using ActorNas.Analysis.Caching;
 using ScottPlot.Plottables;
 
 namespace ActorNas.Analysis.Output;
@@ -54,6 +55,7 @@ public static class Figures
             ("worker-timeline.png", 4, p => WorkerTimeline(p, analysis.Workers)),
             ("task-durations.png", 4, p => TaskDurations(p, analysis.Workers)),
             ("reuse-distance.png", 4, p => ReuseDistance(p, analysis.Reuse)),
+            ("cache-hit-ratio.png", 5, p => CacheHitRatio(p, analysis.Cache)),
         };
         if (comparison is { Count: >= 2 }) jobs.Add(("compare-running-best.png", 6, p => CompareRunningBest(p, comparison)));
 
@@ -346,6 +348,30 @@ public static class Figures
         }).ToList());
         CategoryTicks(plot.Axes.Bottom, buckets.Select(b => b.Bucket).ToList());
         plot.Axes.Margins(bottom: 0);
+        return title;
+    }
+
+    // ---- section 5 ----
+
+    private static string CacheHitRatio(Plot plot, CacheStudy study)
+    {
+        Labels(plot, "capacity (% of all stored layers)", "hit ratio (hits / requests)");
+        var title = Invariant($"Cache hit ratio vs capacity: {study.Requests:N0} layer requests, {study.DistinctOffered:N0} stored layers");
+        if (study.Requests == 0 || study.DistinctOffered == 0) return Empty(plot, title);
+
+        var xs = study.Fractions.Select(f => 100 * f).ToArray();
+        var policies = CacheStudy.Policies;
+        for (var i = 0; i < policies.Count; i++)
+        {
+            var policy = policies[i];
+            var line = plot.Add.Scatter(xs, study.Fractions.Select(f => study.Row(policy, f).HitRatio).ToArray(), SeriesColors[i % SeriesColors.Length]);
+            line.LegendText = policy == CacheStudy.Belady ? "belady (offline bound)" : policy;
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+            if (policy == CacheStudy.Belady) line.LinePattern = LinePattern.Dashed;
+        }
+        plot.Axes.SetLimitsY(0, 1.05);
+        plot.ShowLegend(Alignment.LowerRight);
         return title;
     }
 

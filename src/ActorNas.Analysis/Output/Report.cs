@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ActorNas.Analysis.Caching;
 using ActorNas.Core.Events;
 
 namespace ActorNas.Analysis.Output;
@@ -22,13 +23,13 @@ public static class Report
         sb.Append(CultureInfo.InvariantCulture, $"- status: {status}; {Md.I(a.Candidates)} candidates, {Md.I(a.Fold.Evaluations.Count)} evaluated, ")
             .AppendLine(CultureInfo.InvariantCulture, $"{Md.I(a.Failed)} failed, {Md.I(a.Fold.EventCount)} events, {Md.N(a.Fold.LastEventTime, 1)} s from the first event to the last");
         sb.AppendLine("- times are seconds since the search started; `candidates.csv` / `candidates.parquet` hold one row per candidate, " +
-                      "`layer-requests.csv` every layer request").AppendLine();
+                      "`layer-requests.csv` every layer request, `cache-study.csv` the cache study").AppendLine();
 
         Quality(sb, a, FiguresOf(figures, 1));
         Mutations(sb, a, FiguresOf(figures, 2));
         Donors(sb, a, FiguresOf(figures, 3));
         Distributed(sb, a, FiguresOf(figures, 4));
-        Cache(sb, a);
+        Cache(sb, a, FiguresOf(figures, 5));
         if (comparison.Count >= 2) Compare(sb, comparison, FiguresOf(figures, 6));
         File.WriteAllText(path, sb.ToString(), new UTF8Encoding(false));
     }
@@ -164,11 +165,31 @@ public static class Report
         }
     }
 
-    private static void Cache(StringBuilder sb, SearchAnalysis a)
+    private static void Cache(StringBuilder sb, SearchAnalysis a, IEnumerable<FigureFile> figures)
     {
+        var c = a.Cache;
         sb.AppendLine("## 5. Cache study").AppendLine();
-        sb.AppendLine("The weight cache has not landed yet, so there are no hit ratios to show. The layer-request trace it would be replayed " +
-            $"against is in `layer-requests.csv` ({Md.I(a.Reuse.Requests)} rows: sequence, time, worker, node, candidate, parent, position, identity, from_parent).").AppendLine();
+        Figures(sb, figures);
+        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"The search's layer requests replayed against each weight-cache policy: at every start the donor choice (the parent) and a request " +
+            $"for each layer of the model, at every finish the model's layers offered to the cache, in time order. The {Md.I(c.Requests)} requests are the rows of " +
+            $"`layer-requests.csv` ({Md.I(a.Reuse.Requests)} rows: sequence, time, worker, node, candidate, parent, position, identity, from_parent). " +
+            $"Capacity is in layers, as a share of all {Md.I(c.DistinctOffered)} stored layers (distinct layers offered over the search); " +
+            $"hit ratio = hits / requests; donor-popularity window W = {c.Window} donor choices. Belady (farthest next use) knows the future: " +
+            $"it is the bound the online policies are measured against. `cache-study.csv` holds the numbers.")).AppendLine();
+        if (c.Requests == 0 || c.DistinctOffered == 0)
+        {
+            sb.AppendLine("Nothing to replay yet (no evaluation has finished, so no layer was stored).").AppendLine();
+            return;
+        }
+        Md.Table(sb, ["capacity", "layers", .. CacheStudy.Policies.Select(p => $"{p} hit ratio")],
+            c.Fractions.Select(f => (IReadOnlyList<string>)
+                [Md.Pct(f), Md.I(c.Row(CacheStudy.Belady, f).Capacity), .. CacheStudy.Policies.Select(p => Md.N(c.Row(p, f).HitRatio, 4))]));
+        Md.Table(sb, ["capacity", .. CacheStudy.OnlinePolicies.Select(p => $"{p} / belady")],
+            c.Fractions.Select(f => (IReadOnlyList<string>)[Md.Pct(f), .. CacheStudy.OnlinePolicies.Select(p => Md.N(c.VsBelady(p, f), 3))]));
+        var above = c.Fractions.SelectMany(f => CacheStudy.OnlinePolicies.Where(p => c.VsBelady(p, f) > 1).Select(p => $"{p} at {Md.Pct(f)}")).ToList();
+        if (above.Count > 0)
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Above Belady: {string.Join(", ", above)}. A layer reaches the cache only when an evaluation holding it " +
+                $"finishes, so after a miss it can come back late; then farthest-next-use is a bound, not the optimum (docs/analysis.md).")).AppendLine();
     }
 
     private static void Compare(StringBuilder sb, IReadOnlyList<ScheduleSummary> runs, IEnumerable<FigureFile> figures)

@@ -13,7 +13,7 @@ namespace ActorNas.Cli.Commands;
 
 /// <summary>
 /// `actornas analyze`: the evolution-pattern study of a search's log (read through Akka.Persistence.Query, one event
-/// at a time), as report.md, PNG figures, candidates.csv/.parquet and the layer-request trace. --follow keeps
+/// at a time), as report.md, PNG figures, candidates.csv/.parquet, the layer-request trace and the cache study. --follow keeps
 /// reading a live search and rewrites the outputs every --refresh until it completes.
 /// </summary>
 internal static class AnalyzeCommand
@@ -23,7 +23,7 @@ internal static class AnalyzeCommand
         var db = CliOptions.Db();
         var searchId = CliOptions.SearchId("Search to analyse (may be left out when the database holds one search)");
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for report.md, the figures and the tables (created if missing)", Required = true };
-        var window = new Option<int>("--window") { Description = "W: proposals in the donor-popularity window (default 100)", DefaultValueFactory = _ => 100 };
+        var window = new Option<int>("--window") { Description = "W: proposals in the donor-popularity window, and donor choices in the cache study's donor-popularity policy (default 100)", DefaultValueFactory = _ => 100 };
         var lowQuantile = new Option<double>("--low-quantile") { Description = "Results below this quantile count as low quality (default 0.25)", DefaultValueFactory = _ => 0.25 };
         var thresholds = new Option<string?>("--thresholds") { Description = "Objective levels to time, comma-separated (default: quantiles 0.5, 0.9, 0.99 and the best)" };
         var kgram = new Option<int>("--kgram") { Description = "Longest genotype prefix counted for prefix popularity (default 3)", DefaultValueFactory = _ => 3 };
@@ -33,7 +33,7 @@ internal static class AnalyzeCommand
         var config = CliOptions.Config();
         var json = CliOptions.Json();
         var verbose = CliOptions.Verbose();
-        var command = new Command("analyze", "Study a search's log: quality over time, mutations, donors, workers, layer reuse (report.md, PNGs, CSV, Parquet)")
+        var command = new Command("analyze", "Study a search's log: quality over time, mutations, donors, workers, layer reuse, cache policies (report.md, PNGs, CSV, Parquet)")
         {
             db, searchId, output, window, lowQuantile, thresholds, kgram, compare, follow, refresh, config, json, verbose,
         };

@@ -1,0 +1,89 @@
+using System.Globalization;
+
+namespace ActorNas.Analysis.Caching;
+
+/// <summary>
+/// What a weight cache would have seen during a search, rebuilt from its log: when an attempt starts (in start order,
+/// ties by candidate id) the search's donor choice (the candidate's parent, when it has one) and a request for every
+/// layer of the candidate's model; when an evaluation finishes (in finish order) an offer of each of its layers, with
+/// the candidate as owner. Starts and finishes interleave by time, and a finish at the same instant as a start comes
+/// first (a worker stores its model's layers before it asks for the next candidate, which may be that model's child),
+/// except an evaluation that took no time, which offers after its own start. Failed attempts ask but offer nothing.
+/// </summary>
+/// <remarks>
+/// Layers are named as in the layer-request trace (<see cref="LayerReuse.Identities"/>, 16 hex digits). Each distinct
+/// name is kept once; the events are generated on demand, so only the request names (for Belady) grow with the log.
+/// </remarks>
+public sealed class CacheTrace
+{
+    private readonly List<(double Time, int Order, long Id, long? Parent, string[] Layers)> _steps;
+
+    private CacheTrace(List<(double, int, long, long?, string[])> steps, List<string> requests, int distinctOffered)
+    {
+        _steps = steps;
+        RequestSequence = requests;
+        DistinctOffered = distinctOffered;
+    }
+
+    /// <summary>Every layer request, in order (what Belady is built from).</summary>
+    public IReadOnlyList<string> RequestSequence { get; }
+
+    public int Requests => RequestSequence.Count;
+
+    /// <summary>Distinct layers offered over the whole search: "all stored layers", the unit of the study's capacities.</summary>
+    public int DistinctOffered { get; }
+
+    public static CacheTrace Of(LogFold fold)
+    {
+        ArgumentNullException.ThrowIfNull(fold);
+        var proposals = fold.Proposals.ToDictionary(p => p.Id);
+        var names = new Dictionary<ulong, string>();
+        var layersOf = new Dictionary<long, string[]>();
+        string[] Layers(long id)
+        {
+            if (layersOf.TryGetValue(id, out var known)) return known;
+            var ids = LayerReuse.Identities(proposals[id].Genotype);
+            var layers = new string[ids.Length];
+            for (var p = 0; p < ids.Length; p++)
+            {
+                if (!names.TryGetValue(ids[p], out var name)) names[ids[p]] = name = ids[p].ToString("x16", CultureInfo.InvariantCulture);
+                layers[p] = name;
+            }
+            return layersOf[id] = layers;
+        }
+
+        // order 0: a finish before a start at the same instant; 1: a start; 2: a finish of an evaluation that took no time
+        var steps = new List<(double Time, int Order, long Id, long? Parent, string[] Layers)>();
+        foreach (var t in fold.Tasks)
+            if (proposals.TryGetValue(t.CandidateId, out var p)) steps.Add((t.Start, 1, t.CandidateId, p.ParentId, Layers(t.CandidateId)));
+        var offered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in fold.Evaluations)
+        {
+            if (!proposals.ContainsKey(e.Id)) continue;
+            var layers = Layers(e.Id);
+            steps.Add((e.Finish, e.Finish > e.Start ? 0 : 2, e.Id, null, layers));
+            offered.UnionWith(layers);
+        }
+        steps.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Id.CompareTo(b.Id));
+
+        var requests = new List<string>(steps.Sum(s => s.Order == 1 ? s.Layers.Length : 0));
+        foreach (var s in steps)
+            if (s.Order == 1) requests.AddRange(s.Layers);
+        return new CacheTrace(steps, requests, offered.Count);
+    }
+
+    /// <summary>The donor choices, requests and offers, in order.</summary>
+    public IEnumerable<CacheEvent> Events()
+    {
+        foreach (var (_, order, id, parent, layers) in _steps)
+        {
+            if (order == 1)
+            {
+                if (parent is { } donor) yield return CacheEvent.DonorChosen(donor);
+                foreach (var layer in layers) yield return CacheEvent.Request(layer);
+            }
+            else
+                foreach (var layer in layers) yield return CacheEvent.Offer(layer, id);
+        }
+    }
+}

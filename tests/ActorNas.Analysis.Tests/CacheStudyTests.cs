@@ -1,0 +1,131 @@
+using System.Globalization;
+using ActorNas.Analysis.Caching;
+using ActorNas.Analysis.Tests.TestSupport;
+using ActorNas.Core.Caching;
+using ActorNas.Core.Evaluation;
+using ActorNas.Core.Evolution;
+using ActorNas.Core.Simulation;
+using ActorNas.Core.Spaces;
+using Xunit;
+
+namespace ActorNas.Analysis.Tests;
+
+/// <summary>The replayed sequence of a log (order, names, owners) and the study on a real simulated search.</summary>
+public sealed class CacheStudyTests
+{
+    private static string[] Names(LogBuilder log, long id) =>
+        [.. LayerReuse.Identities(log.GenotypeOf(id)).Select(i => i.ToString("x16", CultureInfo.InvariantCulture))];
+
+    [Fact]
+    public void Starts_ask_for_every_layer_after_the_donor_choice_and_finishes_offer_them_first_at_equal_times()
+    {
+        var log = LogBuilder.Of(10, 100, null,
+            Cand.Random(1, "0,1,2,3,4,0", "w1", 0, 2, 0.5),
+            Cand.Random(2, "1,1,1,1,1,1", "w2", 0, 3, 0.4),
+            Cand.Child(3, 1, 3, 0, "w1", 2, 5, 0.6),     // starts at 2, when 1 finishes: 1's offer comes first
+            Cand.Child(4, 3, 5, 2, "w2", 3, null, 0.1)); // still running: asks, offers nothing
+        var trace = CacheTrace.Of(log.Fold());
+
+        var expected = new List<CacheEvent>();
+        expected.AddRange(Names(log, 1).Select(CacheEvent.Request));
+        expected.AddRange(Names(log, 2).Select(CacheEvent.Request));
+        expected.AddRange(Names(log, 1).Select(l => CacheEvent.Offer(l, 1)));
+        expected.Add(CacheEvent.DonorChosen(1));
+        expected.AddRange(Names(log, 3).Select(CacheEvent.Request));
+        expected.AddRange(Names(log, 2).Select(l => CacheEvent.Offer(l, 2)));
+        expected.Add(CacheEvent.DonorChosen(3));
+        expected.AddRange(Names(log, 4).Select(CacheEvent.Request));
+        expected.AddRange(Names(log, 3).Select(l => CacheEvent.Offer(l, 3)));
+        Assert.Equal(expected, trace.Events());
+
+        Assert.Equal(expected.Where(e => e.Kind == CacheEventKind.Request).Select(e => e.Layer), trace.RequestSequence);
+        Assert.Equal(24, trace.Requests);
+        // 1 and 3 share their first three layers; 2 shares none
+        Assert.Equal(6 + 6 + 3, trace.DistinctOffered);
+    }
+
+    [Fact]
+    public void A_failed_attempt_asks_again_when_retried_and_an_evaluation_that_took_no_time_offers_after_its_own_start()
+    {
+        var log = new LogBuilder(10);
+        log.ProposeRandom(1, "0,0,0,0,0,0", 0).Start(1, "w", 0).Fail(1, "w", 1).Start(1, "w", 1).Evaluate(1, 0.5, 1, 1, "w");
+        var events = CacheTrace.Of(log.Fold()).Events().ToList();
+        var layers = Names(log, 1);
+        Assert.Equal([.. layers.Select(CacheEvent.Request), .. layers.Select(CacheEvent.Request), .. layers.Select(l => CacheEvent.Offer(l, 1))], events);
+    }
+
+    [Fact]
+    public void The_study_on_a_real_search_keeps_online_policies_at_or_below_belady_and_agrees_with_a_plain_replay()
+    {
+        var fold = Simulate(budget: 400, workers: 4);
+        var study = CacheStudy.Compute(fold, window: 20);
+        var trace = CacheTrace.Of(fold);
+
+        Assert.Equal(CacheStudy.DefaultFractions.Count * CacheStudy.Policies.Count, study.Rows.Count);
+        Assert.Equal(400 * 6, study.Requests);   // no failures: one attempt per candidate, six layers each
+        Assert.All(study.Rows, r => Assert.Equal(study.Requests, r.Requests));
+        foreach (var fraction in study.Fractions)
+        {
+            var capacity = (long)Math.Round(fraction * study.DistinctOffered, MidpointRounding.AwayFromZero);
+            var belady = study.Row(CacheStudy.Belady, fraction);
+            Assert.Equal(Math.Max(1, capacity), belady.Capacity);
+            Assert.True(belady.Hits > 0, $"belady has no hit at {fraction}");
+            foreach (var policy in CacheStudy.OnlinePolicies)
+            {
+                var row = study.Row(policy, fraction);
+                Assert.True(row.Hits <= belady.Hits, $"{policy} at {fraction}: {row.Hits} hits, belady {belady.Hits}");
+                Assert.True(row.Hits > 0, $"{policy} has no hit at {fraction}");
+                // the reusable replay gives the same hits as the study
+                var book = new LayerCacheBook(row.Capacity, CachePolicies.Create(policy, new CachePolicyOptions(20)));
+                Assert.Equal(row.Hits, CacheReplay.Run(trace.Events(), book));
+                Assert.Equal(row.Evictions, book.Evictions);
+            }
+        }
+        // more room never hurts the bound
+        var beladyHits = study.Fractions.Order().Select(f => study.Row(CacheStudy.Belady, f).Hits).ToList();
+        Assert.Equal(beladyHits.Order(), beladyHits);
+    }
+
+    [Fact]
+    public void With_room_for_every_stored_layer_belady_hits_every_request_for_a_layer_offered_before_it()
+    {
+        var fold = Simulate(budget: 200, workers: 3);
+        var trace = CacheTrace.Of(fold);
+        var offered = new HashSet<string>();
+        long reachable = 0;
+        foreach (var e in trace.Events())
+        {
+            if (e.Kind == CacheEventKind.Offer) offered.Add(e.Layer);
+            else if (e.Kind == CacheEventKind.Request && offered.Contains(e.Layer)) reachable++;
+        }
+        var study = CacheStudy.Compute(trace, window: 10, fractions: [1.0]);
+        Assert.Equal(reachable, study.Row(CacheStudy.Belady, 1.0).Hits);
+        Assert.Equal(reachable, study.Row("lru", 1.0).Hits);   // nothing is ever evicted
+        Assert.Equal(0, study.Row("lru", 1.0).Evictions);
+    }
+
+    [Fact]
+    public void An_empty_search_gives_an_empty_study_and_bad_fractions_are_refused()
+    {
+        var fold = new LogBuilder(3).Fold();
+        var study = CacheStudy.Compute(fold, 10);
+        Assert.Equal(0, study.Requests);
+        Assert.All(study.Rows, r => Assert.Equal(0, r.Capacity));
+        Assert.True(double.IsNaN(study.VsBelady("lru", 0.1)));
+        Assert.Throws<ArgumentException>(() => CacheStudy.Compute(fold, 10, [0]));
+        Assert.Throws<ArgumentException>(() => CacheStudy.Compute(fold, 10, [1.5]));
+    }
+
+    /// <summary>A search on the simulated clock (the log `actornas simulate` writes), folded.</summary>
+    private static LogFold Simulate(int budget, int workers)
+    {
+        var config = new SearchConfig
+        {
+            Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 20, SampleSize = 5, Budget = budget, Seed = 3,
+        };
+        var evaluator = new SyntheticEvaluator(new SyntheticOptions(DurationKind.LogNormal, 100, 0.5), config.Space.Create());
+        var fold = new LogFold();
+        SimulatedSearch.Run(config, evaluator, workers, onEvent: fold.Apply);
+        return fold;
+    }
+}
