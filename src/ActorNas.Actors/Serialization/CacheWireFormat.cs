@@ -102,7 +102,7 @@ internal static class CacheWireFormat
         var id = r.ReadInt64();
         var sequence = r.ReadInt32();
         var length = r.ReadInt32();
-        if (length < 0 || length > size) throw new SerializationException("layer-chunk.v1: length out of range");
+        if (length < 0 || length > size - r.BaseStream.Position) throw new SerializationException("layer-chunk.v1: truncated message");
         return new LayerChunk(id, sequence, r.ReadBytes(length));
     }
 

@@ -95,9 +95,11 @@ public sealed class LayerDiskTier
         return true;
     }
 
-    /// <summary>Where a layer's file lives (tests corrupt it on purpose).</summary>
-    public string PathOf(string layer) =>
-        Path.Combine(Directory, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(layer)))[..32] + Extension);
+    private string PathOf(string layer) => FileOf(Directory, layer);
+
+    /// <summary>Where a layer's file lives in a disk tier's directory (tests corrupt it on purpose).</summary>
+    public static string FileOf(string directory, string layer) =>
+        Path.Combine(Path.GetFullPath(directory), Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(layer)))[..32] + Extension);
 
     private static byte[] Header(LayerPayload payload)
     {
