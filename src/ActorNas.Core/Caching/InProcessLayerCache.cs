@@ -39,6 +39,12 @@ public sealed class InProcessLayerCache(WeightStore store) : ILayerCache
         lock (_gate) return store.Stats();
     }
 
+    /// <summary>Lets go of every layer.</summary>
+    public void Clear()
+    {
+        lock (_gate) store.Clear();
+    }
+
     public bool Contains(string layer)
     {
         lock (_gate) return store.Book.Contains(layer);

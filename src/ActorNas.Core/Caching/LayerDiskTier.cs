@@ -40,6 +40,8 @@ public sealed class LayerDiskTier
 
     public bool Contains(string layer) => _files.ContainsKey(layer);
 
+    public IEnumerable<string> Layers => _files.Keys;
+
     /// <summary>Writes a layer (replacing an older copy), evicting the least recently used files to stay within capacity.</summary>
     public void Put(LayerPayload payload)
     {

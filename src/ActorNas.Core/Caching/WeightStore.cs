@@ -63,6 +63,15 @@ public sealed class WeightStore(LayerCacheBook book, LayerDiskTier? disk = null)
         Disk?.Remove(payload.Layer);   // one copy per layer: memory wins
     }
 
+    /// <summary>Drops every layer of both tiers (counted as removals, not evictions).</summary>
+    public void Clear()
+    {
+        foreach (var layer in _memory.Keys.ToList()) Book.Remove(layer);
+        _memory.Clear();
+        if (Disk is { } disk)
+            foreach (var layer in disk.Layers.ToList()) disk.Remove(layer);
+    }
+
     /// <summary>Counts layers that came from another node's cache.</summary>
     public void CountRemote(int layers, long bytes)
     {

@@ -35,8 +35,6 @@ public sealed class LayerStore : IDisposable
 
     public bool Contains(string identity) => Cache.Contains(identity);
 
-    public void Dispose()
-    {
-        // payloads are managed memory; nothing native to free
-    }
+    /// <summary>Lets go of every layer (payloads are managed memory: nothing native to free).</summary>
+    public void Dispose() => Cache.Clear();
 }
