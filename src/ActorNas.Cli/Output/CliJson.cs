@@ -14,7 +14,16 @@ internal sealed record SearchSummaryJson(
     bool Completed,
     string? CompletionReason,
     int Running,
-    int Queued);
+    int Queued)
+{
+    /// <summary>Per node, the weight cache as the log's evaluations saw it (status only; absent without cache metrics).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<NodeCacheJson>? Cache { get; init; }
+}
+
+internal sealed record NodeCacheJson(
+    string Node, int Evaluations, long LayersRequested, long LocalHits, long RemoteHits, double HitRatio, long BytesInCache, long Evictions,
+    long BytesFetchedRemotely);
 
 internal sealed record BestJson(long Id, string Genotype, double Objective);
 
@@ -23,6 +32,7 @@ internal sealed record AnalysisJson(string SearchId, int Candidates, int Evaluat
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SearchSummaryJson))]
+[JsonSerializable(typeof(NodeCacheJson))]
 [JsonSerializable(typeof(List<SearchSummaryJson>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(ErrorJson))]
