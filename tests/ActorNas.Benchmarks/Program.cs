@@ -21,6 +21,7 @@ return args[0] switch
     "nb201" => Nb201Study.Run(options),
     "analyze" => await AnalysisBenchmark.RunAsync(options),
     "torch" => TorchBenchmark.Run(options),
+    "cache-transfer" => await CacheTransferBenchmark.RunAsync(options),
     _ => Usage($"unknown benchmark \"{args[0]}\""),
 };
 
@@ -37,6 +38,9 @@ static int Usage(string problem)
           analyze         time and peak memory of `analyze` on a 100,000-candidate log (--budget N to change it)
           torch           TorchSharp on the CPU: native memory over 500 train evaluations, NASWOT ms per NB201 network,
                           one NB201 training step, training steps a mutated child saves with weight transfer
+          cache-transfer  WeightCache layers moved between two ActorSystems on loopback: whole-model fetch latency and
+                          MB/s, and bytes moved between nodes per evaluation (NB201 C=16 N=5, sequential);
+                          --budget N evaluations per model (default 200)
           --seeds N       nb201: seeds per algorithm (default 100)
           --table PATH    nb201: the NAS-Bench-201 table (default: shared/data/nb201/nb201_merged.csv above this folder)
           --threads N     torch: libtorch threads for NASWOT and the training step (default 1)
