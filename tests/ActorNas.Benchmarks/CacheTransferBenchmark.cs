@@ -149,8 +149,9 @@ internal static class CacheTransferBenchmark
                 akka.actor.provider = remote
                 akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
                 akka.remote.log-remote-lifecycle-events = off
-                akka.loglevel = ERROR
-                akka.stdout-loglevel = WARNING
+                # the nodes stop while associated, and each endpoint writer logs that as an error: noise here
+                akka.loglevel = OFF
+                akka.stdout-loglevel = OFF
                 """).WithFallback(ActorSystemConfig.Serialization);
             var system = ActorSystem.Create(ActorSystemConfig.SystemName, config);
             var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
