@@ -24,6 +24,7 @@ internal sealed class LayerFetcher : ReceiveActor
     private long _total;
     private int _expected;
     private int _failedChecksums;
+    private bool _answered;
 
     public static Props Props(long transferId, ActorSelection remote, IReadOnlyList<string> layers, WeightCacheSettings settings) =>
         Akka.Actor.Props.Create(() => new LayerFetcher(transferId, remote, layers, settings));
@@ -43,6 +44,7 @@ internal sealed class LayerFetcher : ReceiveActor
 
     private void Opened(TransferOpened opened)
     {
+        _answered = true;
         _headers = opened.Layers;
         if (_headers.Any(h => h.Length < 0 || h.Length > Array.MaxLength))
         {
@@ -106,7 +108,7 @@ internal sealed class LayerFetcher : ReceiveActor
     private void Finish(string? error)
     {
         if (error is null && _failedChecksums > 0) error = $"{_failedChecksums} layers arrived corrupted (checksum mismatch)";
-        Context.Parent.Tell(new WeightCacheActor.FetchCompleted(_transferId, _received, _bytes, error));
+        Context.Parent.Tell(new WeightCacheActor.FetchCompleted(_transferId, _received, _bytes, error, _answered));
         Context.Stop(Self);
     }
 }

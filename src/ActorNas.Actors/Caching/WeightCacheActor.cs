@@ -20,14 +20,17 @@ public sealed class WeightCacheActor : ReceiveActor
 
     private sealed record PendingFetch(IActorRef ReplyTo, LayerRequest Request, LocalLookup Local, Stopwatch Clock);
 
-    /// <summary>From a <see cref="LayerFetcher"/>: the verified layers it received (none on failure).</summary>
-    internal sealed record FetchCompleted(long TransferId, IReadOnlyList<LayerPayload> Layers, long Bytes, string? Error);
+    /// <summary>From a <see cref="LayerFetcher"/>: the verified layers it received (none on failure); whether the owner answered at all.</summary>
+    internal sealed record FetchCompleted(long TransferId, IReadOnlyList<LayerPayload> Layers, long Bytes, string? Error, bool Answered);
 
     private readonly WeightStore _store;
     private readonly WeightCacheSettings _settings;
     private readonly string _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<long, PendingFetch> _pending = [];
+    // nodes that did not answer a pull (gone, or an id from before a restart): not asked again until the time given,
+    // so their parents' children do not each wait out the fetch timeout
+    private readonly Dictionary<string, DateTimeOffset> _silent = [];
     private long _nextTransfer;
 
     public static Props Props(WeightCacheSettings settings, string node) =>
@@ -58,7 +61,7 @@ public sealed class WeightCacheActor : ReceiveActor
         var clock = Stopwatch.StartNew();
         if (request.DonorId is { } donor && request.Attempt == 1) _store.DonorChosen(donor);
         var local = _store.Request(request.Layers);
-        var remote = local.Missing.Count > 0 && request.DonorNode is { } donorNode && donorNode != _node
+        var remote = local.Missing.Count > 0 && request.DonorNode is { } donorNode && donorNode != _node && !IsSilent(donorNode)
             ? WeightCacheNode.PathOf(Context.System, donorNode)
             : null;
         if (remote is null)
@@ -74,12 +77,22 @@ public sealed class WeightCacheActor : ReceiveActor
     private void Completed(FetchCompleted done)
     {
         if (!_pending.Remove(done.TransferId, out var pending)) return;
+        if (!done.Answered && pending.Request.DonorNode is { } silent)
+            _silent[silent] = DateTimeOffset.UtcNow + WeightCacheSettings.SilentNodePause(_settings.Timeout);
         if (done.Error is not null)
             _log.Warning("weight cache: fetching {0} layers of candidate {1} from {2} failed ({3}); they are misses",
                 pending.Local.Missing.Count, pending.Request.DonorId, pending.Request.DonorNode, done.Error);
         foreach (var layer in done.Layers) _store.Keep(layer);   // a copy by policy
         _store.CountRemote(done.Layers.Count, done.Bytes);
         pending.ReplyTo.Tell(Answer(pending.Request, pending.Local, done.Layers, done.Bytes, pending.Clock));
+    }
+
+    private bool IsSilent(string node)
+    {
+        if (!_silent.TryGetValue(node, out var until)) return false;
+        if (DateTimeOffset.UtcNow < until) return true;
+        _silent.Remove(node);
+        return false;
     }
 
     private LayerFetch Answer(LayerRequest request, LocalLookup local, IReadOnlyList<LayerPayload> remote, long bytes, Stopwatch clock)

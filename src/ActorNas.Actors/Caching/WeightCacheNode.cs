@@ -7,8 +7,21 @@ namespace ActorNas.Actors.Caching;
 public static class WeightCacheNode
 {
     /// <summary>The node's cache: the running one, or a new one when none runs yet.</summary>
+    /// <exception cref="SettingsException">The disk tier's directory cannot be created.</exception>
     public static IActorRef EnsureStarted(ActorSystem system, WeightCacheSettings settings, string node)
     {
+        if (!string.IsNullOrWhiteSpace(settings.DiskPath) && settings.DiskBytes > 0)
+        {
+            try
+            {
+                Directory.CreateDirectory(settings.DiskPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                throw new SettingsException($"actornas.weight-cache.disk.path = \"{settings.DiskPath}\" cannot be used ({e.Message}); " +
+                    "name a writable directory, or set it to \"\" for no disk tier");
+            }
+        }
         try
         {
             return system.ActorOf(WeightCacheActor.Props(settings, node), WeightCacheActor.Name);

@@ -24,5 +24,8 @@ public sealed record WeightCacheSettings(
     /// <summary>The largest chunk: the frame also carries the manifest and a small header.</summary>
     public const int MaxChunkBytes = 120_000;
 
-    public TimeSpan Timeout => FetchTimeout ?? TimeSpan.FromSeconds(30);
+    public TimeSpan Timeout => FetchTimeout ?? TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a node that left a pull unanswered is not asked again: ten fetch timeouts.</summary>
+    public static TimeSpan SilentNodePause(TimeSpan fetchTimeout) => 10 * fetchTimeout;
 }

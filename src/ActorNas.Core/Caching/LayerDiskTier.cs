@@ -60,7 +60,7 @@ public sealed class LayerDiskTier
             }
             File.Move(temp, path, overwrite: true);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _warn($"weight cache: could not spill layer {payload.Layer} to {path}: {e.Message}");
             TryDelete(temp);

@@ -18,15 +18,25 @@ public sealed class TrainEvaluator(TorchWorkshop workshop, int slot) : IEvaluato
         var options = workshop.Options;
         var cache = options.Transfer ? context.LayerCache ?? workshop.FallbackCache : null;
         LayerFetch? fetch = null;
+        var cacheErrors = 0;
         if (cache is not null)
         {
             var layers = await OnTrainingThread(() => Trainer.LayerIdentities(context.Space, candidate.Genotype, workshop.Data, options),
                 cancellationToken).ConfigureAwait(false);
-            fetch = await cache.FetchAsync(new LayerRequest(candidate.Id, candidate.ParentId, candidate.ParentNode, candidate.Attempt, layers),
-                cancellationToken).ConfigureAwait(false);
+            try
+            {
+                fetch = await cache.FetchAsync(new LayerRequest(candidate.Id, candidate.ParentId, candidate.ParentNode, candidate.Attempt, layers),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
+            {
+                // a cache that cannot answer (its actor gone) costs the transfer, never the candidate
+                cacheErrors++;
+            }
         }
 
-        var transfer = cache is null ? LayerTransfer.None : new LayerTransfer(fetch!.Layers, candidate.Id, KeepLayers: true);
+        var transfer = cache is null ? LayerTransfer.None
+            : new LayerTransfer(fetch?.Layers ?? new Dictionary<string, LayerPayload>(), candidate.Id, KeepLayers: true);
         var outcome = await OnTrainingThread(() =>
         {
             var device = TorchDevices.ForSlot(options.Device, slot);
@@ -36,7 +46,16 @@ public sealed class TrainEvaluator(TorchWorkshop workshop, int slot) : IEvaluato
         }, cancellationToken).ConfigureAwait(false);
 
         if (cache is not null && outcome.Layers is { Count: > 0 } trained)
-            await cache.OfferAsync(trained, cancellationToken).ConfigureAwait(false);
+        {
+            try
+            {
+                await cache.OfferAsync(trained, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
+            {
+                cacheErrors++;
+            }
+        }
 
         var metrics = new Dictionary<string, double>
         {
@@ -49,6 +68,7 @@ public sealed class TrainEvaluator(TorchWorkshop workshop, int slot) : IEvaluato
         };
         if (fetch is not null)
             foreach (var (name, value) in fetch.Metrics()) metrics[name] = value;
+        if (cacheErrors > 0) metrics["cacheErrors"] = cacheErrors;
         bool? cacheHit = fetch is null ? null : fetch.LocalHits + fetch.RemoteHits > 0;
         return new EvaluationResult(outcome.ValidationAccuracy, metrics, outcome.TransferredLayers, cacheHit);
     }

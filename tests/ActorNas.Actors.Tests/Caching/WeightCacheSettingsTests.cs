@@ -13,7 +13,7 @@ public sealed class WeightCacheSettingsTests
     public void The_reference_file_has_the_defaults_of_WeightCacheSettings()
     {
         var read = ActorNasSettings.From(ActorNasConfig.Reference);
-        Assert.Equal(new WeightCacheSettings(FetchTimeout: TimeSpan.FromSeconds(30)), read.WeightCache);
+        Assert.Equal(new WeightCacheSettings(FetchTimeout: TimeSpan.FromSeconds(10)), read.WeightCache);
         Assert.Equal(512, read.Evaluator.Training.KeepModelsMb);
     }
 

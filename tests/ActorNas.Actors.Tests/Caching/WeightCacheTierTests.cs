@@ -39,6 +39,17 @@ public sealed class WeightCacheTierTests : IDisposable
     }
 
     [Fact]
+    public async Task A_disk_path_that_cannot_be_a_directory_is_refused_before_the_cache_starts()
+    {
+        var file = Path.Combine(_disk, "a-file");
+        await File.WriteAllTextAsync(file, "not a directory");
+        using var system = Akka.Actor.ActorSystem.Create("actornas", ActorSystemConfig.Serialization);
+        var e = Assert.Throws<SettingsException>(() =>
+            Actors.Caching.WeightCacheNode.EnsureStarted(system, new WeightCacheSettings(DiskPath: Path.Combine(file, "sub"), DiskBytes: 1000), "n"));
+        Assert.Contains("actornas.weight-cache.disk.path", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_corrupted_or_missing_disk_file_is_a_miss_dropped_from_the_tier_not_a_crash()
     {
         await using var node = CacheNode.Start(new WeightCacheSettings("lru", 3000, _disk, 1 << 20), remote: false);

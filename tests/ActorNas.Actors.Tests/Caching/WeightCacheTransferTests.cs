@@ -54,14 +54,21 @@ public sealed class WeightCacheTransferTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task An_unreachable_owner_makes_misses_after_the_fetch_timeout_not_a_failure()
+    public async Task An_unreachable_owner_makes_misses_after_the_fetch_timeout_and_is_not_asked_again_soon()
     {
-        await using var child = CacheNode.Start(Settings with { FetchTimeout = TimeSpan.FromSeconds(2) });
+        var timeout = TimeSpan.FromSeconds(3);
+        await using var child = CacheNode.Start(Settings with { FetchTimeout = timeout });
         await child.Offer(CacheNode.Random("here", 1, 100, 1));
         // nothing listens on port 1
         var fetch = await child.Fetch(5, 4, "127.0.0.1:1", "here", "there");
         Assert.Equal((1, 0), (fetch.LocalHits, fetch.RemoteHits));
         Assert.Equal(["here"], fetch.Layers.Keys);
+        Assert.True(fetch.FetchSeconds >= timeout.TotalSeconds * 0.9, $"answered after {fetch.FetchSeconds} s, before the timeout");
+
+        // the silent node is left alone for a while: the next child of its parents gets its misses without waiting
+        var next = await child.Fetch(6, 4, "127.0.0.1:1", "there");
+        Assert.Equal(0, next.RemoteHits);
+        Assert.True(next.FetchSeconds < timeout.TotalSeconds * 0.9, $"waited {next.FetchSeconds} s for a node known to be silent");
     }
 
     [Fact]

@@ -91,6 +91,35 @@ public sealed class TrainEvaluatorTests(ITestOutputHelper output)
         Assert.True(node.Stats().Bytes > child.Metrics["cacheBytes"] && child.Metrics["cacheBytes"] > 0);
     }
 
+    private sealed class BrokenCache : Core.Caching.ILayerCache
+    {
+        public int Offers { get; private set; }
+
+        public Task<Core.Caching.LayerFetch> FetchAsync(Core.Caching.LayerRequest request, CancellationToken cancellationToken) =>
+            Task.FromException<Core.Caching.LayerFetch>(new TimeoutException("the cache actor is gone"));
+
+        public Task OfferAsync(IReadOnlyList<Core.Caching.LayerPayload> layers, CancellationToken cancellationToken)
+        {
+            Offers++;
+            return Task.FromException(new TimeoutException("the cache actor is gone"));
+        }
+    }
+
+    [Fact]
+    public async Task A_cache_that_cannot_answer_costs_the_transfer_not_the_candidate()
+    {
+        using var workshop = Workshop(TrainingTestKit.Options(trainImages: 200, validationImages: 100));
+        var broken = new BrokenCache();
+        var result = await new TrainEvaluator(workshop, 0).EvaluateAsync(new Candidate(2, 1, Child, 1, "n:1"),
+            TrainingTestKit.Context(Space) with { LayerCache = broken }, CancellationToken.None);
+        Assert.InRange(result.Objective, 0.0, 1.0);
+        Assert.Equal(0, result.TransferredLayers);
+        Assert.Equal(2, result.Metrics!["cacheErrors"]);      // the fetch and the offer
+        Assert.Equal(1, broken.Offers);
+        Assert.DoesNotContain("cacheLayersRequested", result.Metrics.Keys);
+        Assert.Null(result.CacheHit);
+    }
+
     [Fact]
     public async Task Cancelling_mid_training_ends_the_task_promptly_as_cancelled()
     {
