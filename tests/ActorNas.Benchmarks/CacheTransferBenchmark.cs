@@ -18,7 +18,7 @@ namespace ActorNas.Benchmarks;
 /// `cache-transfer`: layers moved between the WeightCaches of two ActorSystems on loopback (remoting over DotNetty TCP,
 /// chunks pulled by the receiver), for real model sizes: NB201 C=16 N=5 on CIFAR-shaped input and the default
 /// sequential space on Fashion-MNIST-shaped input. Two measurements per model:
-/// (1) a whole model fetched from the other node (the receiving cache keeps nothing, so every fetch goes remote):
+/// (1) a whole model fetched from the other node (the receiving cache has room for nothing, so every fetch goes remote):
 ///     latency and throughput;
 /// (2) evaluations: the owner node holds evaluated parents; a child (the parent mutated once) asks its own node, which
 ///     fetches what it lacks from the owner and keeps a copy (lru): bytes moved between the nodes per evaluation.
@@ -49,7 +49,8 @@ internal static class CacheTransferBenchmark
         foreach (var model in Models)
         {
             await using var owner = await Node.StartAsync(settings);
-            await using var fresh = await Node.StartAsync(settings with { Policy = CachePolicies.None });
+            // a memory of one byte keeps nothing, so every fetch of this node goes to the owner
+            await using var fresh = await Node.StartAsync(settings with { MemoryBytes = 1 });
             await using var child = await Node.StartAsync(settings);
 
             // the owner holds `parents` evaluated models (untrained weights: the bytes are what matters here)

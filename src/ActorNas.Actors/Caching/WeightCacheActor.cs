@@ -61,7 +61,9 @@ public sealed class WeightCacheActor : ReceiveActor
         var clock = Stopwatch.StartNew();
         if (request.DonorId is { } donor && request.Attempt == 1) _store.DonorChosen(donor);
         var local = _store.Request(request.Layers);
-        var remote = local.Missing.Count > 0 && request.DonorNode is { } donorNode && donorNode != _node && !IsSilent(donorNode)
+        // the none baseline trains every child from scratch: nothing is fetched from other nodes either
+        var remote = local.Missing.Count > 0 && _store.Book.Policy is not NoCachePolicy
+                     && request.DonorNode is { } donorNode && donorNode != _node && !IsSilent(donorNode)
             ? WeightCacheNode.PathOf(Context.System, donorNode)
             : null;
         if (remote is null)

@@ -44,6 +44,18 @@ public sealed class WeightCacheTransferTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_none_baseline_fetches_nothing_from_other_nodes_either()
+    {
+        await using var owner = CacheNode.Start(Settings);
+        await using var child = CacheNode.Start(Settings with { Policy = "none" });
+        await owner.Offer(CacheNode.Random("a", 1, 100, 1));
+        var fetch = await child.Fetch(2, 1, owner.Node, "a");
+        Assert.Equal((0, 0, 0L), (fetch.LocalHits, fetch.RemoteHits, fetch.BytesFetched));
+        Assert.Empty(fetch.Layers);
+        Assert.Equal(0L, (await owner.Stats()).BytesServed);
+    }
+
+    [Fact]
     public async Task A_child_on_the_owners_own_node_never_goes_remote()
     {
         await using var node = CacheNode.Start(Settings);
