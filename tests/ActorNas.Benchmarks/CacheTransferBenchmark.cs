@@ -55,6 +55,7 @@ internal static class CacheTransferBenchmark
 
             // the owner holds `parents` evaluated models (untrained weights: the bytes are what matters here)
             var held = new List<(long Id, Genotype Genotype)>();
+            var parentLayerBytes = new Dictionary<long, Dictionary<string, long>>();
             long modelBytes = 0;
             int layers = 0;
             for (var id = 1L; id <= parents; id++)
@@ -63,6 +64,7 @@ internal static class CacheTransferBenchmark
                 var payloads = Encode(model, genotype, id);
                 await owner.Cache.OfferAsync(payloads, CancellationToken.None);
                 held.Add((id, genotype));
+                parentLayerBytes[id] = payloads.ToDictionary(p => p.Layer, p => p.Bytes);
                 modelBytes += payloads.Sum(p => p.Bytes);
                 layers += payloads.Count;
             }
@@ -90,7 +92,7 @@ internal static class CacheTransferBenchmark
 
             // (2) evaluations: mutated children of random parents ask their own node
             var random = new DeterministicRandom(42);
-            long moved = 0, requested = 0, local = 0, remote = 0;
+            long moved = 0, requested = 0, local = 0, remote = 0, shared = 0;
             var fetchSeconds = 0.0;
             for (var e = 0; e < evaluations; e++)
             {
@@ -98,6 +100,8 @@ internal static class CacheTransferBenchmark
                 var (childGenotype, _) = Mutator.Mutate(model.Space, genotype, random);
                 var ids = Networks.LayersOf(model.Space, childGenotype, model.Input, model.Options).Select(l => l.Identity).ToList();
                 var fetch = await child.Cache.FetchAsync(new LayerRequest(10_000 + e, id, owner.Id, 1, ids), CancellationToken.None);
+                // what the child shares with its parent: what a node holding nothing would have to move
+                shared += ids.Distinct().Sum(l => parentLayerBytes[id].GetValueOrDefault(l));
                 moved += fetch.BytesFetched;
                 requested += fetch.Requested;
                 local += fetch.LocalHits;
@@ -108,12 +112,14 @@ internal static class CacheTransferBenchmark
             var p50 = Percentile(latencies, 0.5);
             var p95 = Percentile(latencies, 0.95);
             Console.WriteLine($"  {model.Name}: {layers} layers, {modelBytes / 1e6:F2} MB per model; whole-model fetch p50 {p50:F1} ms, p95 {p95:F1} ms, " +
-                              $"{throughput:F1} MB/s; per evaluation {moved / (double)evaluations / 1e6:F3} MB moved between nodes, " +
+                              $"{throughput:F1} MB/s; per evaluation {moved / (double)evaluations / 1e6:F3} MB moved between nodes " +
+                              $"(the child shares {shared / (double)evaluations / 1e6:F3} MB with its parent), " +
                               $"{remote / (double)evaluations:F1} layers remote and {local / (double)evaluations:F1} local of {requested / (double)evaluations:F1} requested, " +
                               $"fetch {fetchSeconds / evaluations * 1000:F1} ms");
             json.Add($"{model.Name}Layers", layers, 0).Add($"{model.Name}ModelMb", modelBytes / 1e6, 3)
                 .Add($"{model.Name}WholeFetchP50Ms", p50, 2).Add($"{model.Name}WholeFetchP95Ms", p95, 2).Add($"{model.Name}MbPerSecond", throughput, 1)
                 .Add($"{model.Name}MbMovedPerEvaluation", moved / (double)evaluations / 1e6, 4)
+                .Add($"{model.Name}MbSharedWithParentPerEvaluation", shared / (double)evaluations / 1e6, 4)
                 .Add($"{model.Name}RemoteLayersPerEvaluation", remote / (double)evaluations, 2)
                 .Add($"{model.Name}LocalLayersPerEvaluation", local / (double)evaluations, 2)
                 .Add($"{model.Name}FetchMsPerEvaluation", fetchSeconds / evaluations * 1000, 2);
