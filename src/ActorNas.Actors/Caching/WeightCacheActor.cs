@@ -42,7 +42,7 @@ public sealed class WeightCacheActor : ReceiveActor
         _node = node;
         var disk = string.IsNullOrWhiteSpace(settings.DiskPath) || settings.DiskBytes <= 0
             ? null
-            : new LayerDiskTier(settings.DiskPath, settings.DiskBytes, message => _log.Warning("{0}", message));
+            : new LayerDiskTier(WeightCacheNode.DiskDirectoryOf(settings, node), settings.DiskBytes, message => _log.Warning("{0}", message));
         _store = new WeightStore(new LayerCacheBook(settings.MemoryBytes, CachePolicies.Create(settings.Policy, settings.DonorWindow)), disk);
 
         Receive<FetchLayers>(f => Fetch(f.Request));

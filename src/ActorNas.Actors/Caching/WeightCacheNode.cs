@@ -7,6 +7,13 @@ namespace ActorNas.Actors.Caching;
 public static class WeightCacheNode
 {
     /// <summary>The node's cache: the running one, or a new one when none runs yet.</summary>
+    /// <summary>
+    /// The disk tier's directory of one node: a subdirectory of <c>disk.path</c> named after the node id, so processes
+    /// that share a path (several workers on one machine) never touch each other's files.
+    /// </summary>
+    public static string DiskDirectoryOf(WeightCacheSettings settings, string node) =>
+        Path.Combine(settings.DiskPath, string.Concat(node.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_')));
+
     /// <exception cref="SettingsException">The disk tier's directory cannot be created.</exception>
     public static IActorRef EnsureStarted(ActorSystem system, WeightCacheSettings settings, string node)
     {
@@ -14,7 +21,7 @@ public static class WeightCacheNode
         {
             try
             {
-                Directory.CreateDirectory(settings.DiskPath);
+                Directory.CreateDirectory(DiskDirectoryOf(settings, node));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {

@@ -1,3 +1,4 @@
+using ActorNas.Actors.Caching;
 using ActorNas.Actors.Configuration;
 using ActorNas.Core.Caching;
 using Xunit;
@@ -45,7 +46,7 @@ public sealed class WeightCacheTierTests : IDisposable
         await File.WriteAllTextAsync(file, "not a directory");
         using var system = Akka.Actor.ActorSystem.Create("actornas", ActorSystemConfig.Serialization);
         var e = Assert.Throws<SettingsException>(() =>
-            Actors.Caching.WeightCacheNode.EnsureStarted(system, new WeightCacheSettings(DiskPath: Path.Combine(file, "sub"), DiskBytes: 1000), "n"));
+            WeightCacheNode.EnsureStarted(system, new WeightCacheSettings(DiskPath: Path.Combine(file, "sub"), DiskBytes: 1000), "n"));
         Assert.Contains("actornas.weight-cache.disk.path", e.Message, StringComparison.Ordinal);
     }
 
@@ -60,11 +61,13 @@ public sealed class WeightCacheTierTests : IDisposable
         Assert.Equal((3, 2), ((await node.Stats()).Layers, (await node.Stats()).DiskLayers));
 
         // one byte of a's data flipped; b's file gone
-        var file = LayerDiskTier.FileOf(_disk, "a");
+        var tier = WeightCacheNode.DiskDirectoryOf(new WeightCacheSettings(DiskPath: _disk), node.Node);
+        Assert.Equal(2, Directory.EnumerateFiles(tier, "*.layer").Count());   // the node's own subdirectory
+        var file = LayerDiskTier.FileOf(tier, "a");
         var bytes = await File.ReadAllBytesAsync(file);
         bytes[^10] ^= 0x40;
         await File.WriteAllBytesAsync(file, bytes);
-        File.Delete(LayerDiskTier.FileOf(_disk, "b"));
+        File.Delete(LayerDiskTier.FileOf(tier, "b"));
 
         var fetch = await node.Fetch(10, null, null, "a", "b", "c");
         Assert.Equal((1, 0), (fetch.LocalHits, fetch.DiskHits));
