@@ -32,6 +32,14 @@ public sealed class SerializationTests(ITestOutputHelper output) : SqliteTestKit
         new MutationFailed(9, "why"),
         new CandidateProposed(9, 4, Genotype, new Mutation(0, 3, 1), [4, 2], 0, At),
         new CandidateEvaluated(9, 0.25, null, At, At, "w", "n"),
+        new WorkAssigned(new Candidate(7, 3, Genotype, 1, "127.0.0.1:4053")),
+        GetCacheStats.Instance,
+        new WeightCacheStats("127.0.0.1:4053", new Core.Caching.CacheStats("lru", 100, 50, 2, 3, 4, 1, 0, 0, 0, 0, 2, 40, 10)),
+        new PullLayers(3, ["a1b2", "c3d4"], 65536),
+        new TransferOpened(3, [new LayerHeader("a1b2", 7, 1000, 0xFEDCBA9876543210UL)]),
+        new ChunkDemand(3, 8),
+        new LayerChunk(3, 12, [1, 2, 3, 250, 0, 0]),
+        new TransferAborted(3, "timeout"),
     ];
 
     [Theory]
@@ -48,6 +56,20 @@ public sealed class SerializationTests(ITestOutputHelper output) : SqliteTestKit
         var text = System.Text.Encoding.UTF8.GetString(bytes);
         Assert.DoesNotContain("$type", text);
         Assert.DoesNotContain("ActorNas.", text);
+    }
+
+    [Fact]
+    public void A_layer_chunk_travels_as_raw_bytes_not_base64()
+    {
+        var data = new byte[60_000];
+        new Random(1).NextBytes(data);
+        var serializer = (ActorNasSerializer)Sys.Serialization.FindSerializerFor(new LayerChunk(1, 0, data));
+        var bytes = serializer.ToBinary(new LayerChunk(1, 0, data));
+        Assert.InRange(bytes.Length, data.Length, data.Length + 32);
+        var back = Assert.IsType<LayerChunk>(serializer.FromBinary(bytes, serializer.Manifest(new LayerChunk(1, 0, data))));
+        Assert.Equal(data, back.Data);
+        // a truncated chunk is refused, not read short
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(bytes[..^1], "layer-chunk.v1"));
     }
 
     [Fact]

@@ -22,6 +22,7 @@ return args[0] switch
     "analyze" => await AnalysisBenchmark.RunAsync(options),
     "torch" => TorchBenchmark.Run(options),
     "cache" => await CacheBenchmark.RunAsync(options),
+    "cache-transfer" => await CacheTransferBenchmark.RunAsync(options),
     _ => Usage($"unknown benchmark \"{args[0]}\""),
 };
 
@@ -42,6 +43,9 @@ static int Usage(string problem)
                           stored layers, on NB201 tabular search logs (P100 S25, P50 S5) and a Fashion-MNIST training search;
                           training time and accuracy with and without weight transfer (--budget, --seeds, --window W,
                           --train-budget N: evaluations of each training search, default 1000)
+          cache-transfer  WeightCache layers moved between two ActorSystems on loopback: whole-model fetch latency and
+                          MB/s, and bytes moved between nodes per evaluation (NB201 C=16 N=5, sequential);
+                          --budget N evaluations per model (default 200)
           --seeds N       nb201: seeds per algorithm (default 100); cache: seeds per NB201 search (default 3)
           --table PATH    nb201: the NAS-Bench-201 table (default: shared/data/nb201/nb201_merged.csv above this folder)
           --threads N     torch: libtorch threads for NASWOT and the training step (default 1)

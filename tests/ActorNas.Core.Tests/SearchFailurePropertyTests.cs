@@ -78,7 +78,7 @@ public sealed class SearchFailurePropertyTests
             {
                 if (call.Before.FirstQueued is not { } queued) continue;
                 var a = Assert.IsType<AssignCandidate>(call.Result);
-                Assert.Equal(new Evaluation.Candidate(queued.Id, queued.ParentId, queued.Genotype, queued.FailedAttempts + 1), a.Candidate);
+                Assert.Equal(new Evaluation.Candidate(queued.Id, queued.ParentId, queued.Genotype, queued.FailedAttempts + 1, queued.ParentNode), a.Candidate);
                 var started = Assert.IsType<CandidateStarted>(Assert.Single(a.Events));
                 Assert.Equal(queued.Id, started.Id);
                 Assert.Equal(call.Worker, started.Worker);

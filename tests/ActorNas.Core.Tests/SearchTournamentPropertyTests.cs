@@ -123,7 +123,7 @@ public sealed class SearchTournamentPropertyTests
                 Assert.Equal(r.Id, started.Id);
                 Assert.Equal(r.Worker, started.Worker);
                 Assert.Equal(1, started.Attempt);
-                Assert.Equal(new Evaluation.Candidate(r.Id, r.ParentId, call.Child, 1), result.Candidate);
+                Assert.Equal(new Evaluation.Candidate(r.Id, r.ParentId, call.Child, 1, r.ParentNode), result.Candidate);
                 coverage.Hit("child");
             }
         }, iter: 150);

@@ -82,6 +82,14 @@ public sealed class TorchCliTests(ITestOutputHelper output)
         Assert.NotEmpty(children);
         Assert.Contains(children, r => Metric(r, "metric:transferredParameters") > 0);
         Assert.Equal(summary.Best!.Objective, evaluated.Max(r => r.Objective!.Value));
+
+        // the layers came from the node's WeightCache actor, and the log says so per evaluation
+        Assert.All(evaluated, r => Assert.InRange(Metric(r, "metric:cacheLocalHits"), 0, Metric(r, "metric:cacheLayersRequested")));
+        Assert.All(evaluated.Where(r => Metric(r, "metric:transferredParameters") > 0), r => Assert.True(Metric(r, "metric:cacheLocalHits") > 0));
+        Assert.All(evaluated, r => Assert.Equal(0, Metric(r, "metric:cacheRemoteHits")));              // one node: nothing remote
+        var status = await ActorNasProcess.RunAsync(dir.Path, "status", "--db", dir.File("actornas.db"), "--search-id", summary.SearchId);
+        output.WriteLine(status.Stdout);
+        Assert.Contains(status.StdoutLines, l => l.StartsWith("weight cache on ", StringComparison.Ordinal) && l.Contains("evictions", StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -20,8 +20,12 @@ public sealed record ActorNasSettings(
     EvaluatorSettings Evaluator,
     int MutatorPoolSize,
     PersistenceSettings Persistence,
-    TimeSpan ProgressInterval)
+    TimeSpan ProgressInterval,
+    WeightCacheSettings? WeightCacheOrNull = null)
 {
+    /// <summary>The node's WeightCache (<c>actornas.weight-cache</c>).</summary>
+    public WeightCacheSettings WeightCache => WeightCacheOrNull ?? new WeightCacheSettings();
+
     /// <summary>Reads and validates every key; the first problem becomes a <see cref="SettingsException"/> naming the key.</summary>
     /// <param name="settingsText">The HOCON the user supplied (flags and files), recorded with the search for resume.</param>
     public static ActorNasSettings From(Config config, string settingsText = "")
@@ -59,7 +63,7 @@ public sealed record ActorNasSettings(
                 reader.String("evaluator.train.device"),
                 reader.Bool("evaluator.train.transfer"),
                 reader.Bool("evaluator.train.freeze-transferred"),
-                reader.Int("evaluator.train.keep-models-mb", min: 0),
+                CacheMemoryMb(reader),
                 reader.Int("evaluator.train.nb201.channels", min: 1),
                 reader.Int("evaluator.train.nb201.cells-per-stage", min: 1),
                 reader.Int("evaluator.naswot.batch-size", min: 2)));
@@ -117,7 +121,40 @@ public sealed record ActorNasSettings(
         }
 
         return new ActorNasSettings(search, evaluator, reader.Int("mutator.pool-size", min: 1), persistence,
-            reader.Duration("progress.interval"));
+            reader.Duration("progress.interval"), ReadWeightCache(reader, evaluator.Training.KeepModelsMb));
+    }
+
+    /// <summary>actornas.weight-cache.memory-mb, or its old name evaluator.train.keep-models-mb when that is given.</summary>
+    private static int CacheMemoryMb(SettingsReader reader) =>
+        reader.Has("evaluator.train.keep-models-mb") ? reader.Int("evaluator.train.keep-models-mb", min: 0) : reader.Int("weight-cache.memory-mb", min: 0);
+
+    private static WeightCacheSettings ReadWeightCache(SettingsReader reader, int memoryMb)
+    {
+        var policy = reader.String("weight-cache.policy").Trim().ToLowerInvariant();
+        var window = reader.Int("weight-cache.donor-window", min: 1);
+        try
+        {
+            Core.Caching.CachePolicies.Create(policy, window);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException($"actornas.weight-cache.policy: {e.Message}");
+        }
+        var chunk = reader.Int("weight-cache.chunk-bytes", min: 1024);
+        if (chunk > WeightCacheSettings.MaxChunkBytes)
+            throw new SettingsException($"actornas.weight-cache.chunk-bytes = {chunk} is out of range; it must be between 1024 and " +
+                $"{WeightCacheSettings.MaxChunkBytes} (a chunk must fit akka.remote.dot-netty.tcp.maximum-frame-size, 128000 by default)");
+        var timeout = reader.Duration("weight-cache.fetch-timeout");
+        if (timeout <= TimeSpan.Zero) throw new SettingsException("actornas.weight-cache.fetch-timeout must be positive, such as 30s");
+        return new WeightCacheSettings(
+            policy,
+            memoryMb * (1L << 20),
+            reader.String("weight-cache.disk.path", allowEmpty: true),
+            reader.Int("weight-cache.disk.capacity-mb", min: 0) * (1L << 20),
+            window,
+            timeout,
+            chunk,
+            reader.Int("weight-cache.chunk-window", min: 1));
     }
 
     private static Nb201Dataset ReadDataset(string name)

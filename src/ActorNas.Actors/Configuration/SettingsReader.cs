@@ -25,6 +25,8 @@ internal sealed class SettingsReader(Config section)
         catch { return "(unreadable)"; }
     }
 
+    public bool Has(string key) => section.HasPath(key);
+
     public string String(string key, bool allowEmpty = false)
     {
         var value = Read(key, "a string", () => section.GetString(key) ?? "");

@@ -1,3 +1,4 @@
+using ActorNas.Actors.Caching;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Evaluators;
 using ActorNas.Actors.Mutators;
@@ -39,9 +40,11 @@ public sealed class SearchGuardian : ReceiveActor
             PopulationActor.Name + "-supervisor");
 
         var space = config.Space.Create();
+        // one WeightCache per node, shared by every search the process runs; evaluators reach it through the context
+        var cache = options.WeightCache is { } weightCache ? new ActorLayerCache(weightCache, settings.WeightCache.Timeout) : null;
         for (var slot = 0; slot < settings.Evaluator.Workers; slot++)
         {
-            var context = new EvaluationContext(options.SearchId, space, config.Seed, $"{options.Node}/slot-{slot}", options.Node, slot);
+            var context = new EvaluationContext(options.SearchId, space, config.Seed, $"{options.Node}/slot-{slot}", options.Node, slot, cache);
             Context.ActorOf(
                 EvaluatorActor.Props(population, options.CreateEvaluator(slot), context, settings.Evaluator.Timeout, settings.Evaluator.RequestRetry),
                 EvaluatorActor.NameOf(slot));
@@ -64,4 +67,8 @@ public sealed record SearchSessionOptions(
     ActorNasSettings Settings,
     Func<int, IEvaluator> CreateEvaluator,
     string Node,
-    Func<Core.Genotype, double>? MutantScorer = null);
+    Func<Core.Genotype, double>? MutantScorer = null)
+{
+    /// <summary>The node's WeightCache; <see cref="SearchSession.Start"/> starts it (or finds the running one) when unset.</summary>
+    public IActorRef? WeightCache { get; init; }
+}

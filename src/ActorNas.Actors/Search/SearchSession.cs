@@ -1,3 +1,4 @@
+using ActorNas.Actors.Caching;
 using ActorNas.Actors.Protocol;
 using Akka.Actor;
 
@@ -35,6 +36,7 @@ public sealed class SearchSession : IAsyncDisposable
         // Akka starts its timer thread on first use, blocking the caller; 64 evaluator slots doing that at once in
         // PreStart starved the thread pool for ~13 s. Start it here, once, before any slot exists.
         system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });
+        options = options with { WeightCache = options.WeightCache ?? WeightCacheNode.EnsureStarted(system, options.Settings.WeightCache, options.Node) };
         var outcome = new TaskCompletionSource<SearchOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var listener = system.ActorOf(Props.Create(() => new OutcomeListener(outcome)), $"search-{options.SearchId}-listener");
         var guardian = system.ActorOf(SearchGuardian.Props(options, listener), SearchGuardian.NameOf(options.SearchId));

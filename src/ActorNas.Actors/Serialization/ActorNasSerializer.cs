@@ -34,26 +34,32 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(PauseSearch)] = "pause-search.v1",
         [typeof(ResumeSearch)] = "resume-search.v1",
         [typeof(StopSearch)] = "stop-search.v1",
+        [typeof(GetCacheStats)] = "get-cache-stats.v1",
+        [typeof(WeightCacheStats)] = "weight-cache-stats.v1",
     };
 
     private static readonly Dictionary<string, Type> MessageTypes = MessageManifests.ToDictionary(kv => kv.Value, kv => kv.Key);
 
-    public static IReadOnlyCollection<Type> MessageTypesHandled => MessageManifests.Keys;
+    public static IReadOnlyCollection<Type> MessageTypesHandled => [.. MessageManifests.Keys, .. CacheWireFormat.Manifests.Keys];
 
     public override int Identifier => Id;
 
     public override string Manifest(object o) =>
-        MessageManifests.TryGetValue(o.GetType(), out var manifest) ? manifest : EventSerializer.ManifestOf(o);
+        MessageManifests.TryGetValue(o.GetType(), out var manifest) ? manifest
+        : CacheWireFormat.Manifests.TryGetValue(o.GetType(), out var binary) ? binary
+        : EventSerializer.ManifestOf(o);
 
     public override byte[] ToBinary(object obj) =>
         MessageManifests.ContainsKey(obj.GetType())
             ? JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), ProtocolJsonContext.Default)
+            : CacheWireFormat.Manifests.ContainsKey(obj.GetType()) ? CacheWireFormat.ToBytes(obj)
             : EventSerializer.ToBytes(obj);
 
     public override object FromBinary(byte[] bytes, string manifest) =>
         MessageTypes.TryGetValue(manifest, out var type)
             ? JsonSerializer.Deserialize(bytes, type, ProtocolJsonContext.Default)
               ?? throw new System.Runtime.Serialization.SerializationException($"empty {manifest} message")
+            : CacheWireFormat.Types.ContainsKey(manifest) ? CacheWireFormat.FromBytes(bytes, manifest)
             : EventSerializer.FromBytes(bytes, manifest);
 }
 
@@ -80,4 +86,6 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
 [JsonSerializable(typeof(ResumeSearch))]
 [JsonSerializable(typeof(StopSearch))]
 [JsonSerializable(typeof(Candidate))]
+[JsonSerializable(typeof(GetCacheStats))]
+[JsonSerializable(typeof(WeightCacheStats))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ActorNas.Actors.Protocol;
 using ActorNas.Cli.Hosting;
 using ActorNas.Cli.Output;
+using ActorNas.Core.Caching;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
 
@@ -28,10 +29,12 @@ internal static class StatusCommand
             var summaries = new List<SearchSummaryJson>();
             foreach (var id in ids)
             {
-                var (state, lastAt) = await ReadStateAsync(store, id, path, cancel);
+                var cache = new CacheLogSummary();
+                var (state, lastAt) = await ReadStateAsync(store, id, path, cancel, cache.Add);
                 var status = SearchStatus.Of(id, state);
                 Summary.Print(status, json: false, state.Space, state.IsCompleted ? lastAt : null);
-                summaries.Add(Summary.ToJson(status, state.Space, state.IsCompleted ? lastAt : null));
+                Summary.PrintCache(cache.Nodes);
+                summaries.Add(Summary.ToJson(status, state.Space, state.IsCompleted ? lastAt : null) with { Cache = Summary.CacheJson(cache.Nodes) });
             }
             if (ids.Count == 0) Console.WriteLine($"{path} holds no search");
             if (parse.GetValue(json))
@@ -44,13 +47,16 @@ internal static class StatusCommand
     }
 
     /// <summary>Folds a search's log into its state; also returns the time of the last event.</summary>
-    public static async Task<(SearchState State, DateTimeOffset LastAt)> ReadStateAsync(StoreHost store, string id, string db, CancellationToken cancel)
+    /// <param name="observe">Sees every event as it is folded (the cache summary of status), or null.</param>
+    public static async Task<(SearchState State, DateTimeOffset LastAt)> ReadStateAsync(StoreHost store, string id, string db, CancellationToken cancel,
+        Action<ISearchEvent>? observe = null)
     {
         var state = new SearchState();
         var lastAt = DateTimeOffset.MinValue;
         var count = await store.Log.ReadAsync(id, e =>
         {
             state.Apply(e);
+            observe?.Invoke(e);
             if (e is SearchCompleted c) lastAt = c.At;
         }, cancellationToken: cancel);
         if (count == 0)

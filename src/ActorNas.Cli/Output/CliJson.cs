@@ -15,7 +15,16 @@ internal sealed record SearchSummaryJson(
     string? CompletionReason,
     int Running,
     int Queued,
-    bool Paused);
+    bool Paused)
+{
+    /// <summary>Per node, the weight cache as the log's evaluations saw it (status only; absent without cache metrics).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<NodeCacheJson>? Cache { get; init; }
+}
+
+internal sealed record NodeCacheJson(
+    string Node, int Evaluations, long LayersRequested, long LocalHits, long RemoteHits, double HitRatio, long BytesInCache, long Evictions,
+    long BytesFetchedRemotely);
 
 internal sealed record BestJson(long Id, string Genotype, double Objective);
 
@@ -24,6 +33,7 @@ internal sealed record AnalysisJson(string SearchId, int Candidates, int Evaluat
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SearchSummaryJson))]
+[JsonSerializable(typeof(NodeCacheJson))]
 [JsonSerializable(typeof(List<SearchSummaryJson>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(ErrorJson))]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ActorNas.Actors.Protocol;
+using ActorNas.Core.Caching;
 using ActorNas.Core.Spaces;
 
 namespace ActorNas.Cli.Output;
@@ -24,4 +25,20 @@ internal static class Summary
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best: {best.Objective:F6} candidate {best.Id} {best.Genotype}"));
         if (json) Console.WriteLine(JsonSerializer.Serialize(summary, CliJson.Relaxed.SearchSummaryJson));
     }
+
+    /// <summary>One line per node whose evaluations recorded weight-cache metrics.</summary>
+    public static void PrintCache(IReadOnlyCollection<NodeCacheSummary> nodes)
+    {
+        foreach (var n in nodes)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"weight cache on {n.Node}: hit ratio {n.HitRatio:P1} ({n.LocalHits} local + {n.RemoteHits} remote of {n.LayersRequested} layers " +
+                $"requested by {n.Evaluations} evaluations), {Megabytes(n.BytesInCache)} in cache, {n.Evictions} evictions, " +
+                $"{Megabytes(n.BytesFetched)} fetched remotely"));
+    }
+
+    public static List<NodeCacheJson>? CacheJson(IReadOnlyCollection<NodeCacheSummary> nodes) =>
+        nodes.Count == 0 ? null : nodes.Select(n => new NodeCacheJson(n.Node, n.Evaluations, n.LayersRequested, n.LocalHits, n.RemoteHits,
+            Math.Round(n.HitRatio, 6), n.BytesInCache, n.Evictions, n.BytesFetched)).ToList();
+
+    private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):F1} MB");
 }

@@ -4,10 +4,18 @@ namespace ActorNas.Core.Caching;
 /// <param name="Window">W: donor choices in donor-popularity's sliding window.</param>
 public sealed record CachePolicyOptions(int Window = DonorPopularityPolicy.DefaultWindow);
 
-/// <summary>Creates an online policy from its name (none, lru, lfu, donor-popularity) as written in HOCON.</summary>
+/// <summary>
+/// Creates an online policy from its name as written in HOCON (<c>actornas.weight-cache.policy</c>): none, lru, lfu,
+/// donor-popularity. The live WeightCache and the offline cache study both create their policies here.
+/// </summary>
 public static class CachePolicies
 {
-    public static readonly IReadOnlyList<string> Names = ["none", "lru", "lfu", "donor-popularity"];
+    public const string None = "none";
+    public const string Lru = "lru";
+    public const string Lfu = "lfu";
+    public const string DonorPopularity = "donor-popularity";
+
+    public static readonly IReadOnlyList<string> Names = [None, Lru, Lfu, DonorPopularity];
 
     /// <exception cref="ArgumentException">An unknown name, or a window below 1.</exception>
     public static ICachePolicy Create(string name, CachePolicyOptions? options = null)
@@ -15,15 +23,18 @@ public static class CachePolicies
         options ??= new CachePolicyOptions();
         if (options.Window < 1)
             throw new ArgumentException($"the donor-popularity window must be at least 1 donor choice, got {options.Window}", nameof(options));
-        return name switch
+        return (name ?? "").Trim().ToLowerInvariant() switch
         {
-            "none" => new NoCachePolicy(),
-            "lru" => new LruPolicy(),
-            "lfu" => new LfuPolicy(),
-            "donor-popularity" => new DonorPopularityPolicy(options.Window),
+            None => new NoCachePolicy(),
+            Lru => new LruPolicy(),
+            Lfu => new LfuPolicy(),
+            DonorPopularity => new DonorPopularityPolicy(options.Window),
             "belady" => throw new ArgumentException(
-                "belady needs the whole future request sequence, so it exists only in the offline cache study; pick one of none, lru, lfu, donor-popularity", nameof(name)),
-            _ => throw new ArgumentException($"unknown cache policy \"{name}\"; pick one of none, lru, lfu, donor-popularity", nameof(name)),
+                $"belady needs the whole future request sequence, so it exists only in the offline cache study; pick one of {string.Join(", ", Names)}", nameof(name)),
+            _ => throw new ArgumentException($"unknown cache policy \"{name}\"; pick one of {string.Join(", ", Names)}", nameof(name)),
         };
     }
+
+    /// <summary>A policy with donor-popularity's window given directly (the weight cache's settings).</summary>
+    public static ICachePolicy Create(string name, int donorWindow) => Create(name, new CachePolicyOptions(donorWindow));
 }

@@ -3,10 +3,14 @@ using ActorNas.Core.Spaces;
 namespace ActorNas.Core.Evaluation;
 
 /// <summary>What an evaluator is handed: one candidate, on its <paramref name="Attempt"/>-th try (1-based).</summary>
-public sealed record Candidate(long Id, long? ParentId, Genotype Genotype, int Attempt);
+/// <param name="ParentNode">The node that evaluated the parent (it owns the parent's layers in its weight cache); null when
+/// unknown (no parent, a log written before nodes were kept, or a parent that retired before its child was proposed).</param>
+public sealed record Candidate(long Id, long? ParentId, Genotype Genotype, int Attempt, string? ParentNode = null);
 
 /// <summary>Where and for which search an evaluation runs.</summary>
-public sealed record EvaluationContext(string SearchId, ISearchSpace Space, long Seed, string Worker, string Node, int Slot);
+/// <param name="LayerCache">The node's weight cache (the WeightCache actor when one runs); null: the evaluator keeps layers itself.</param>
+public sealed record EvaluationContext(string SearchId, ISearchSpace Space, long Seed, string Worker, string Node, int Slot,
+    Caching.ILayerCache? LayerCache = null);
 
 /// <summary>
 /// The result of one evaluation. The search maximises <paramref name="Objective"/>; NaN or infinity is

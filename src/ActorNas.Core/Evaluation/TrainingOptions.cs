@@ -13,7 +13,8 @@ public enum OptimizerKind { Sgd, Adam }
 /// <param name="Device">auto (cuda:K for slot K when CUDA is available, else cpu), cpu, cuda or cuda:K.</param>
 /// <param name="Transfer">Start a child from every layer whose identity matches a layer kept from an evaluated model.</param>
 /// <param name="FreezeTransferred">Do not train the transferred layers.</param>
-/// <param name="KeepModelsMb">Memory for the layers of evaluated models kept for transfer (least recently used go first).</param>
+/// <param name="KeepModelsMb">Memory (MB) of the weight cache (HOCON actornas.weight-cache.memory-mb); the capacity of the
+/// in-process lru cache that training uses when no WeightCache actor is given.</param>
 /// <param name="NaswotBatchSize">Images in the mini-batch NASWOT scores a network on (fixed per search).</param>
 public sealed record TrainingOptions(
     string Dataset = "fashion-mnist",
@@ -47,7 +48,7 @@ public sealed record TrainingOptions(
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), $"actornas.evaluator.train.weight-decay must be >= 0, got {WeightDecay}");
         Require(Device is "auto" or "cpu" or "cuda" || (Device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(Device[5..], out var k) && k >= 0),
             $"actornas.evaluator.train.device = \"{Device}\" is not auto, cpu, cuda or \"cuda:K\" (quote it in HOCON)");
-        Require(KeepModelsMb >= 0, $"actornas.evaluator.train.keep-models-mb must be >= 0, got {KeepModelsMb}");
+        Require(KeepModelsMb >= 0, $"actornas.weight-cache.memory-mb must be >= 0, got {KeepModelsMb}");
         Require(Nb201Channels >= 1 && Nb201CellsPerStage >= 1, "actornas.evaluator.train.nb201.channels and cells-per-stage must be >= 1");
         Require(NaswotBatchSize >= 2, $"actornas.evaluator.naswot.batch-size must be >= 2, got {NaswotBatchSize}");
     }

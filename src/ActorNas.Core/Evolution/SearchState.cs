@@ -5,10 +5,13 @@ using ActorNas.Core.Spaces;
 namespace ActorNas.Core.Evolution;
 
 /// <summary>An evaluated candidate in the population.</summary>
-public sealed record Member(long Id, Genotype Genotype, double Objective);
+/// <param name="Node">The node that evaluated it, whose weight cache took its layers (null in snapshots written before nodes were kept).</param>
+public sealed record Member(long Id, Genotype Genotype, double Objective, string? Node = null);
 
 /// <summary>A proposed candidate that has no final outcome yet: queued, or running on a worker.</summary>
-public sealed record PendingCandidate(long Id, long? ParentId, Genotype Genotype, int FailedAttempts, string? Worker, string? Node)
+/// <param name="ParentNode">The node that evaluated the parent (see <see cref="Candidate.ParentNode"/>).</param>
+public sealed record PendingCandidate(long Id, long? ParentId, Genotype Genotype, int FailedAttempts, string? Worker, string? Node,
+    string? ParentNode = null)
 {
     public bool IsRunning => Worker is not null;
 }
@@ -78,7 +81,7 @@ public sealed class SearchState
             var queued = _pending[_queued.Min];
             var attempt = queued.FailedAttempts + 1;
             return new AssignCandidate(
-                new Candidate(queued.Id, queued.ParentId, queued.Genotype, attempt),
+                new Candidate(queued.Id, queued.ParentId, queued.Genotype, attempt, queued.ParentNode),
                 [new CandidateStarted(queued.Id, worker, node, attempt, now)]);
         }
 
@@ -99,7 +102,7 @@ public sealed class SearchState
         var tournament = Tournament(DeterministicRandom.For(config.Seed, id, RandomPurpose.Tournament));
         var parent = tournament.Winner;
         var reservation = new Reservation(id, parent.Id, parent.Genotype, tournament.Drawn, worker, node,
-            ProxyModel.For(config.Screening, Space, _population));
+            ProxyModel.For(config.Screening, Space, _population), parent.Node);
         _reservations.Add(id, reservation);
         _nextReservationId = id + 1;
         return new MutationNeeded(reservation);
@@ -154,7 +157,7 @@ public sealed class SearchState
         if (IsCompleted) return null;
         Space.Validate(child);
         return new AssignCandidate(
-            new Candidate(reservation.Id, reservation.ParentId, child, 1),
+            new Candidate(reservation.Id, reservation.ParentId, child, 1, reservation.ParentNode),
             [
                 new CandidateProposed(reservation.Id, reservation.ParentId, child, mutation, reservation.Tournament, BatchIndex, now, screened),
                 new CandidateStarted(reservation.Id, reservation.Worker, reservation.Node, 1, now),
@@ -247,7 +250,7 @@ public sealed class SearchState
                 if (_pending.ContainsKey(p.Id) || p.Id < 1) throw Corrupt(e, $"candidate {p.Id} proposed twice");
                 _reservations.Remove(p.Id);
                 if (Config.Mode == SchedulingMode.Batch) BatchProposed++;
-                _pending[p.Id] = new PendingCandidate(p.Id, p.ParentId, p.Genotype, 0, null, null);
+                _pending[p.Id] = new PendingCandidate(p.Id, p.ParentId, p.Genotype, 0, null, null, NodeOf(p.ParentId));
                 _queued.Add(p.Id);
                 NextCandidateId = Math.Max(NextCandidateId, p.Id + 1);
                 Proposed++;
@@ -260,7 +263,7 @@ public sealed class SearchState
             case CandidateEvaluated v:
                 var done = PendingOf(e, v.Id);
                 Resolve(done);
-                var member = new Member(v.Id, done.Genotype, v.Objective);
+                var member = new Member(v.Id, done.Genotype, v.Objective, v.Node);
                 _population.Add(member);
                 Evaluated++;
                 if (Best is null || member.Objective > Best.Objective) Best = member;
@@ -316,6 +319,10 @@ public sealed class SearchState
             BatchProposed = 0;
         }
     }
+
+    /// <summary>Where a parent was evaluated, while it is a member (a proposal's parent is one, unless it just retired).</summary>
+    private string? NodeOf(long? parentId) =>
+        parentId is { } id ? _population.Find(m => m.Id == id)?.Node : null;
 
     private PendingCandidate PendingOf(ISearchEvent e, long id) =>
         _pending.TryGetValue(id, out var p) ? p : throw Corrupt(e, $"candidate {id} is not pending");

@@ -1,3 +1,4 @@
+using ActorNas.Core.Caching;
 using ActorNas.Core.Evaluation;
 using ActorNas.Torch.Data;
 using ActorNas.Torch.Training;
@@ -5,8 +6,9 @@ using ActorNas.Torch.Training;
 namespace ActorNas.Torch.Evaluators;
 
 /// <summary>
-/// What the evaluator slots of one process share: the dataset (loaded once, on the CPU), the layer store for weight
-/// transfer, and libtorch's thread count (split between the slots so they do not oversubscribe the cores).
+/// What the evaluator slots of one process share: the dataset (loaded once, on the CPU), an in-process weight cache for
+/// transfer when no WeightCache actor is given (<see cref="Core.Evaluation.EvaluationContext.LayerCache"/>), and
+/// libtorch's thread count (split between the slots so they do not oversubscribe the cores).
 /// </summary>
 public sealed class TorchWorkshop : IDisposable
 {
@@ -16,7 +18,7 @@ public sealed class TorchWorkshop : IDisposable
     {
         options.Validate();
         Options = options;
-        Store = options.Transfer && options.KeepModelsMb > 0 ? new LayerStore(options.KeepModelsMb * 1024L * 1024L) : null;
+        FallbackCache = options.Transfer && options.KeepModelsMb > 0 ? new InProcessLayerCache(options.KeepModelsMb * 1024L * 1024L) : null;
         _data = new Lazy<DataSplit>(() => DatasetLoader.Load(new DataOptions(options.Dataset,
             string.IsNullOrWhiteSpace(options.DataDir) ? null : options.DataDir, options.TrainImages, options.ValidationImages)));
         if (!TorchSharp.torch.cuda.is_available())
@@ -24,7 +26,8 @@ public sealed class TorchWorkshop : IDisposable
     }
 
     public TrainingOptions Options { get; }
-    public LayerStore? Store { get; }
+    /// <summary>The lru cache of this process used when an evaluation's context names no weight cache; null with transfer off.</summary>
+    public InProcessLayerCache? FallbackCache { get; }
 
     /// <summary>The data, loaded on first use; a missing dataset throws <see cref="DatasetException"/> with the fix.</summary>
     public DataSplit Data => _data.Value;
@@ -41,7 +44,6 @@ public sealed class TorchWorkshop : IDisposable
 
     public void Dispose()
     {
-        Store?.Dispose();
         if (_data.IsValueCreated) _data.Value.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using ActorNas.Core.Caching;
 using ActorNas.Core.Evaluation;
 using ActorNas.Torch.Training;
 
@@ -5,27 +6,73 @@ namespace ActorNas.Torch.Evaluators;
 
 /// <summary>
 /// `train`: trains the candidate on the configured dataset and answers its validation accuracy (0..1), with the
-/// metrics parameters, trainSeconds, transferSeconds, transferredParameters, finalLoss and steps. Training runs on a
-/// thread of its own (libtorch work is synchronous; dispose scopes are per thread) and stops between steps when
-/// cancelled.
+/// metrics parameters, trainSeconds, transferSeconds, transferredParameters, finalLoss and steps, and with transfer on
+/// the weight cache's facts (docs/weight-cache.md). With transfer on it first fetches the child's layers from the node's
+/// weight cache (the context's, or the workshop's in-process one), then trains on a thread of its own (libtorch work is
+/// synchronous; dispose scopes are per thread; it stops between steps when cancelled), then offers the trained layers.
 /// </summary>
 public sealed class TrainEvaluator(TorchWorkshop workshop, int slot) : IEvaluator
 {
-    public Task<EvaluationResult> EvaluateAsync(Candidate candidate, EvaluationContext context, CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(() =>
+    public async Task<EvaluationResult> EvaluateAsync(Candidate candidate, EvaluationContext context, CancellationToken cancellationToken)
+    {
+        var options = workshop.Options;
+        var cache = options.Transfer ? context.LayerCache ?? workshop.FallbackCache : null;
+        LayerFetch? fetch = null;
+        var cacheErrors = 0;
+        if (cache is not null)
         {
-            var device = TorchDevices.ForSlot(workshop.Options.Device, slot);
+            var layers = await OnTrainingThread(() => Trainer.LayerIdentities(context.Space, candidate.Genotype, workshop.Data, options),
+                cancellationToken).ConfigureAwait(false);
+            try
+            {
+                fetch = await cache.FetchAsync(new LayerRequest(candidate.Id, candidate.ParentId, candidate.ParentNode, candidate.Attempt, layers),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
+            {
+                // a cache that cannot answer (its actor gone) costs the transfer, never the candidate
+                cacheErrors++;
+            }
+        }
+
+        var transfer = cache is null ? LayerTransfer.None
+            : new LayerTransfer(fetch?.Layers ?? new Dictionary<string, LayerPayload>(), candidate.Id, KeepLayers: true);
+        var outcome = await OnTrainingThread(() =>
+        {
+            var device = TorchDevices.ForSlot(options.Device, slot);
             // the same candidate trains the same way wherever and whenever it runs
             var seed = context.Seed ^ (candidate.Id * 1_000_003L);
-            var outcome = Trainer.Train(context.Space, candidate.Genotype, workshop.Data, workshop.Options, workshop.Store, seed, device, cancellationToken);
-            return new EvaluationResult(outcome.ValidationAccuracy, new Dictionary<string, double>
+            return Trainer.Train(context.Space, candidate.Genotype, workshop.Data, options, transfer, seed, device, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (cache is not null && outcome.Layers is { Count: > 0 } trained)
+        {
+            try
             {
-                ["parameters"] = outcome.Parameters,
-                ["trainSeconds"] = outcome.TrainSeconds,
-                ["transferSeconds"] = outcome.TransferSeconds,
-                ["transferredParameters"] = outcome.TransferredParameters,
-                ["finalLoss"] = outcome.FinalLoss,
-                ["steps"] = outcome.Steps,
-            }, outcome.TransferredLayers);
-        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                await cache.OfferAsync(trained, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
+            {
+                cacheErrors++;
+            }
+        }
+
+        var metrics = new Dictionary<string, double>
+        {
+            ["parameters"] = outcome.Parameters,
+            ["trainSeconds"] = outcome.TrainSeconds,
+            ["transferSeconds"] = outcome.TransferSeconds,
+            ["transferredParameters"] = outcome.TransferredParameters,
+            ["finalLoss"] = outcome.FinalLoss,
+            ["steps"] = outcome.Steps,
+        };
+        if (fetch is not null)
+            foreach (var (name, value) in fetch.Metrics()) metrics[name] = value;
+        if (cacheErrors > 0) metrics["cacheErrors"] = cacheErrors;
+        bool? cacheHit = fetch is null ? null : fetch.LocalHits + fetch.RemoteHits > 0;
+        return new EvaluationResult(outcome.ValidationAccuracy, metrics, outcome.TransferredLayers, cacheHit);
+    }
+
+    private static Task<T> OnTrainingThread<T>(Func<T> work, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }

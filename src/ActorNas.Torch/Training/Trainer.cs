@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorNas.Core;
+using ActorNas.Core.Caching;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Spaces;
 using ActorNas.Torch.Data;
@@ -10,14 +11,26 @@ using static TorchSharp.torch;
 namespace ActorNas.Torch.Training;
 
 /// <summary>What one training run produced.</summary>
+/// <param name="Layers">The trained layers, encoded for a weight cache (empty unless asked for with <see cref="LayerTransfer.KeepLayers"/>).</param>
 public sealed record TrainingOutcome(
     double ValidationAccuracy, double FinalLoss, int Steps, long Parameters, int TransferredLayers, long TransferredParameters,
-    double TrainSeconds, double TransferSeconds);
+    double TrainSeconds, double TransferSeconds, IReadOnlyList<LayerPayload>? Layers = null);
 
 /// <summary>
-/// Trains one candidate, synchronously, on the calling thread: build (seeded), take matching layers from the store,
-/// train with SGD or Adam under a cosine schedule, measure validation accuracy, keep the trained layers. Every tensor
-/// lives in a dispose scope, so nothing native outlives the call except what the store keeps.
+/// The weight cache's side of one training run: the layers fetched for it (by identity; any that match the network's
+/// names and shapes are copied in when transfer is on), and whether to encode the trained layers for the cache, owned
+/// by candidate <paramref name="Owner"/>.
+/// </summary>
+public sealed record LayerTransfer(IReadOnlyDictionary<string, LayerPayload> Inherited, long Owner, bool KeepLayers)
+{
+    public static readonly LayerTransfer None = new(new Dictionary<string, LayerPayload>(), 0, false);
+}
+
+/// <summary>
+/// Trains one candidate, synchronously, on the calling thread: build (seeded), take matching layers fetched from the
+/// weight cache, train with SGD or Adam under a cosine schedule, measure validation accuracy, encode the trained layers
+/// for the cache. Every tensor lives in a dispose scope, so nothing native outlives the call. Fetching and offering are
+/// the caller's (asynchronous, before and after this call: never inside a dispose scope).
 /// </summary>
 public static class Trainer
 {
@@ -35,12 +48,34 @@ public static class Trainer
         }
     }
 
+    /// <summary>The identities of the network's layers, in forward order, without building it (what a fetch asks for).</summary>
+    public static IReadOnlyList<string> LayerIdentities(ISearchSpace space, Genotype genotype, DataSplit data, TrainingOptions options) =>
+        Networks.LayersOf(space, genotype, InputOf(data), new NetworkOptions(options.Nb201Channels, options.Nb201CellsPerStage))
+            .Select(l => l.Identity).ToList();
+
+    /// <summary>
+    /// Trains with an in-process <see cref="LayerStore"/> (no WeightCache actor): fetches the network's layers from it when
+    /// transfer is on, and offers the trained layers to it.
+    /// </summary>
     public static TrainingOutcome Train(ISearchSpace space, Genotype genotype, DataSplit data, TrainingOptions options, LayerStore? store,
+        long seed, Device device, CancellationToken cancel)
+    {
+        if (store is null) return Train(space, genotype, data, options, LayerTransfer.None, seed, device, cancel);
+        var inherited = options.Transfer
+            ? store.Cache.FetchAsync(new LayerRequest(0, null, null, 2, LayerIdentities(space, genotype, data, options)), cancel)
+                .GetAwaiter().GetResult().Layers
+            : new Dictionary<string, LayerPayload>();
+        var outcome = Train(space, genotype, data, options, new LayerTransfer(inherited, 0, KeepLayers: true), seed, device, cancel);
+        store.Cache.OfferAsync(outcome.Layers ?? [], cancel).GetAwaiter().GetResult();
+        return outcome;
+    }
+
+    public static TrainingOutcome Train(ISearchSpace space, Genotype genotype, DataSplit data, TrainingOptions options, LayerTransfer transfer,
         long seed, Device device, CancellationToken cancel)
     {
         try
         {
-            return TrainInScope(space, genotype, data, options, store, seed, device, cancel);
+            return TrainInScope(space, genotype, data, options, transfer, seed, device, cancel);
         }
         finally
         {
@@ -49,21 +84,24 @@ public static class Trainer
         }
     }
 
-    private static TrainingOutcome TrainInScope(ISearchSpace space, Genotype genotype, DataSplit data, TrainingOptions options, LayerStore? store,
+    private static InputShape InputOf(DataSplit data) => new(data.Train.Channels, data.Train.Height, data.Train.Width, data.Train.Classes);
+
+    private static TrainingOutcome TrainInScope(ISearchSpace space, Genotype genotype, DataSplit data, TrainingOptions options, LayerTransfer transfer,
         long seed, Device device, CancellationToken cancel)
     {
         using var scope = NewDisposeScope();
-        var input = new InputShape(data.Train.Channels, data.Train.Height, data.Train.Width, data.Train.Classes);
+        var input = InputOf(data);
         using var network = Build(space, genotype, input, new NetworkOptions(options.Nb201Channels, options.Nb201CellsPerStage), seed, device);
 
         var clock = Stopwatch.StartNew();
         int transferred = 0;
         long transferredParameters = 0;
         var tensors = LayerTensors.Of(network);
-        if (store is not null && options.Transfer)
+        if (options.Transfer)
             foreach (var layer in network.Layers)
             {
-                if (!store.TryCopyTo(layer.Identity, tensors[layer.Identity])) continue;
+                if (!transfer.Inherited.TryGetValue(layer.Identity, out var payload) || !LayerCodec.TryCopyInto(payload.Data, tensors[layer.Identity]))
+                    continue;
                 transferred++;
                 transferredParameters += layer.Parameters;
                 if (options.FreezeTransferred)
@@ -78,9 +116,10 @@ public static class Trainer
         var accuracy = Accuracy(network, data.Validation, device);
         var trainSeconds = clock.Elapsed.TotalSeconds;
 
-        if (store is not null)
-            foreach (var layer in network.Layers) store.Put(layer.Identity, tensors[layer.Identity]);
-        return new TrainingOutcome(accuracy, loss, steps, total, transferred, transferredParameters, trainSeconds, transferSeconds);
+        var layers = transfer.KeepLayers
+            ? network.Layers.Select(l => LayerPayload.Of(l.Identity, transfer.Owner, LayerCodec.Encode(tensors[l.Identity]))).ToList()
+            : [];
+        return new TrainingOutcome(accuracy, loss, steps, total, transferred, transferredParameters, trainSeconds, transferSeconds, layers);
     }
 
     private static (double Loss, int Steps) Fit(SearchNetwork network, IList<TorchSharp.Modules.Parameter> parameters, ImageSet train,

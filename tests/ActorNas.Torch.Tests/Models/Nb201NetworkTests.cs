@@ -190,7 +190,7 @@ public sealed class Nb201NetworkTests
         var gray = Networks.LayersOf(Space, genotype, Cifar with { Channels = 1 }, Benchmark);
         Assert.Empty(first.Select(l => l.Identity).Intersect(gray.Select(l => l.Identity)));
         var hundred = Networks.LayersOf(Space, genotype, Cifar with { Classes = 100 }, Benchmark);
-        Assert.Equal(["head"], first.Zip(hundred).Where(p => p.First.Identity != p.Second.Identity).Select(p => p.First.Prefix));
+        Assert.Equal(["head"], first.Zip(hundred, (a, b) => (First: a, Second: b)).Where(p => p.First.Identity != p.Second.Identity).Select(p => p.First.Prefix));
         // other channel widths: every identity differs
         var wide = Networks.LayersOf(Space, genotype, Cifar, Benchmark with { Nb201Channels = 32 });
         Assert.Empty(first.Select(l => l.Identity).Intersect(wide.Select(l => l.Identity)));

@@ -14,7 +14,12 @@ public sealed class LayerStoreTests
         ["bias"] = full(2, value, float32),
     };
 
-    private static long Bytes(int n) => 4L * (n + 2);
+    /// <summary>The bytes a layer of n + 2 floats takes in the cache: its encoding (names, dtypes, shapes, data).</summary>
+    private static long Bytes(int n)
+    {
+        using var scope = NewDisposeScope();
+        return LayerCodec.Encode(Layer(n, 0f)).Length;
+    }
 
     private static Dictionary<string, Tensor> Target(int n) => Layer(n, -1f);
 
@@ -97,7 +102,7 @@ public sealed class LayerStoreTests
         Assert.True(store.TryCopyTo("A", target));
         Assert.True(Holds(target, 1f));
 
-        // putting an identity that is held also refreshes it: now C is the oldest
+        // putting an identity that is held changes nothing (the cache book's rule); the copy out above made C the oldest
         store.Put("A", Layer(8, 5f));
         store.Put("D", Layer(8, 4f));
         Assert.Equal(["A", "D"], new[] { "A", "B", "C", "D" }.Where(store.Contains));
@@ -111,10 +116,12 @@ public sealed class LayerStoreTests
         using var store = new LayerStore(capacity);
         var random = new Random(5);
         var sizes = new Dictionary<string, long>();
+        var counts = new Dictionary<string, int>();
         for (var i = 0; i < 300; i++)
         {
             var id = "L" + random.Next(40);
-            var n = sizes.TryGetValue(id, out var known) ? (int)(known / 4 - 2) : 1 + random.Next(120);
+            var n = counts.TryGetValue(id, out var known) ? known : 1 + random.Next(120);
+            counts[id] = n;
             sizes[id] = Bytes(n);
             if (random.Next(3) == 0) store.TryCopyTo(id, Target(n));
             else store.Put(id, Layer(n, i));

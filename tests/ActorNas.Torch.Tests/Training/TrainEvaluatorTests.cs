@@ -18,6 +18,10 @@ public sealed class TrainEvaluatorTests(ITestOutputHelper output)
 
     private static readonly string[] MetricKeys = ["parameters", "trainSeconds", "transferSeconds", "transferredParameters", "finalLoss", "steps"];
 
+    /// <summary>With transfer on, the weight cache's facts of the evaluation (docs/weight-cache.md).</summary>
+    private static readonly string[] CacheKeys = ["cacheLayersRequested", "cacheLocalHits", "cacheDiskHits", "cacheRemoteHits", "cacheBytesFetched",
+        "cacheFetchSeconds", "cacheBytes", "cacheDiskBytes", "cacheEvictions", "cacheHitsTotal", "cacheMissesTotal", "cacheRemoteBytesTotal"];
+
     /// <summary>One libtorch thread per test process: the workshop gives each of ProcessorCount slots one.</summary>
     private static TorchWorkshop Workshop(TrainingOptions options) => new(options, Environment.ProcessorCount);
 
@@ -34,7 +38,9 @@ public sealed class TrainEvaluatorTests(ITestOutputHelper output)
         output.WriteLine($"parent: accuracy {result.Objective:P1}; " + string.Join(", ", result.Metrics.Select(kv => $"{kv.Key} {kv.Value:G4}")));
         Assert.InRange(result.Objective, 0.0, 1.0);
         Assert.True(result.Objective > 0.2, $"accuracy {result.Objective} on separable synthetic images");
-        Assert.Equal(MetricKeys.Order(StringComparer.Ordinal), result.Metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(MetricKeys.Concat(CacheKeys).Order(StringComparer.Ordinal), result.Metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((3, 0), (result.Metrics["cacheLayersRequested"], result.Metrics["cacheLocalHits"]));
+        Assert.False(result.CacheHit);
         Assert.Equal(Networks.ParametersOf(Space, Parent, TrainingTestKit.Mnist, new NetworkOptions(4, 1)), result.Metrics["parameters"]);
         Assert.Equal(8, result.Metrics["steps"]);            // ceil(500 / 64)
         Assert.True(result.Metrics["trainSeconds"] > 0);
@@ -42,7 +48,7 @@ public sealed class TrainEvaluatorTests(ITestOutputHelper output)
         Assert.Equal(0, result.Metrics["transferredParameters"]);
         Assert.True(double.IsFinite(result.Metrics["finalLoss"]) && result.Metrics["finalLoss"] > 0);
         Assert.Equal(0, result.TransferredLayers);
-        Assert.Equal(3, workshop.Store!.Count);              // dense_0, dense_1 and head were kept for transfer
+        Assert.Equal(3, workshop.FallbackCache!.Stats().Layers);   // dense_0, dense_1 and head were kept for transfer
     }
 
     [Fact]
@@ -63,7 +69,55 @@ public sealed class TrainEvaluatorTests(ITestOutputHelper output)
         var second = await evaluatorB.EvaluateAsync(new Candidate(5, null, Parent, 2), context, CancellationToken.None);
         Assert.Equal(first.Metrics!["finalLoss"], second.Metrics!["finalLoss"]);
         Assert.Equal(first.Objective, second.Objective);
-        Assert.Null(other.Store);
+        Assert.Null(other.FallbackCache);
+        Assert.DoesNotContain("cacheLayersRequested", first.Metrics.Keys);
+    }
+
+    [Fact]
+    public async Task The_contexts_weight_cache_serves_the_child_and_takes_the_trained_layers()
+    {
+        using var workshop = Workshop(TrainingTestKit.Options(trainImages: 300, validationImages: 100));
+        var node = new Core.Caching.InProcessLayerCache(64L << 20);
+        var evaluator = new TrainEvaluator(workshop, 0);
+        var context = TrainingTestKit.Context(Space) with { LayerCache = node };
+        await evaluator.EvaluateAsync(new Candidate(1, null, Parent, 1), context, CancellationToken.None);
+        var child = await evaluator.EvaluateAsync(new Candidate(2, 1, Child, 1, "elsewhere:1"), context, CancellationToken.None);
+        Assert.Equal(1, child.TransferredLayers);
+        Assert.True(child.CacheHit);
+        Assert.Equal((3.0, 1.0, 0.0), (child.Metrics!["cacheLayersRequested"], child.Metrics["cacheLocalHits"], child.Metrics["cacheRemoteHits"]));
+        Assert.Equal(5, node.Stats().Layers);                 // the parent's three, the child's dense_1 and head
+        Assert.Equal(0, workshop.FallbackCache!.Stats().Layers);
+        // the cache's size in the metrics is the one at the fetch, before the child's layers joined
+        Assert.True(node.Stats().Bytes > child.Metrics["cacheBytes"] && child.Metrics["cacheBytes"] > 0);
+    }
+
+    private sealed class BrokenCache : Core.Caching.ILayerCache
+    {
+        public int Offers { get; private set; }
+
+        public Task<Core.Caching.LayerFetch> FetchAsync(Core.Caching.LayerRequest request, CancellationToken cancellationToken) =>
+            Task.FromException<Core.Caching.LayerFetch>(new TimeoutException("the cache actor is gone"));
+
+        public Task OfferAsync(IReadOnlyList<Core.Caching.LayerPayload> layers, CancellationToken cancellationToken)
+        {
+            Offers++;
+            return Task.FromException(new TimeoutException("the cache actor is gone"));
+        }
+    }
+
+    [Fact]
+    public async Task A_cache_that_cannot_answer_costs_the_transfer_not_the_candidate()
+    {
+        using var workshop = Workshop(TrainingTestKit.Options(trainImages: 200, validationImages: 100));
+        var broken = new BrokenCache();
+        var result = await new TrainEvaluator(workshop, 0).EvaluateAsync(new Candidate(2, 1, Child, 1, "n:1"),
+            TrainingTestKit.Context(Space) with { LayerCache = broken }, CancellationToken.None);
+        Assert.InRange(result.Objective, 0.0, 1.0);
+        Assert.Equal(0, result.TransferredLayers);
+        Assert.Equal(2, result.Metrics!["cacheErrors"]);      // the fetch and the offer
+        Assert.Equal(1, broken.Offers);
+        Assert.DoesNotContain("cacheLayersRequested", result.Metrics.Keys);
+        Assert.Null(result.CacheHit);
     }
 
     [Fact]

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Protocol;
+using ActorNas.Core.Caching;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorNas.Actors.Caching;
+
+/// <summary>
+/// The weight cache of one node (one per ActorSystem, at /user/weight-cache). It keeps the layers of evaluated models
+/// in a <see cref="WeightStore"/> (memory tier by policy through <see cref="LayerCacheBook"/>, optional disk tier),
+/// answers its evaluators' fetches, fetches what it lacks from the donor's node (in pulled chunks, see
+/// <see cref="LayerFetcher"/>) and keeps a copy by policy, and serves other nodes' pulls (see <see cref="LayerSender"/>).
+/// It hears of donor choices from the fetches themselves: a request of attempt 1 names the parent chosen for it.
+/// </summary>
+public sealed class WeightCacheActor : ReceiveActor
+{
+    public const string Name = "weight-cache";
+
+    private sealed record PendingFetch(IActorRef ReplyTo, LayerRequest Request, LocalLookup Local, Stopwatch Clock);
+
+    /// <summary>From a <see cref="LayerFetcher"/>: the verified layers it received (none on failure); whether the owner answered at all.</summary>
+    internal sealed record FetchCompleted(long TransferId, IReadOnlyList<LayerPayload> Layers, long Bytes, string? Error, bool Answered);
+
+    private readonly WeightStore _store;
+    private readonly WeightCacheSettings _settings;
+    private readonly string _node;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<long, PendingFetch> _pending = [];
+    // nodes that did not answer a pull (gone, or an id from before a restart): not asked again until the time given,
+    // so their parents' children do not each wait out the fetch timeout
+    private readonly Dictionary<string, DateTimeOffset> _silent = [];
+    private long _nextTransfer;
+
+    public static Props Props(WeightCacheSettings settings, string node) =>
+        Akka.Actor.Props.Create(() => new WeightCacheActor(settings, node));
+
+    public WeightCacheActor(WeightCacheSettings settings, string node)
+    {
+        _settings = settings;
+        _node = node;
+        var disk = string.IsNullOrWhiteSpace(settings.DiskPath) || settings.DiskBytes <= 0
+            ? null
+            : new LayerDiskTier(WeightCacheNode.DiskDirectoryOf(settings, node), settings.DiskBytes, message => _log.Warning("{0}", message));
+        _store = new WeightStore(new LayerCacheBook(settings.MemoryBytes, CachePolicies.Create(settings.Policy, settings.DonorWindow)), disk);
+
+        Receive<FetchLayers>(f => Fetch(f.Request));
+        Receive<OfferLayers>(o =>
+        {
+            foreach (var layer in o.Layers) _store.Keep(layer);
+            Sender.Tell(LayersOffered.Instance);
+        });
+        Receive<FetchCompleted>(Completed);
+        Receive<PullLayers>(Serve);
+        Receive<GetCacheStats>(_ => Sender.Tell(new WeightCacheStats(_node, _store.Stats())));
+    }
+
+    private void Fetch(LayerRequest request)
+    {
+        var clock = Stopwatch.StartNew();
+        if (request.DonorId is { } donor && request.Attempt == 1) _store.DonorChosen(donor);
+        var local = _store.Request(request.Layers);
+        // the none baseline trains every child from scratch: nothing is fetched from other nodes either
+        var remote = local.Missing.Count > 0 && _store.Book.Policy is not NoCachePolicy
+                     && request.DonorNode is { } donorNode && donorNode != _node && !IsSilent(donorNode)
+            ? WeightCacheNode.PathOf(Context.System, donorNode)
+            : null;
+        if (remote is null)
+        {
+            Sender.Tell(Answer(request, local, [], 0, clock));
+            return;
+        }
+        var id = ++_nextTransfer;
+        _pending[id] = new PendingFetch(Sender, request, local, clock);
+        Context.ActorOf(LayerFetcher.Props(id, Context.ActorSelection(remote), local.Missing, _settings), "fetch-" + id);
+    }
+
+    private void Completed(FetchCompleted done)
+    {
+        if (!_pending.Remove(done.TransferId, out var pending)) return;
+        if (!done.Answered && pending.Request.DonorNode is { } silent)
+            _silent[silent] = DateTimeOffset.UtcNow + WeightCacheSettings.SilentNodePause(_settings.Timeout);
+        if (done.Error is not null)
+            _log.Warning("weight cache: fetching {0} layers of candidate {1} from {2} failed ({3}); they are misses",
+                pending.Local.Missing.Count, pending.Request.DonorId, pending.Request.DonorNode, done.Error);
+        foreach (var layer in done.Layers) _store.Keep(layer);   // a copy by policy
+        _store.CountRemote(done.Layers.Count, done.Bytes);
+        pending.ReplyTo.Tell(Answer(pending.Request, pending.Local, done.Layers, done.Bytes, pending.Clock));
+    }
+
+    private bool IsSilent(string node)
+    {
+        if (!_silent.TryGetValue(node, out var until)) return false;
+        if (DateTimeOffset.UtcNow < until) return true;
+        _silent.Remove(node);
+        return false;
+    }
+
+    private LayerFetch Answer(LayerRequest request, LocalLookup local, IReadOnlyList<LayerPayload> remote, long bytes, Stopwatch clock)
+    {
+        var layers = new Dictionary<string, LayerPayload>(local.Found);
+        foreach (var layer in remote) layers[layer.Layer] = layer;
+        return new LayerFetch(layers, request.Layers.Count, local.MemoryHits, local.DiskHits, remote.Count, bytes,
+            clock.Elapsed.TotalSeconds, _store.Stats());
+    }
+
+    private void Serve(PullLayers pull)
+    {
+        var layers = pull.Layers.Distinct().Select(_store.Serve).OfType<LayerPayload>().ToList();
+        var chunk = Math.Clamp(pull.ChunkBytes, 1024, WeightCacheSettings.MaxChunkBytes);
+        Context.ActorOf(LayerSender.Props(pull.TransferId, layers, chunk, Sender, _settings.Timeout));
+    }
+}

@@ -1,0 +1,31 @@
+namespace ActorNas.Actors.Configuration;
+
+/// <summary>
+/// The WeightCache of a node (HOCON <c>actornas.weight-cache</c>).
+/// </summary>
+/// <param name="Policy">none, lru, lfu or donor-popularity; see <see cref="Core.Caching.CachePolicies"/>.</param>
+/// <param name="MemoryBytes">Capacity of the memory tier, in encoded layer bytes.</param>
+/// <param name="DiskPath">Directory of the disk tier; empty: no disk tier.</param>
+/// <param name="DiskBytes">Capacity of the disk tier.</param>
+/// <param name="DonorWindow">The donor-popularity policy's sliding window, in proposals.</param>
+/// <param name="FetchTimeout">How long a transfer from another node may stay silent before it counts as a miss.</param>
+/// <param name="ChunkBytes">Bytes per chunk of a transfer (kept well under akka.remote.dot-netty.tcp.maximum-frame-size).</param>
+/// <param name="ChunkWindow">Chunks a receiver lets the sender have in flight.</param>
+public sealed record WeightCacheSettings(
+    string Policy = "lru",
+    long MemoryBytes = 512L << 20,
+    string DiskPath = "",
+    long DiskBytes = 0,
+    int DonorWindow = 100,
+    TimeSpan? FetchTimeout = null,
+    int ChunkBytes = 64 * 1024,
+    int ChunkWindow = 8)
+{
+    /// <summary>The largest chunk: the frame also carries the manifest and a small header.</summary>
+    public const int MaxChunkBytes = 120_000;
+
+    public TimeSpan Timeout => FetchTimeout ?? TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a node that left a pull unanswered is not asked again: ten fetch timeouts.</summary>
+    public static TimeSpan SilentNodePause(TimeSpan fetchTimeout) => 10 * fetchTimeout;
+}
