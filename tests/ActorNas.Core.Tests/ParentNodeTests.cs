@@ -2,6 +2,7 @@ using ActorNas.Core.Evaluation;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Tests.TestSupport;
 using Xunit;
 
 namespace ActorNas.Core.Tests;
@@ -21,23 +22,9 @@ public sealed class ParentNodeTests
         return state;
     }
 
-    private static void Apply(SearchState state, IEnumerable<ISearchEvent> events)
-    {
-        foreach (var e in events) state.Apply(e);
-    }
+    private static void Apply(SearchState state, IEnumerable<ISearchEvent> events) => StateSteps.Apply(state, events);
 
-    private static Candidate Take(SearchState state, string node)
-    {
-        var assignment = state.Assign($"{node}/slot-0", node, T0);
-        if (assignment is MutationNeeded { Reservation: var r })
-        {
-            var (child, m) = state.MutateFor(r);
-            assignment = state.CompleteProposal(r, child, m, T0)!;
-        }
-        var a = Assert.IsType<AssignCandidate>(assignment);
-        Apply(state, a.Events);
-        return a.Candidate;
-    }
+    private static Candidate Take(SearchState state, string node) => StateSteps.Take(state, $"{node}/slot-0", node, T0);
 
     [Fact]
     public void A_child_carries_its_parents_node_also_when_it_is_handed_out_again()

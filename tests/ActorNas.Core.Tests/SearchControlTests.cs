@@ -2,6 +2,7 @@ using ActorNas.Core.Evaluation;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Tests.TestSupport;
 using Xunit;
 
 namespace ActorNas.Core.Tests;
@@ -21,17 +22,9 @@ public sealed class SearchControlTests
         return state;
     }
 
-    private static void Apply(SearchState state, IEnumerable<ISearchEvent> events)
-    {
-        foreach (var e in events) state.Apply(e);
-    }
+    private static void Apply(SearchState state, IEnumerable<ISearchEvent> events) => StateSteps.Apply(state, events);
 
-    private static Candidate Take(SearchState state, string worker)
-    {
-        var a = Assert.IsType<AssignCandidate>(state.Assign(worker, "node", T0));
-        Apply(state, a.Events);
-        return a.Candidate;
-    }
+    private static Candidate Take(SearchState state, string worker) => StateSteps.Take(state, worker, "node", T0);
 
     [Fact]
     public void A_paused_search_hands_out_nothing_but_records_results_of_running_work_and_resumes_where_it_was()

@@ -2,6 +2,7 @@ using ActorNas.Core.Evaluation;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Tests.TestSupport;
 using Xunit;
 
 namespace ActorNas.Core.Tests;
@@ -25,24 +26,9 @@ public sealed class SearchStateTests
         return state;
     }
 
-    private static void Apply(SearchState state, IEnumerable<ISearchEvent> events)
-    {
-        foreach (var e in events) state.Apply(e);
-    }
+    private static void Apply(SearchState state, IEnumerable<ISearchEvent> events) => StateSteps.Apply(state, events);
 
-    /// <summary>Asks for work and applies it, completing a tournament's mutation at once.</summary>
-    private static Candidate Take(SearchState state, string worker)
-    {
-        var assignment = state.Assign(worker, "node", T0);
-        if (assignment is MutationNeeded { Reservation: var r })
-        {
-            var (child, m) = state.MutateFor(r);
-            assignment = state.CompleteProposal(r, child, m, T0)!;
-        }
-        var a = Assert.IsType<AssignCandidate>(assignment);
-        Apply(state, a.Events);
-        return a.Candidate;
-    }
+    private static Candidate Take(SearchState state, string worker) => StateSteps.Take(state, worker, "node", T0);
 
     private static IReadOnlyList<ISearchEvent> Done(SearchState state, Candidate c, double objective, string worker = "w0")
     {

@@ -1,0 +1,29 @@
+using ActorNas.Core.Evaluation;
+using ActorNas.Core.Events;
+using ActorNas.Core.Evolution;
+using Xunit;
+
+namespace ActorNas.Core.Tests.TestSupport;
+
+/// <summary>The small steps hand-written state tests take: apply decided events, take work as a worker would.</summary>
+internal static class StateSteps
+{
+    public static void Apply(SearchState state, IEnumerable<ISearchEvent> events)
+    {
+        foreach (var e in events) state.Apply(e);
+    }
+
+    /// <summary>Asks for work as <paramref name="worker"/> and applies it, completing a tournament's mutation at once.</summary>
+    public static Candidate Take(SearchState state, string worker, string node, DateTimeOffset now)
+    {
+        var assignment = state.Assign(worker, node, now);
+        if (assignment is MutationNeeded { Reservation: var r })
+        {
+            var (child, m) = state.MutateFor(r);
+            assignment = state.CompleteProposal(r, child, m, now)!;
+        }
+        var a = Assert.IsType<AssignCandidate>(assignment);
+        Apply(state, a.Events);
+        return a.Candidate;
+    }
+}
