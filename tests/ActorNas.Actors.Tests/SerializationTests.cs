@@ -30,6 +30,11 @@ public sealed class SerializationTests(ITestOutputHelper output) : SqliteTestKit
         new MutateParent(9, Genotype),
         new Mutated(9, Genotype.With(0, 1), new Mutation(0, 3, 1)),
         new MutationFailed(9, "why"),
+        GetSearchSetup.Instance,
+        new SearchSetup("s", "actornas.search.budget = 3"),
+        GetClusterView.Instance,
+        new ClusterView(new SearchStatus("s", 1, 2, 0, 0, 1, 0, 1, null, null, At),
+            [new SlotView("127.0.0.1:4054/slot-0", "127.0.0.1:4054", 7), new SlotView("127.0.0.1:4054/slot-1", "127.0.0.1:4054", null)]),
         new CandidateProposed(9, 4, Genotype, new Mutation(0, 3, 1), [4, 2], 0, At),
         new CandidateEvaluated(9, 0.25, null, At, At, "w", "n"),
     ];

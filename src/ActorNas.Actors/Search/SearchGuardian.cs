@@ -39,7 +39,7 @@ public sealed class SearchGuardian : ReceiveActor
             PopulationActor.Name + "-supervisor");
 
         var space = config.Space.Create();
-        for (var slot = 0; slot < settings.Evaluator.Workers; slot++)
+        for (var slot = 0; slot < (options.LocalSlots ?? settings.Evaluator.Workers); slot++)
         {
             var context = new EvaluationContext(options.SearchId, space, config.Seed, $"{options.Node}/slot-{slot}", options.Node, slot);
             Context.ActorOf(
@@ -57,6 +57,7 @@ public sealed class SearchGuardian : ReceiveActor
 /// <summary>What a process needs to run (or resume) one search.</summary>
 /// <param name="CreateIfMissing">true for a new search (`run`); false to resume a search that must exist.</param>
 /// <param name="CreateEvaluator">Makes the evaluator of a slot (one instance per slot).</param>
+/// <param name="LocalSlots">Evaluator slots in this process; null = actornas.evaluator.workers (a cluster's Population has none).</param>
 public sealed record SearchSessionOptions(
     string SearchId,
     SearchConfig Config,
@@ -64,4 +65,5 @@ public sealed record SearchSessionOptions(
     ActorNasSettings Settings,
     Func<int, IEvaluator> CreateEvaluator,
     string Node,
-    Func<Core.Genotype, double>? MutantScorer = null);
+    Func<Core.Genotype, double>? MutantScorer = null,
+    int? LocalSlots = null);

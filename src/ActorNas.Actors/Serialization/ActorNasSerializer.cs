@@ -31,6 +31,10 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(MutateParent)] = "mutate-parent.v1",
         [typeof(Mutated)] = "mutated.v1",
         [typeof(MutationFailed)] = "mutation-failed.v1",
+        [typeof(GetSearchSetup)] = "get-search-setup.v1",
+        [typeof(SearchSetup)] = "search-setup.v1",
+        [typeof(GetClusterView)] = "get-cluster-view.v1",
+        [typeof(ClusterView)] = "cluster-view.v1",
     };
 
     private static readonly Dictionary<string, Type> MessageTypes = MessageManifests.ToDictionary(kv => kv.Value, kv => kv.Key);
@@ -73,5 +77,9 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
 [JsonSerializable(typeof(MutateParent))]
 [JsonSerializable(typeof(Mutated))]
 [JsonSerializable(typeof(MutationFailed))]
+[JsonSerializable(typeof(GetSearchSetup))]
+[JsonSerializable(typeof(SearchSetup))]
+[JsonSerializable(typeof(GetClusterView))]
+[JsonSerializable(typeof(ClusterView))]
 [JsonSerializable(typeof(Candidate))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

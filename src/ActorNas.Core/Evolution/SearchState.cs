@@ -205,6 +205,11 @@ public sealed class SearchState
         IsCompleted ? [] : _pending.Values.Where(p => p.Worker == worker).OrderBy(p => p.Id)
             .Select(p => (ISearchEvent)new CandidateReleased(p.Id, reason, now)).ToList();
 
+    /// <summary>Sends every candidate running on a node back to the queue (the node left the cluster or was downed).</summary>
+    public IReadOnlyList<ISearchEvent> ReleaseNode(string node, string reason, DateTimeOffset now) =>
+        IsCompleted ? [] : _pending.Values.Where(p => p.Node == node).OrderBy(p => p.Id)
+            .Select(p => (ISearchEvent)new CandidateReleased(p.Id, reason, now)).ToList();
+
     /// <summary>Sends every running candidate back to the queue: after recovery no worker of the old process holds work.</summary>
     public IReadOnlyList<ISearchEvent> ReleaseAll(string reason, DateTimeOffset now) =>
         IsCompleted ? [] : _pending.Values.Where(p => p.IsRunning).OrderBy(p => p.Id)
