@@ -15,11 +15,13 @@ public static class ClusterNode
         system.ActorOf(ClusterSingletonProxy.Props($"/user/{ClusterSettings.SingletonManagerName}",
             ClusterSingletonProxySettings.Create(system).WithRole(ClusterSettings.PopulationRole)), "population-proxy");
 
-    /// <summary>Waits until this node is Up; throws <see cref="ClusterJoinException"/> after <paramref name="timeout"/>.</summary>
+    /// <summary>Joins (itself, when there are no seeds) and waits until this node is Up; throws <see cref="ClusterJoinException"/> after <paramref name="timeout"/>.</summary>
     public static async Task WaitUntilUpAsync(ActorSystem system, IReadOnlyList<string> seeds, TimeSpan timeout, CancellationToken cancel)
     {
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        if (seeds.Count == 0) cluster.Join(cluster.SelfAddress);   // the first node: a cluster of one that others join
         var finished = await Task.WhenAny(up.Task, system.WhenTerminated, Task.Delay(timeout, cancel)).ConfigureAwait(false);
         cancel.ThrowIfCancellationRequested();
         if (finished != up.Task)
