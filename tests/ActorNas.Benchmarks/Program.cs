@@ -21,6 +21,7 @@ return args[0] switch
     "nb201" => Nb201Study.Run(options),
     "analyze" => await AnalysisBenchmark.RunAsync(options),
     "torch" => TorchBenchmark.Run(options),
+    "cluster" => await ClusterBenchmark.RunAsync(options),
     _ => Usage($"unknown benchmark \"{args[0]}\""),
 };
 
@@ -37,6 +38,9 @@ static int Usage(string problem)
           analyze         time and peak memory of `analyze` on a 100,000-candidate log (--budget N to change it)
           torch           TorchSharp on the CPU: native memory over 500 train evaluations, NASWOT ms per NB201 network,
                           one NB201 training step, training steps a mutated child saves with weight transfer
+          cluster         real `actornas seed`/`worker` processes on PostgreSQL (ACTORNAS_TEST_POSTGRES): speedup of 3 evaluator
+                          processes over 1, seconds from kill -9 of a worker to the re-issue of its candidates, singleton
+                          hand-over seconds, worker utilisation with 2,000 slots over 3 processes (1 s log-normal tasks)
           --seeds N       nb201: seeds per algorithm (default 100)
           --table PATH    nb201: the NAS-Bench-201 table (default: shared/data/nb201/nb201_merged.csv above this folder)
           --threads N     torch: libtorch threads for NASWOT and the training step (default 1)
