@@ -32,7 +32,7 @@ actornas.persistence.postgresql.connection-string = "$pg"
 actornas.evaluator.synthetic { duration = lognormal, mean = 50ms, sigma = 0.5 }
 HOCON
 
-actornas seed --search-id "$search" --budget 600 --population 50 --sample 10 --config "$work/cluster.hocon" \
+actornas seed --search-id "$search" --budget 1500 --population 50 --sample 10 --config "$work/cluster.hocon" \
   --port "$port" --log-file "$work/seed.log" --json > "$work/seed.out" &
 seed=$!; pids+=("$seed")
 for i in 1 2; do
@@ -41,7 +41,7 @@ for i in 1 2; do
 done
 
 # while it runs: who is in the cluster, how many slots each has, what each is evaluating
-sleep 12
+sleep 8
 actornas status --join "127.0.0.1:$port" --config "$work/cluster.hocon" || true
 
 wait "$seed"

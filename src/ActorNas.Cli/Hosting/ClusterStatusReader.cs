@@ -34,6 +34,9 @@ internal static class ClusterStatusReader
                 catch (AskTimeoutException) when (DateTime.UtcNow < deadline) { }
                 catch (AskTimeoutException) { throw new ClusterJoinException("joined the cluster, but no Population answered"); }
             }
+            var setup = await ClusterNode.AskSetupAsync(proxy, cluster.JoinTimeout, cancel).ConfigureAwait(false);
+            var space = ActorNasSettings.From(ActorNasConfig.Combine(ActorNasConfig.Parse(setup.Settings, "the recorded settings")), setup.Settings)
+                .Search.Space.Create();
             var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
             var members = Akka.Cluster.Cluster.Get(system).State.Members.Where(m => m.Address != self).Select(m =>
             {
@@ -52,9 +55,9 @@ internal static class ClusterStatusReader
                 Console.WriteLine(FormattableString.Invariant(
                     $"{m.Node,-22} {string.Join(",", m.Roles),-11} {m.Status,-8} slots {m.Slots,4}, evaluating {busy.Count,4}") + what);
             }
-            Summary.Print(view.Status, json: false);
+            Summary.Print(view.Status, json: false, space);
             if (json)
-                Console.WriteLine(JsonSerializer.Serialize(new ClusterStatusJson(Summary.ToJson(view.Status, null), members), ClusterJson.Default.ClusterStatusJson));
+                Console.WriteLine(JsonSerializer.Serialize(new ClusterStatusJson(Summary.ToJson(view.Status, space), members), ClusterJson.Default.ClusterStatusJson));
             return ExitCodes.Ok;
         }
         finally
