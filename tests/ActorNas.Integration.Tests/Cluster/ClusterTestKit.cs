@@ -100,7 +100,8 @@ internal sealed class ClusterTestKit : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Dir.Dispose();
+        // ACTORNAS_IT_KEEP=1 keeps the nodes' logs of a failed run for a look
+        if (Environment.GetEnvironmentVariable("ACTORNAS_IT_KEEP") != "1") Dir.Dispose();
         try
         {
             await using var connection = new NpgsqlConnection(ServerConnectionString);
