@@ -32,19 +32,22 @@ public static class ClusterNode
     }
 
     /// <summary>Asks the Population which search runs, again and again until it answers or <paramref name="timeout"/> passes.</summary>
-    public static async Task<SearchSetup> AskSetupAsync(IActorRef proxy, TimeSpan timeout, CancellationToken cancel)
+    public static async Task<SearchSetup> AskSetupAsync(ActorSystem system, IActorRef proxy, TimeSpan timeout, CancellationToken cancel)
     {
         var deadline = DateTime.UtcNow + timeout;
+        var log = Akka.Event.Logging.GetLogger(system, "ActorNas.ClusterNode");
         while (true)
         {
             cancel.ThrowIfCancellationRequested();
+            if (system.WhenTerminated.IsCompleted)
+                throw new ClusterJoinException("this node was removed from the cluster (downed) before the Population answered; start it again");
             try
             {
                 return await proxy.Ask<SearchSetup>(GetSearchSetup.Instance, TimeSpan.FromSeconds(3), cancel).ConfigureAwait(false);
             }
             catch (AskTimeoutException) when (DateTime.UtcNow < deadline)
             {
-                // the singleton is starting or moving; ask again
+                log.Info("no answer from the Population yet (it may be starting or moving); asking again");
             }
             catch (AskTimeoutException)
             {

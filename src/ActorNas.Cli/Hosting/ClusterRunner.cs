@@ -101,7 +101,7 @@ internal static class ClusterRunner
             var node = ClusterNode.Id(system);
             await ClusterNode.WaitUntilUpAsync(system, cluster.SeedNodes, cluster.JoinTimeout, cancel).ConfigureAwait(false);
             var proxy = ClusterNode.PopulationProxy(system);
-            var setup = await ClusterNode.AskSetupAsync(proxy, cluster.JoinTimeout, cancel).ConfigureAwait(false);
+            var setup = await ClusterNode.AskSetupAsync(system, proxy, cluster.JoinTimeout, cancel).ConfigureAwait(false);
 
             var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(workerText, "the worker settings"),
                 ActorNasConfig.Parse(setup.Settings, $"the settings recorded with search {setup.SearchId}"));

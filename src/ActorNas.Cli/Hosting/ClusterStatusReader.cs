@@ -34,7 +34,7 @@ internal static class ClusterStatusReader
                 catch (AskTimeoutException) when (DateTime.UtcNow < deadline) { }
                 catch (AskTimeoutException) { throw new ClusterJoinException("joined the cluster, but no Population answered"); }
             }
-            var setup = await ClusterNode.AskSetupAsync(proxy, cluster.JoinTimeout, cancel).ConfigureAwait(false);
+            var setup = await ClusterNode.AskSetupAsync(system, proxy, cluster.JoinTimeout, cancel).ConfigureAwait(false);
             var space = ActorNasSettings.From(ActorNasConfig.Combine(ActorNasConfig.Parse(setup.Settings, "the recorded settings")), setup.Settings)
                 .Search.Space.Create();
             var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
