@@ -36,7 +36,7 @@ public static class ClusterNode
     public static async Task<SearchSetup> AskSetupAsync(ActorSystem system, IActorRef proxy, TimeSpan timeout, CancellationToken cancel)
     {
         var deadline = DateTime.UtcNow + timeout;
-        var log = Logging.GetLogger(system, "ActorNas.ClusterNode");
+        var log = Akka.Event.Logging.GetLogger(system, "ActorNas.ClusterNode");
         while (true)
         {
             cancel.ThrowIfCancellationRequested();
