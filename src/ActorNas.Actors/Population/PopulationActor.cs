@@ -33,6 +33,7 @@ public sealed class PopulationActor : ReceivePersistentActor
     private readonly Dictionary<IActorRef, (string Worker, string Node)> _watched = [];
     private readonly LeaseBook _leases = new();   // when each running candidate was handed out (cluster lease guard)
     private int _eventsSinceSnapshot;
+    private const int SnapshotEventsPerPending = 4;
 
     public override string PersistenceId { get; }
 
@@ -234,7 +235,9 @@ public sealed class PopulationActor : ReceivePersistentActor
             _confirmed.Apply(e);
             if (e is SearchCompleted) OnCompletedPersisted();
             if (--remaining == 0) afterPersisted?.Invoke();
-            if (++_eventsSinceSnapshot >= _snapshotEvery)
+            // a snapshot holds every candidate in flight: with thousands of slots, one every snapshot-every events would
+            // cost more than the events themselves, so the interval grows with what is in flight (recovery stays short)
+            if (++_eventsSinceSnapshot >= Math.Max(_snapshotEvery, SnapshotEventsPerPending * _confirmed.Pending.Count))
             {
                 _eventsSinceSnapshot = 0;
                 SaveSnapshot(_confirmed.ToSnapshot());
