@@ -78,3 +78,15 @@ public sealed class PopulationClusterTests(ITestOutputHelper output) : SqliteTes
         Assert.Equal(0.3, Assert.Single(log.OfType<CandidateEvaluated>(), e => e.Id == held.Id).Objective);
     }
 }
+
+public sealed class SnapshotIntervalTests
+{
+    [Theory]
+    [InlineData(999, 1000, 10, false)]
+    [InlineData(1000, 1000, 10, true)]       // few in flight: every snapshot-every events
+    [InlineData(1000, 1000, 2000, false)]    // 2,000 slots busy: every 8,000 events
+    [InlineData(7999, 1000, 2000, false)]
+    [InlineData(8000, 1000, 2000, true)]
+    public void The_interval_is_snapshot_every_or_four_events_per_candidate_in_flight(int since, int every, int pending, bool due) =>
+        Assert.Equal(due, Population.PopulationActor.SnapshotDue(since, every, pending));
+}

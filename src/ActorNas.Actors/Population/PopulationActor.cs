@@ -235,15 +235,20 @@ public sealed class PopulationActor : ReceivePersistentActor
             _confirmed.Apply(e);
             if (e is SearchCompleted) OnCompletedPersisted();
             if (--remaining == 0) afterPersisted?.Invoke();
-            // a snapshot holds every candidate in flight: with thousands of slots, one every snapshot-every events would
-            // cost more than the events themselves, so the interval grows with what is in flight (recovery stays short)
-            if (++_eventsSinceSnapshot >= Math.Max(_snapshotEvery, SnapshotEventsPerPending * _confirmed.Pending.Count))
+            if (SnapshotDue(++_eventsSinceSnapshot, _snapshotEvery, _confirmed.Pending.Count))
             {
                 _eventsSinceSnapshot = 0;
                 SaveSnapshot(_confirmed.ToSnapshot());
             }
         });
     }
+
+    /// <summary>
+    /// A snapshot holds every candidate in flight: with thousands of slots, one every snapshot-every events would cost
+    /// more than the events themselves, so the interval grows to 4 events per pending candidate (recovery stays short).
+    /// </summary>
+    internal static bool SnapshotDue(int eventsSinceSnapshot, int snapshotEvery, int pending) =>
+        eventsSinceSnapshot >= Math.Max(snapshotEvery, SnapshotEventsPerPending * pending);
 
     private void OnCompletedPersisted()
     {
