@@ -57,7 +57,7 @@ internal static class ClusterStatusReader
             }
             Summary.Print(view.Status, json: false, space);
             if (json)
-                Console.WriteLine(JsonSerializer.Serialize(new ClusterStatusJson(Summary.ToJson(view.Status, space), members), ClusterJson.Default.ClusterStatusJson));
+                Console.WriteLine(JsonSerializer.Serialize(new ClusterStatusJson(Summary.ToJson(view.Status, space), members), ClusterJson.Relaxed.ClusterStatusJson));
             return ExitCodes.Ok;
         }
         finally
@@ -75,4 +75,12 @@ internal sealed record ClusterStatusJson(SearchSummaryJson Search, List<MemberJs
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ClusterStatusJson))]
-internal sealed partial class ClusterJson : System.Text.Json.Serialization.JsonSerializerContext;
+internal sealed partial class ClusterJson : System.Text.Json.Serialization.JsonSerializerContext
+{
+    /// <summary>Writes '+' and '|' of genotype strings as themselves, as the other --json outputs do.</summary>
+    public static ClusterJson Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

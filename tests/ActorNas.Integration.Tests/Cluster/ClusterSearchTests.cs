@@ -29,13 +29,35 @@ public sealed class ClusterSearchTests(ITestOutputHelper output)
     {
         Skip.If(ClusterTestKit.ServerConnectionString is null, ClusterTestKit.SkipReason);
         await using var kit = await ClusterTestKit.CreateAsync();
-        const int budget = 300;
-        var config = kit.WriteConfig("node.hocon", meanMs: 20);
+        const int budget = 600;
+        var config = kit.WriteConfig("node.hocon", meanMs: 60);
         int seedPort = ClusterTestKit.FreePort(), w1 = ClusterTestKit.FreePort(), w2 = ClusterTestKit.FreePort();
 
         using var seed = ActorNasProcess.Start(kit.Dir.Path, SeedArgs("two", budget, config, seedPort, kit.LogFile("seed")));
         using var worker1 = ActorNasProcess.Start(kit.Dir.Path, WorkerArgs(seedPort, w1, 3, config, kit.LogFile("w1")));
         using var worker2 = ActorNasProcess.Start(kit.Dir.Path, WorkerArgs(seedPort, w2, 3, config, kit.LogFile("w2")));
+
+        // while it runs, `status --join` shows the members, their slots and what each is evaluating
+        await kit.WaitForLogAsync("two", e => e.OfType<CandidateEvaluated>().Select(v => v.Node).Distinct().Count() == 2,
+            TimeSpan.FromSeconds(90), "both workers evaluating");
+        var live = await ActorNasProcess.RunAsync(kit.Dir.Path, "status", "--join", $"127.0.0.1:{seedPort}", "--config", config, "--json");
+        output.WriteLine(live.ToString());
+        Assert.True(live.ExitCode == 0, live.ToString());
+        using (var json = System.Text.Json.JsonDocument.Parse(live.StdoutLines[^1]))
+        {
+            var members = json.RootElement.GetProperty("members").EnumerateArray()
+                .ToDictionary(m => m.GetProperty("node").GetString()!, m => m);
+            Assert.Equal("population", members[$"127.0.0.1:{seedPort}"].GetProperty("roles")[0].GetString());
+            foreach (var port in new[] { w1, w2 })
+            {
+                var worker = members[$"127.0.0.1:{port}"];
+                Assert.Equal("evaluator", worker.GetProperty("roles")[0].GetString());
+                Assert.Equal(3, worker.GetProperty("slots").GetInt32());
+                Assert.All(worker.GetProperty("evaluating").EnumerateArray(),
+                    s => Assert.StartsWith($"127.0.0.1:{port}/slot-", s.GetProperty("worker").GetString(), StringComparison.Ordinal));
+            }
+            Assert.Equal("two", json.RootElement.GetProperty("search").GetProperty("searchId").GetString());
+        }
 
         var seedResult = await seed.ResultAsync(Generous);
         var r1 = await worker1.ResultAsync(Generous);
@@ -60,7 +82,7 @@ public sealed class ClusterSearchTests(ITestOutputHelper output)
         output.WriteLine(string.Join(", ", byNode.Select(p => $"{p.Key}: {p.Value}")));
         Assert.Equal(new[] { $"127.0.0.1:{w1}", $"127.0.0.1:{w2}" }.Order(), byNode.Keys.Order());
         Assert.All(evaluated, e => Assert.StartsWith(e.Node + "/slot-", e.Worker, StringComparison.Ordinal));
-        Assert.All(byNode.Values, n => Assert.True(n >= 20, $"a worker evaluated only {n}"));
+        Assert.All(byNode.Values, n => Assert.True(n >= 40, $"a worker evaluated only {n}"));
 
         // what `status` reads back from PostgreSQL agrees with what the population node printed
         var status = await ActorNasProcess.RunAsync(kit.Dir.Path, "status", "--config", config, "--search-id", "two", "--json");
