@@ -24,6 +24,7 @@ public sealed class ClusterSettingsTests
         Assert.False(akka.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl"));
         Assert.Equal(["population"], akka.GetStringList("akka.cluster.roles"));
         Assert.Equal("keep-majority", akka.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal("population", akka.GetString("akka.cluster.split-brain-resolver.keep-majority.role"));
         Assert.Equal(TimeSpan.FromSeconds(5), akka.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
         Assert.False(akka.GetBoolean("akka.remote.untrusted-mode"));   // it breaks clustering
     }

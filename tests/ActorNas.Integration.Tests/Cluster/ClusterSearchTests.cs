@@ -105,8 +105,10 @@ public sealed class ClusterSearchTests(ITestOutputHelper output)
         using var victim = ActorNasProcess.Start(kit.Dir.Path, WorkerArgs(seedPort, victimPort, 4, config, kit.LogFile("victim")));
         using var survivor = ActorNasProcess.Start(kit.Dir.Path, WorkerArgs(seedPort, survivorPort, 4, config, kit.LogFile("survivor")));
 
-        await kit.WaitForLogAsync("kill-worker", e => e.OfType<CandidateEvaluated>().Count(v => v.Node == victimNode) >= 20,
-            TimeSpan.FromSeconds(90), "20 evaluations on the victim");
+        // both workers are members (a worker evaluates only once it is Up) and busy
+        await kit.WaitForLogAsync("kill-worker", e => e.OfType<CandidateEvaluated>().Count(v => v.Node == victimNode) >= 20
+                                                      && e.OfType<CandidateEvaluated>().Any(v => v.Node == $"127.0.0.1:{survivorPort}"),
+            TimeSpan.FromSeconds(90), "20 evaluations on the victim and some on the survivor");
         var killedAt = DateTimeOffset.UtcNow;
         victim.KillHard();
         Assert.Equal(ActorNasProcess.KilledExitCode, (await victim.ResultAsync(TimeSpan.FromSeconds(20))).ExitCode);
