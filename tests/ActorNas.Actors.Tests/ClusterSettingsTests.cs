@@ -54,6 +54,22 @@ public sealed class ClusterSettingsTests
         }
     }
 
+    [Fact]
+    public void A_users_akka_keys_override_cluster_conf_but_not_the_address_role_or_wire_safety()
+    {
+        var user = ActorNasConfig.Combine(ConfigurationFactory.ParseString("""
+            akka.cluster.split-brain-resolver.stable-after = 20s
+            akka.cluster.roles = [intruder]
+            akka.remote.dot-netty.tcp.hostname = "0.0.0.0"
+            akka.actor.serializers.json = "Akka.Serialization.NewtonSoftJsonSerializer, Akka"
+            """));
+        var akka = Read("").AkkaConfig(ClusterSettings.PopulationRole, user);
+        Assert.Equal(TimeSpan.FromSeconds(20), akka.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.Equal(["population"], akka.GetStringList("akka.cluster.roles"));
+        Assert.Equal("127.0.0.1", akka.GetString("akka.remote.dot-netty.tcp.hostname"));
+        Assert.Contains(nameof(RejectingSerializer), akka.GetString("akka.actor.serializers.json"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("actornas.cluster.seed-nodes = [\"nohost\"]", "is not HOST:PORT")]
     [InlineData("actornas.cluster.seed-nodes = [\"h:99999\"]", "is not HOST:PORT")]

@@ -68,7 +68,9 @@ public sealed record ClusterSettings(
     /// The Akka configuration of a cluster node with <paramref name="role"/>: remoting address, seeds, TLS, and the
     /// wire-safety rule that nothing but ActorNas's and Akka's own serializers may read a message from the network.
     /// </summary>
-    public Config AkkaConfig(string role)
+    /// <param name="user">The user's configuration (--config): its akka.* keys override hocon/cluster.conf, never the
+    /// address, seeds, role, TLS or the refusing serializer set here.</param>
+    public Config AkkaConfig(string role, Config? user = null)
     {
         var seeds = string.Join(", ", SeedNodes.Select(s => Quote($"{Protocol}://{ActorSystemConfig.SystemName}@{s}")));
         var tls = Tls.Enabled
@@ -81,7 +83,7 @@ public sealed record ClusterSettings(
               }
               """
             : "enable-ssl = false";
-        return ConfigurationFactory.ParseString($$"""
+        var computed = ConfigurationFactory.ParseString($$"""
             akka {
               remote.dot-netty.tcp {
                 hostname = {{Quote(Hostname)}}
@@ -93,7 +95,8 @@ public sealed record ClusterSettings(
                 roles = [{{Quote(role)}}]
               }
             }
-            """).WithFallback(RejectingSerializer.Config).WithFallback(Defaults);
+            """).WithFallback(RejectingSerializer.Config);
+        return (user is null || user.IsEmpty ? computed : computed.WithFallback(user)).WithFallback(Defaults);
     }
 
     private static string Quote(string s) =>

@@ -31,7 +31,7 @@ internal static class ClusterRunner
         Logging.Configure(request.LogFile ?? DefaultLogFile("seed", cluster.Port), null);
         var evaluators = EvaluatorCatalog.Prepare(fresh.Evaluator, fresh.Search);
 
-        await using var store = StoreHost.Open(requested, request.Db, mustExist: false, cluster.AkkaConfig(ClusterSettings.PopulationRole));
+        await using var store = StoreHost.Open(requested, request.Db, mustExist: false, cluster.AkkaConfig(ClusterSettings.PopulationRole, requested));
         var system = store.System;
         var node = ClusterNode.Id(system);
         await ClusterNode.WaitUntilUpAsync(system, cluster.SeedNodes, cluster.JoinTimeout, cancel).ConfigureAwait(false);
@@ -94,7 +94,7 @@ internal static class ClusterRunner
         Logging.Configure(logFile ?? DefaultLogFile("worker", Environment.ProcessId), null);
 
         var akka = ActorSystemConfig.Build(own, new PersistenceSettings(PersistenceProvider.InMemory, "", "", 1000),
-            cluster.AkkaConfig(ClusterSettings.EvaluatorRole));
+            cluster.AkkaConfig(ClusterSettings.EvaluatorRole, own));
         var system = ActorSystem.Create(ActorSystemConfig.SystemName, akka);
         try
         {

@@ -20,7 +20,7 @@ internal static class ClusterStatusReader
     {
         var own = ActorNasConfig.Combine(ActorNasConfig.Parse(clusterText, "the cluster settings"));
         var cluster = ClusterSettings.From(own);
-        var akka = ActorSystemConfig.Build(own, new PersistenceSettings(PersistenceProvider.InMemory, "", "", 1000), cluster.AkkaConfig(ObserverRole));
+        var akka = ActorSystemConfig.Build(own, new PersistenceSettings(PersistenceProvider.InMemory, "", "", 1000), cluster.AkkaConfig(ObserverRole, own));
         var system = ActorSystem.Create(ActorSystemConfig.SystemName, akka);
         try
         {

@@ -56,12 +56,17 @@ internal sealed class ClusterTestKit : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>A --config file: the log in this test's database, a sleeping synthetic evaluator, and <paramref name="extra"/>.</summary>
+    /// <summary>
+    /// A --config file: the log in this test's database, a sleeping synthetic evaluator, and <paramref name="extra"/>.
+    /// `dotnet test` runs the test projects side by side on 2 cores: the failure detector tolerates 6 s without a
+    /// heartbeat (cluster.conf: 3 s), so a starved process is not taken for a dead one.
+    /// </summary>
     public string WriteConfig(string name, double meanMs, string extra = "") => Dir.Write(name, FormattableString.Invariant($$"""
         actornas.persistence.provider = postgresql
         actornas.persistence.postgresql.connection-string = "{{ConnectionString}}"
         actornas.evaluator.synthetic { duration = lognormal, mean = {{meanMs}}ms, sigma = 0.5 }
         actornas.evaluator.request-retry = 2s
+        akka.cluster.failure-detector.acceptable-heartbeat-pause = 6s
         {{extra}}
         """));
 
