@@ -11,6 +11,8 @@ var root = new RootCommand("ActorNas: event-sourced Regularized Evolution neural
     ListCommand.Create(),
     ExportCommand.Create(),
     AnalyzeCommand.Create(),
+    SeedCommand.Create(),
+    WorkerCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -30,9 +30,9 @@ internal static class PopulationFixture
     }
 
     /// <summary>Asks for work as <paramref name="worker"/> and returns the candidate handed out.</summary>
-    public static WorkAssigned Request(TestProbe worker, IActorRef population, string name)
+    public static WorkAssigned Request(TestProbe worker, IActorRef population, string name, string node = "test-node")
     {
-        population.Tell(new RequestWork(name, "test-node"), worker.Ref);
+        population.Tell(new RequestWork(name, node), worker.Ref);
         return worker.ExpectMsg<WorkAssigned>();
     }
 

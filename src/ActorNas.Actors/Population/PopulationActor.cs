@@ -30,8 +30,10 @@ public sealed class PopulationActor : ReceivePersistentActor
     private SearchState _confirmed = new();  // exactly what the journal holds
     private readonly WaitingWorkers _waiting = new();
     private readonly Dictionary<long, (Reservation Reservation, IActorRef Worker)> _mutating = [];
-    private readonly Dictionary<IActorRef, string> _watched = [];
+    private readonly Dictionary<IActorRef, (string Worker, string Node)> _watched = [];
+    private readonly LeaseBook _leases = new();   // when each running candidate was handed out (cluster lease guard)
     private int _eventsSinceSnapshot;
+    private const int SnapshotEventsPerPending = 4;
 
     public override string PersistenceId { get; }
 
@@ -63,25 +65,26 @@ public sealed class PopulationActor : ReceivePersistentActor
         {
             _state.Apply(e);
             _confirmed.Apply(e);
+            _leases.Apply(e);
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<RequestWork>(r =>
         {
-            Track(r.Worker);
+            Track(r.Worker, r.Node);
             Decide(_state.Release(r.Worker, "its worker asked for new work", Now));
             Wait(r.Worker, r.Node);
         });
         Command<WorkDone>(d =>
         {
-            Track(d.Worker);
+            Track(d.Worker, d.Node);
             Decide(_state.Complete(d.CandidateId, d.Result, d.StartedAt, d.FinishedAt, d.Worker, d.Node));
             Decide(_state.Release(d.Worker, "its worker asked for new work", Now));
             Wait(d.Worker, d.Node);
         });
         Command<WorkFailed>(f =>
         {
-            Track(f.Worker);
+            Track(f.Worker, f.Node);
             _log.Info("candidate {0} failed on {1}: {2}", f.CandidateId, f.Worker, f.Reason);
             Decide(_state.Fail(f.CandidateId, f.Reason, f.Worker, f.At, f.Permanent));
             Decide(_state.Release(f.Worker, "its worker asked for new work", Now));
@@ -95,7 +98,8 @@ public sealed class PopulationActor : ReceivePersistentActor
         });
         Command<Terminated>(t =>
         {
-            if (!_watched.Remove(t.ActorRef, out var worker)) return;
+            if (!_watched.Remove(t.ActorRef, out var watched)) return;
+            var worker = watched.Worker;
             _waiting.Remove(worker);
             Decide(_state.Release(worker, "its worker stopped", Now));
             Serve();
@@ -117,6 +121,24 @@ public sealed class PopulationActor : ReceivePersistentActor
             _log.Info("search {0} stopped by its owner: {1}", _searchId, s.Reason);
             Control(_state.Stop(s.Reason, Now));
         });
+        // from the cluster watcher of the singleton (ClusterPopulation)
+        Command<ReleaseNode>(n =>
+        {
+            _waiting.RemoveNode(n.Node);
+            Decide(_state.ReleaseNode(n.Node, n.Reason, Now));
+            Serve();
+        });
+        Command<NodeUnreachable>(n => _waiting.RemoveNode(n.Node));
+        Command<ReleaseExpiredLeases>(l =>
+        {
+            foreach (var worker in _leases.Expired(Now, l.Timeout))
+            {
+                _log.Warning("worker {0} held its candidate longer than the lease of {1}; handing it out again", worker, l.Timeout);
+                Decide(_state.Release(worker, $"its lease of {l.Timeout} ran out", Now));
+            }
+            Serve();
+        });
+        Command<GetClusterView>(_ => Sender.Tell(ClusterViewOf()));
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning("snapshot at {0} failed: {1}", f.Metadata.SequenceNr, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -167,10 +189,10 @@ public sealed class PopulationActor : ReceivePersistentActor
         base.OnRecoveryFailure(reason, message);
     }
 
-    private void Track(string worker)
+    private void Track(string worker, string node)
     {
         if (_watched.ContainsKey(Sender) || Sender.IsNobody()) return;
-        _watched[Sender] = worker;
+        _watched[Sender] = (worker, node);
         Context.Watch(Sender);
     }
 
@@ -228,20 +250,31 @@ public sealed class PopulationActor : ReceivePersistentActor
             afterPersisted?.Invoke();
             return;
         }
-        foreach (var e in events) _state.Apply(e);
+        foreach (var e in events)
+        {
+            _state.Apply(e);
+            _leases.Apply(e);
+        }
         var remaining = events.Count;
         PersistAllAsync(events, e =>
         {
             _confirmed.Apply(e);
             if (e is SearchCompleted) OnCompletedPersisted();
             if (--remaining == 0) afterPersisted?.Invoke();
-            if (++_eventsSinceSnapshot >= _snapshotEvery)
+            if (SnapshotDue(++_eventsSinceSnapshot, _snapshotEvery, _confirmed.Pending.Count))
             {
                 _eventsSinceSnapshot = 0;
                 SaveSnapshot(_confirmed.ToSnapshot());
             }
         });
     }
+
+    /// <summary>
+    /// A snapshot holds every candidate in flight: with thousands of slots, one every snapshot-every events would cost
+    /// more than the events themselves, so the interval grows to 4 events per pending candidate (recovery stays short).
+    /// </summary>
+    internal static bool SnapshotDue(int eventsSinceSnapshot, int snapshotEvery, int pending) =>
+        eventsSinceSnapshot >= Math.Max(snapshotEvery, SnapshotEventsPerPending * pending);
 
     private void OnCompletedPersisted()
     {
@@ -252,4 +285,14 @@ public sealed class PopulationActor : ReceivePersistentActor
     }
 
     private SearchStatus Status() => SearchStatus.Of(_searchId, _state);
+
+    /// <summary>Every slot that has talked to this Population (and still lives), with the candidate it holds.</summary>
+    private ClusterView ClusterViewOf()
+    {
+        var holding = _state.Pending.Values.Where(p => p.IsRunning).GroupBy(p => p.Worker!).ToDictionary(g => g.Key, g => g.Min(p => p.Id));
+        var slots = _watched.Values.Distinct()
+            .Select(w => new SlotView(w.Worker, w.Node, holding.TryGetValue(w.Worker, out var id) ? id : null))
+            .OrderBy(v => v.Node, StringComparer.Ordinal).ThenBy(v => v.Worker, StringComparer.Ordinal).ToList();
+        return new ClusterView(Status(), slots);
+    }
 }

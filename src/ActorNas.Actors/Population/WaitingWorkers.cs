@@ -33,6 +33,12 @@ internal sealed class WaitingWorkers
         if (_byWorker.Remove(worker, out var node)) _order.Remove(node);
     }
 
+    /// <summary>Forgets every waiting worker of a node (it stopped answering or left).</summary>
+    public void RemoveNode(string node)
+    {
+        foreach (var entry in _order.Where(e => e.Node == node).ToList()) Remove(entry.Worker);
+    }
+
     public IReadOnlyList<Entry> Drain()
     {
         var all = _order.ToList();

@@ -42,7 +42,7 @@ public sealed class SearchGuardian : ReceiveActor
         var space = config.Space.Create();
         // one WeightCache per node, shared by every search the process runs; evaluators reach it through the context
         var cache = options.WeightCache is { } weightCache ? new ActorLayerCache(weightCache, settings.WeightCache.Timeout) : null;
-        for (var slot = 0; slot < settings.Evaluator.Workers; slot++)
+        for (var slot = 0; slot < (options.LocalSlots ?? settings.Evaluator.Workers); slot++)
         {
             var context = new EvaluationContext(options.SearchId, space, config.Seed, $"{options.Node}/slot-{slot}", options.Node, slot, cache);
             Context.ActorOf(
@@ -60,6 +60,7 @@ public sealed class SearchGuardian : ReceiveActor
 /// <summary>What a process needs to run (or resume) one search.</summary>
 /// <param name="CreateIfMissing">true for a new search (`run`); false to resume a search that must exist.</param>
 /// <param name="CreateEvaluator">Makes the evaluator of a slot (one instance per slot).</param>
+/// <param name="LocalSlots">Evaluator slots in this process; null = actornas.evaluator.workers (a cluster's Population has none).</param>
 public sealed record SearchSessionOptions(
     string SearchId,
     SearchConfig Config,
@@ -67,7 +68,8 @@ public sealed record SearchSessionOptions(
     ActorNasSettings Settings,
     Func<int, IEvaluator> CreateEvaluator,
     string Node,
-    Func<Core.Genotype, double>? MutantScorer = null)
+    Func<Core.Genotype, double>? MutantScorer = null,
+    int? LocalSlots = null)
 {
     /// <summary>The node's WeightCache; <see cref="SearchSession.Start"/> starts it (or finds the running one) when unset.</summary>
     public IActorRef? WeightCache { get; init; }

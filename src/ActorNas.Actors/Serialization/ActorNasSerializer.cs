@@ -36,6 +36,10 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(StopSearch)] = "stop-search.v1",
         [typeof(GetCacheStats)] = "get-cache-stats.v1",
         [typeof(WeightCacheStats)] = "weight-cache-stats.v1",
+        [typeof(GetSearchSetup)] = "get-search-setup.v1",
+        [typeof(SearchSetup)] = "search-setup.v1",
+        [typeof(GetClusterView)] = "get-cluster-view.v1",
+        [typeof(ClusterView)] = "cluster-view.v1",
     };
 
     private static readonly Dictionary<string, Type> MessageTypes = MessageManifests.ToDictionary(kv => kv.Value, kv => kv.Key);
@@ -85,6 +89,10 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
 [JsonSerializable(typeof(PauseSearch))]
 [JsonSerializable(typeof(ResumeSearch))]
 [JsonSerializable(typeof(StopSearch))]
+[JsonSerializable(typeof(GetSearchSetup))]
+[JsonSerializable(typeof(SearchSetup))]
+[JsonSerializable(typeof(GetClusterView))]
+[JsonSerializable(typeof(ClusterView))]
 [JsonSerializable(typeof(Candidate))]
 [JsonSerializable(typeof(GetCacheStats))]
 [JsonSerializable(typeof(WeightCacheStats))]

@@ -26,7 +26,11 @@ internal sealed class SearchFlags
     private readonly Option<int?> _maxAttempts = new("--max-attempts") { Description = "Attempts per candidate before its failure is final" };
     private readonly Option<string?> _timeout = new("--timeout") { Description = "Per-candidate time limit, e.g. 30s or 10m (0s = none)" };
     private readonly Option<string?> _searchId = CliOptions.SearchId("Name of the new search (default: a time stamp)");
+
+    public Option<string?> SearchIdOption => _searchId;
     private readonly Option<FileInfo?> _config = CliOptions.Config();
+
+    public Option<FileInfo?> Config => _config;
 
     public Option<string> Db { get; } = CliOptions.Db();
     public Option<bool> Json { get; } = CliOptions.Json();

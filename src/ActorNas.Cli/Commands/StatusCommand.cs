@@ -19,9 +19,24 @@ internal static class StatusCommand
         var config = CliOptions.Config();
         var json = CliOptions.Json();
         var verbose = CliOptions.Verbose();
-        var command = new Command("status", "Show where a search stands, from its log") { db, searchId, config, json, verbose };
+        var join = new Option<string[]>("--join")
+        {
+            Description = "Ask a running cluster instead of the log: a node's HOST:PORT; shows the members, their slots and what each evaluates",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("status", "Show where a search stands, from its log (or from a running cluster with --join)")
+        {
+            db, searchId, config, json, verbose, join,
+        };
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
+            if (parse.GetValue(join) is { Length: > 0 } seeds)
+            {
+                Logging.Configure(null, parse.GetValue(db));
+                var fileText = parse.GetValue(config) is { } file ? ActorNas.Actors.Configuration.ActorNasConfig.ReadFile(file.FullName) : "";
+                var text = fileText + $"\nactornas.cluster.port = 0\nactornas.cluster.seed-nodes = [{string.Join(", ", seeds.Select(StoreHost.Quote))}]\n";
+                return await ClusterStatusReader.RunAsync(text, parse.GetValue(json), cancel);
+            }
             var path = parse.GetValue(db)!;
             Logging.Configure(null, path);
             await using var store = StoreHost.Open(CliOptions.StoreConfig(parse.GetValue(config)), path, mustExist: true);

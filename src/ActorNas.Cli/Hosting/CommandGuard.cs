@@ -39,6 +39,7 @@ internal static class CommandGuard
         SettingsException or GenotypeFormatException or TableFormatException or DatasetException or ArgumentException => (ExitCodes.BadInput, e.Message),
         StoreException => (ExitCodes.StoreError, e.Message),
         UnknownSearchException => (ExitCodes.BadInput, e.Message),
+        Actors.Cluster.ClusterJoinException or NodeDownedException => (ExitCodes.SearchFailed, e.Message),
         Akka.Configuration.ConfigurationException => (ExitCodes.BadInput, $"bad configuration: {e.Message}"),
         _ => (ExitCodes.SearchFailed, $"{e.GetType().Name}: {e.Message} (run with --verbose for details)"),
     };
@@ -50,5 +51,8 @@ internal sealed class UnknownSearchException(string message) : Exception(message
     public static UnknownSearchException For(string searchId, string db) =>
         new($"there is no search \"{searchId}\" in {db}; `actornas list --db {db}` shows the searches there");
 }
+
+/// <summary>The cluster downed this node (or it lost the cluster); a supervisor should start it again.</summary>
+internal sealed class NodeDownedException(string message) : Exception(message);
 
 internal sealed record ErrorJson(string Error, int ExitCode);

@@ -22,11 +22,12 @@ internal sealed class StoreHost : IAsyncDisposable
     }
 
     /// <param name="actorNas">The layered actornas.* configuration (flags, files, defaults).</param>
-    public static StoreHost Open(Config actorNas, string dbPath, bool mustExist)
+    /// <param name="extraAkka">More Akka configuration on top (a cluster node's remoting and cluster settings).</param>
+    public static StoreHost Open(Config actorNas, string dbPath, bool mustExist, Config? extraAkka = null)
     {
         var persistence = ReadPersistence(actorNas, dbPath);
         if (persistence.Provider == PersistenceProvider.Sqlite) PersistenceConfig.PrepareSqlite(persistence.SqlitePath, mustExist);
-        var config = ActorSystemConfig.Build(actorNas, persistence);
+        var config = ActorSystemConfig.Build(actorNas, persistence, extraAkka);
         return new StoreHost(ActorSystem.Create(ActorSystemConfig.SystemName, config), persistence);
     }
 

@@ -28,6 +28,7 @@ public sealed class SearchState
     private readonly List<Member> _population = [];                  // oldest first
     private readonly Dictionary<long, PendingCandidate> _pending = [];
     private readonly SortedSet<long> _queued = [];                   // pending and not running, lowest id first
+    private readonly Dictionary<string, SortedSet<long>> _runningOn = [];   // worker -> the candidates it holds (Release without a scan)
     private readonly Dictionary<long, Reservation> _reservations = [];
     private long _nextReservationId;
     private SearchConfig? _config;
@@ -208,7 +209,12 @@ public sealed class SearchState
 
     /// <summary>Sends every candidate running on <paramref name="worker"/> back to the queue.</summary>
     public IReadOnlyList<ISearchEvent> Release(string worker, string reason, DateTimeOffset now) =>
-        IsCompleted ? [] : _pending.Values.Where(p => p.Worker == worker).OrderBy(p => p.Id)
+        IsCompleted || !_runningOn.TryGetValue(worker, out var held) ? []
+            : held.Select(id => (ISearchEvent)new CandidateReleased(id, reason, now)).ToList();
+
+    /// <summary>Sends every candidate running on a node back to the queue (the node left the cluster or was downed).</summary>
+    public IReadOnlyList<ISearchEvent> ReleaseNode(string node, string reason, DateTimeOffset now) =>
+        IsCompleted ? [] : _pending.Values.Where(p => p.Node == node).OrderBy(p => p.Id)
             .Select(p => (ISearchEvent)new CandidateReleased(p.Id, reason, now)).ToList();
 
     /// <summary>Sends every running candidate back to the queue: after recovery no worker of the old process holds work.</summary>
@@ -257,7 +263,10 @@ public sealed class SearchState
                 if (p.ParentId is null) RandomPending++;
                 break;
             case CandidateStarted s:
-                _pending[s.Id] = PendingOf(e, s.Id) with { Worker = s.Worker, Node = s.Node };
+                var starting = PendingOf(e, s.Id);
+                Unassign(starting);
+                _pending[s.Id] = starting with { Worker = s.Worker, Node = s.Node };
+                Assign(s.Id, s.Worker);
                 _queued.Remove(s.Id);
                 break;
             case CandidateEvaluated v:
@@ -284,12 +293,15 @@ public sealed class SearchState
                 }
                 else
                 {
+                    Unassign(failed);
                     _pending[f.Id] = failed with { FailedAttempts = f.Attempt, Worker = null, Node = null };
                     _queued.Add(f.Id);
                 }
                 break;
             case CandidateReleased r:
-                _pending[r.Id] = PendingOf(e, r.Id) with { Worker = null, Node = null };
+                var released = PendingOf(e, r.Id);
+                Unassign(released);
+                _pending[r.Id] = released with { Worker = null, Node = null };
                 _queued.Add(r.Id);
                 break;
             case SearchCompleted c:
@@ -310,6 +322,7 @@ public sealed class SearchState
     /// <summary>A pending candidate reached its final outcome; in batch mode the batch closes when none is left.</summary>
     private void Resolve(PendingCandidate pending)
     {
+        Unassign(pending);
         _pending.Remove(pending.Id);
         _queued.Remove(pending.Id);
         if (pending.ParentId is null) RandomPending--;
@@ -323,6 +336,19 @@ public sealed class SearchState
     /// <summary>Where a parent was evaluated, while it is a member (a proposal's parent is one, unless it just retired).</summary>
     private string? NodeOf(long? parentId) =>
         parentId is { } id ? _population.Find(m => m.Id == id)?.Node : null;
+
+    private void Assign(long id, string worker)
+    {
+        if (!_runningOn.TryGetValue(worker, out var held)) _runningOn[worker] = held = [];
+        held.Add(id);
+    }
+
+    private void Unassign(PendingCandidate pending)
+    {
+        if (pending.Worker is null || !_runningOn.TryGetValue(pending.Worker, out var held)) return;
+        held.Remove(pending.Id);
+        if (held.Count == 0) _runningOn.Remove(pending.Worker);
+    }
 
     private PendingCandidate PendingOf(ISearchEvent e, long id) =>
         _pending.TryGetValue(id, out var p) ? p : throw Corrupt(e, $"candidate {id} is not pending");
@@ -368,6 +394,7 @@ public sealed class SearchState
         {
             state._pending[p.Id] = p;
             if (!p.IsRunning) state._queued.Add(p.Id);
+            else state.Assign(p.Id, p.Worker!);
             if (p.ParentId is null) state.RandomPending++;
         }
         return state;

@@ -1,0 +1,131 @@
+using ActorNas.Actors.Protocol;
+using ActorNas.Actors.Query;
+using ActorNas.Actors.Search;
+using ActorNas.Core.Events;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+
+namespace ActorNas.Actors.Cluster;
+
+/// <summary>
+/// The cluster singleton on a population node: the search's supervision tree (Population and Mutators, no evaluator
+/// slots) behind a gate. Only members of the cluster get through the gate; the others are refused and logged. It
+/// watches membership: a downed or removed node's candidates go back to the queue at once, an unreachable node's idle
+/// slots get nothing, and a timer hands out candidates whose lease ran out.
+/// It first reads the search's start from the shared log: a search that exists continues with its recorded settings,
+/// whatever this node's flags and files say (population nodes on different machines may have different files).
+/// </summary>
+public sealed class ClusterPopulation : ReceiveActor, IWithTimers, IWithUnboundedStash
+{
+    private sealed record CheckLeases;
+    private sealed record LogRead(SearchStarted? Started);
+    private sealed record LogReadFailed(string Reason);
+    private sealed record ReadLogAgain;
+
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly SearchSessionOptions _options;
+    private readonly IActorRef _listener;
+    private readonly TimeSpan? _leaseTimeout;
+    private IActorRef _search = ActorRefs.Nobody;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(SearchSessionOptions options, IActorRef listener, TimeSpan? leaseTimeout) =>
+        Akka.Actor.Props.Create(() => new ClusterPopulation(options, listener, leaseTimeout));
+
+    public ClusterPopulation(SearchSessionOptions options, IActorRef listener, TimeSpan? leaseTimeout)
+    {
+        _options = options;
+        _listener = listener;
+        _leaseTimeout = leaseTimeout;
+        Starting();
+    }
+
+    /// <summary>Until the log says whether the search exists: requests wait, membership changes need nothing (recovery releases all).</summary>
+    private void Starting()
+    {
+        Receive<LogRead>(r =>
+        {
+            var options = r.Started is { } started
+                ? _options with { CreateIfMissing = false, Config = started.Config, LocalSlots = 0 }
+                : _options with { LocalSlots = 0 };
+            _search = Context.ActorOf(SearchGuardian.Props(options, _listener), SearchGuardian.NameOf(options.SearchId));
+            if (_leaseTimeout is { } lease)
+            {
+                var every = TimeSpan.FromTicks(Math.Clamp(lease.Ticks / 10, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromMinutes(1).Ticks));
+                Timers.StartPeriodicTimer("leases", new CheckLeases(), every);
+            }
+            Become(() => Running(options));
+            Stash.UnstashAll();
+        });
+        Receive<LogReadFailed>(f =>
+        {
+            _log.Warning("cannot read the start of search {0} from the log ({1}); trying again", _options.SearchId, f.Reason);
+            Timers.StartSingleTimer("read-log", new ReadLogAgain(), TimeSpan.FromSeconds(2));
+        });
+        Receive<ReadLogAgain>(_ => ReadLog());
+        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+        Receive<IActorNasMessage>(_ =>
+        {
+            if (Admit()) Stash.Stash();
+        });
+    }
+
+    private void Running(SearchSessionOptions options)
+    {
+        Receive<ClusterEvent.MemberDowned>(m => Release(m.Member, "its node was downed"));
+        Receive<ClusterEvent.MemberRemoved>(m => Release(m.Member, "its node left the cluster"));
+        Receive<ClusterEvent.UnreachableMember>(m =>
+        {
+            _log.Warning("node {0} ({1}) is unreachable", NodeAddress.IdOf(m.Member.Address), string.Join(",", m.Member.Roles));
+            _search.Tell(new NodeUnreachable(NodeAddress.IdOf(m.Member.Address)));
+        });
+        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+        Receive<CheckLeases>(_ => _search.Tell(new ReleaseExpiredLeases(_leaseTimeout!.Value)));
+        Receive<GetSearchSetup>(_ =>
+        {
+            if (Admit()) Sender.Tell(new SearchSetup(options.SearchId, options.Config.Settings));
+        });
+        Receive<IActorNasMessage>(m =>
+        {
+            if (Admit()) _search.Forward(m);
+        });
+    }
+
+    private void ReadLog() =>
+        new SearchLog(Context.System).ReadStartAsync(_options.SearchId)
+            .PipeTo(Self, success: s => new LogRead(s), failure: e => new LogReadFailed(e.GetBaseException().Message));
+
+    protected override void PreStart()
+    {
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.UnreachableMember));
+        ReadLog();
+    }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private void Release(Member member, string reason)
+    {
+        if (member.Address == _cluster.SelfAddress) return;
+        var node = NodeAddress.IdOf(member.Address);
+        _log.Info("node {0} is gone ({1}); its candidates go back to the queue", node, reason);
+        _search.Tell(new ReleaseNode(node, reason));
+    }
+
+    /// <summary>True for this process and for members of the cluster; anything else is refused and logged.</summary>
+    private bool Admit()
+    {
+        var address = Sender.Path.Address;
+        if (address.HasLocalScope || address == _cluster.SelfAddress) return true;
+        foreach (var member in _cluster.State.Members)
+            if (member.Address == address && member.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Joining
+                    or MemberStatus.Leaving or MemberStatus.Exiting)
+                return true;
+        _log.Warning("refused a message from {0}: not a member of the cluster (wire safety)", address);
+        return false;
+    }
+}

@@ -1,0 +1,177 @@
+using ActorNas.Actors;
+using ActorNas.Actors.Caching;
+using ActorNas.Actors.Cluster;
+using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Evaluators;
+using ActorNas.Actors.Protocol;
+using ActorNas.Actors.Search;
+using ActorNas.Cli.Output;
+using ActorNas.Core.Evaluation;
+using Akka.Actor;
+using NLog;
+
+namespace ActorNas.Cli.Hosting;
+
+/// <summary>
+/// `actornas seed` and `actornas worker`: one node of a cluster search. A population node may host the Population
+/// singleton (the oldest one does; another takes over when it dies); a worker node runs evaluator slots that pull work.
+/// </summary>
+internal static class ClusterRunner
+{
+    private static readonly Logger Log = LogManager.GetCurrentClassLogger();
+
+    /// <param name="request">The search (its flags are recorded with it, as for `run`).</param>
+    /// <param name="clusterText">This node's actornas.cluster.* settings (flags and --config), never recorded.</param>
+    public static async Task<int> SeedAsync(SearchRequest request, string clusterText, CancellationToken cancel)
+    {
+        var requested = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"));
+        var fresh = ActorNasSettings.From(requested, request.SettingsText);
+        RequireSharedLog(fresh.Persistence.Provider);
+        var cluster = ClusterSettings.From(ActorNasConfig.Combine(ActorNasConfig.Parse(clusterText, "the cluster settings"), requested));
+        var searchId = request.SearchId!;
+        Logging.Configure(request.LogFile ?? DefaultLogFile("seed", cluster.Port), null);
+        var evaluators = EvaluatorCatalog.Prepare(fresh.Evaluator, fresh.Search);
+
+        await using var store = StoreHost.Open(requested, request.Db, mustExist: false, cluster.AkkaConfig(ClusterSettings.PopulationRole, requested));
+        var system = store.System;
+        var node = ClusterNode.Id(system);
+        await ClusterNode.WaitUntilUpAsync(system, cluster.SeedNodes, cluster.JoinTimeout, cancel).ConfigureAwait(false);
+
+        // a search that exists continues with its recorded settings; a new one starts from these flags
+        var started = await store.Log.ReadStartAsync(searchId, cancel).ConfigureAwait(false);
+        var settings = started is null ? fresh : Recorded(started.Config, request.SettingsText, searchId);
+        Log.Info("population node {0} for search {1} ({2})", node, searchId, started is null ? "new unless another node started it" : "recorded");
+        await Console.Error.WriteLineAsync($"population node {node} for search {searchId}").ConfigureAwait(false);
+        var search = ClusterSearch.Start(system, new SearchSessionOptions(searchId, settings.Search, started is null, settings,
+            evaluators.Factory, node, evaluators.MutantScorer, LocalSlots: 0), cluster);
+
+        SearchStatus? last = null;
+        var display = ProgressDisplay.Create(settings.ProgressInterval);
+        await display.RunAsync(async update =>
+        {
+            while (!Ended(search, last) && !system.WhenTerminated.IsCompleted && !cancel.IsCancellationRequested)
+            {
+                try
+                {
+                    last = await search.GetStatusAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+                    update(last);
+                }
+                catch (AskTimeoutException)
+                {
+                    // the singleton is starting, recovering or moving; ask again
+                }
+                await Task.WhenAny(search.LocalOutcome, system.WhenTerminated, Task.Delay(500, cancel)).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+
+        if (search.LocalOutcome is { IsCompleted: true } local && (await local.ConfigureAwait(false)).Error is { } error)
+        {
+            await ClusterNode.LeaveAsync(system).ConfigureAwait(false);
+            throw new SettingsException(error);
+        }
+        if (cancel.IsCancellationRequested)
+        {
+            await ClusterNode.LeaveAsync(system).ConfigureAwait(false);   // the singleton hands over to another population node
+            await Console.Error.WriteLineAsync($"interrupted; node {node} left the cluster").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
+        if (system.WhenTerminated.IsCompleted) throw Downed(node);
+
+        var final = search.LocalOutcome is { IsCompletedSuccessfully: true } done && (await done.ConfigureAwait(false)).Status is { } s ? s : last!;
+        await DrainAsync(system, cluster.DrainTimeout, cancel).ConfigureAwait(false);
+        await ClusterNode.LeaveAsync(system).ConfigureAwait(false);
+        Summary.Print(final, request.Json, settings.Search.Space.Create());
+        return final.CompletionReason == "budget" ? ExitCodes.Ok : ExitCodes.SearchFailed;
+    }
+
+    /// <param name="workerText">The worker's --config text and flags: its cluster settings, and evaluator settings that
+    /// override the recorded ones on this machine (a table path, a data folder).</param>
+    public static async Task<int> WorkerAsync(string workerText, int? slotsFlag, bool json, string? logFile, CancellationToken cancel)
+    {
+        var own = ActorNasConfig.Combine(ActorNasConfig.Parse(workerText, "the worker settings"));
+        var cluster = ClusterSettings.From(own);
+        if (cluster.SeedNodes.Count == 0)
+            throw new SettingsException("a worker needs a population node to join: pass --join HOST:PORT (the address `actornas seed` printed)");
+        Logging.Configure(logFile ?? DefaultLogFile("worker", Environment.ProcessId), null);
+
+        var akka = ActorSystemConfig.Build(own, new PersistenceSettings(PersistenceProvider.InMemory, "", "", 1000),
+            cluster.AkkaConfig(ClusterSettings.EvaluatorRole, own));
+        var system = ActorSystem.Create(ActorSystemConfig.SystemName, akka);
+        try
+        {
+            var node = ClusterNode.Id(system);
+            await ClusterNode.WaitUntilUpAsync(system, cluster.SeedNodes, cluster.JoinTimeout, cancel).ConfigureAwait(false);
+            var proxy = ClusterNode.PopulationProxy(system);
+            var setup = await ClusterNode.AskSetupAsync(system, proxy, cluster.JoinTimeout, cancel).ConfigureAwait(false);
+
+            var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(workerText, "the worker settings"),
+                ActorNasConfig.Parse(setup.Settings, $"the settings recorded with search {setup.SearchId}"));
+            var settings = ActorNasSettings.From(combined, setup.Settings);
+            var slots = slotsFlag ?? (cluster.Slots > 0 ? cluster.Slots : EvaluatorNode.DefaultSlots());
+            if (slots < 1) throw new SettingsException($"--slots {slots}: a worker needs at least one slot");
+            var evaluator = settings.Evaluator with { Workers = slots };
+            var evaluators = EvaluatorCatalog.Prepare(evaluator, settings.Search);
+            var space = settings.Search.Space.Create();
+
+            Log.Info("worker {0}: {1} slot(s) for search {2}", node, slots, setup.SearchId);
+            Console.WriteLine($"worker {node}: {slots} slot(s) for search {setup.SearchId}");
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // the node's WeightCache: its slots share it, and other nodes fetch the layers this node trained from it
+            var cache = new ActorLayerCache(WeightCacheNode.EnsureStarted(system, settings.WeightCache, node), settings.WeightCache.Timeout);
+            system.ActorOf(EvaluatorNode.Props(proxy, slots, evaluators.Factory,
+                slot => new EvaluationContext(setup.SearchId, space, settings.Search.Seed, $"{node}/slot-{slot}", node, slot, cache),
+                evaluator.Timeout, evaluator.RequestRetry, done), EvaluatorNode.Name);
+
+            await Task.WhenAny(done.Task, system.WhenTerminated, Task.Delay(Timeout.Infinite, cancel)).ConfigureAwait(false);
+            if (cancel.IsCancellationRequested)
+            {
+                await ClusterNode.LeaveAsync(system).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"interrupted; worker {node} left the cluster and its candidates go to other workers").ConfigureAwait(false);
+                return ExitCodes.Interrupted;
+            }
+            if (!done.Task.IsCompleted) throw Downed(node);
+            await ClusterNode.LeaveAsync(system).ConfigureAwait(false);
+            Console.WriteLine($"worker {node}: the search is over");
+            if (json) Console.WriteLine($"{{\"node\":\"{node}\",\"slots\":{slots},\"searchId\":\"{setup.SearchId}\"}}");
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            await system.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Cluster searches share their log: only PostgreSQL will do.</summary>
+    public static void RequireSharedLog(PersistenceProvider provider)
+    {
+        if (provider != PersistenceProvider.PostgreSql)
+            throw new SettingsException($"a cluster search needs its log in PostgreSQL, not {provider.ToString().ToLowerInvariant()}: every population " +
+                "node must read the same log to take over the Population (SQLite is one machine's file). Pass --config with " +
+                "actornas.persistence.provider = postgresql and a connection string (hocon/postgresql.conf, docs/cluster.md)");
+    }
+
+    private static ActorNasSettings Recorded(Core.Evolution.SearchConfig config, string settingsText, string searchId)
+    {
+        var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(settingsText, "the command-line settings"),
+            ActorNasConfig.Parse(config.Settings, $"the settings recorded with search {searchId}"));
+        return ActorNasSettings.From(combined, config.Settings) with { Search = config };
+    }
+
+    private static bool Ended(ClusterSearch search, SearchStatus? last) => search.LocalOutcome.IsCompleted || last?.IsCompleted == true;
+
+    /// <summary>Waits until no evaluator node is left (they leave once told the search is over), at most <paramref name="timeout"/>.</summary>
+    private static async Task DrainAsync(ActorSystem system, TimeSpan timeout, CancellationToken cancel)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !cancel.IsCancellationRequested && !system.WhenTerminated.IsCompleted
+               && cluster.State.Members.Any(m => m.HasRole(ClusterSettings.EvaluatorRole) && m.Status == Akka.Cluster.MemberStatus.Up))
+            await Task.Delay(250, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static NodeDownedException Downed(string node) =>
+        new($"node {node} was removed from the cluster (downed by the split-brain resolver, or it lost the majority); " +
+            "everything recorded is kept: start it again to rejoin");
+
+    private static string DefaultLogFile(string role, int id) => Path.GetFullPath($"actornas-{role}-{id}.log");
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using ActorNas.Actors;
+using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Query;
+using ActorNas.Core.Events;
+using Akka.Actor;
+using Npgsql;
+
+namespace ActorNas.Benchmarks;
+
+/// <summary>Real `actornas` processes of one cluster, a fresh PostgreSQL database for them, and their log read back.</summary>
+internal sealed class ClusterNodes : IAsyncDisposable
+{
+    private readonly List<Process> _processes = [];
+    private readonly string _server;
+    private readonly string _database;
+
+    public ScratchDirectory Dir { get; } = new();
+    public string ConnectionString { get; }
+
+    private ClusterNodes(string server, string database)
+    {
+        _server = server;
+        _database = database;
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+    }
+
+    public static async Task<ClusterNodes> CreateAsync(string server)
+    {
+        var database = "actornas_bench_" + Guid.NewGuid().ToString("N")[..10];
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
+        await create.ExecuteNonQueryAsync();
+        return new ClusterNodes(server, database);
+    }
+
+    public string Config(double meanMs, string extra = "")
+    {
+        var path = Dir.File("node.hocon");
+        File.WriteAllText(path, FormattableString.Invariant($$"""
+            actornas.persistence.provider = postgresql
+            actornas.persistence.postgresql.connection-string = "{{ConnectionString}}"
+            actornas.evaluator.synthetic { duration = lognormal, mean = {{meanMs}}ms, sigma = 0.5 }
+            actornas.evaluator.request-retry = 5s
+            {{extra}}
+            """));
+        return path;
+    }
+
+    /// <summary>Starts `actornas args...`; its output goes to NAME.out beside the logs.</summary>
+    public Process Start(string name, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(CliPath.Value);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.ArgumentList.Add("--log-file");
+        info.ArgumentList.Add(Dir.File(name + ".log"));
+        var process = Process.Start(info)!;
+        var output = new StreamWriter(Dir.File(name + ".out")) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add(process);
+        return process;
+    }
+
+    public string Output(string name) => File.Exists(Dir.File(name + ".out")) ? File.ReadAllText(Dir.File(name + ".out")) : "";
+
+    public static void KillHard(Process process)
+    {
+        try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+    }
+
+    public async Task<IReadOnlyList<ISearchEvent>> ReadLogAsync(string searchId)
+    {
+        var persistence = new PersistenceSettings(PersistenceProvider.PostgreSql, "", ConnectionString, 1000);
+        var system = ActorSystem.Create("bench-reader", ActorSystemConfig.Build(ActorNasConfig.Reference, persistence,
+            Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
+        try
+        {
+            var events = new List<ISearchEvent>();
+            await new SearchLog(system).ReadAsync(searchId, events.Add);
+            return events;
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    public async Task<IReadOnlyList<ISearchEvent>> WaitForLogAsync(string searchId, Func<IReadOnlyList<ISearchEvent>, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var events = await ReadLogAsync(searchId);
+            if (condition(events)) return events;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the log of {searchId} did not get there in {timeout.TotalSeconds:F0} s ({events.Count} events)");
+            await Task.Delay(500);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _processes)
+        {
+            if (!p.HasExited) KillHard(p);
+            await p.WaitForExitAsync();
+            p.Dispose();
+        }
+        Dir.Dispose();
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    public static readonly Lazy<string> CliPath = new(() =>
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ActorNas.sln"))) dir = dir.Parent;
+        var dll = Path.Combine(dir?.FullName ?? ".", "src", "ActorNas.Cli", "bin", "Release", "net10.0", "actornas.dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} not found: build with -c Release first");
+    });
+}
