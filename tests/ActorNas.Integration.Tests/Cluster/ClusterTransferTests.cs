@@ -1,0 +1,70 @@
+using System.Globalization;
+using ActorNas.Core.Events;
+
+namespace ActorNas.Integration.Tests.Cluster;
+
+/// <summary>
+/// Weight transfer across a real cluster: TorchSharp training on two worker processes, where a child evaluated on one
+/// node takes its parent's layers from the WeightCache of the node that trained the parent.
+/// </summary>
+public sealed class ClusterTransferTests(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public async Task Children_fetch_their_parents_layers_from_the_node_that_trained_them()
+    {
+        Skip.If(ClusterTestKit.ServerConnectionString is null, ClusterTestKit.SkipReason);
+        await using var kit = await ClusterTestKit.CreateAsync();
+        const int budget = 40;
+        var config = kit.WriteConfig("train.hocon", meanMs: 0, """
+            actornas.evaluator.train { dataset = synthetic, train-images = 256, validation-images = 128, epochs = 1 }
+            actornas.space.sequential { layers = 4, units = [8, 16], activations = [relu] }
+            """);
+        int seedPort = ClusterTestKit.FreePort(), w1 = ClusterTestKit.FreePort(), w2 = ClusterTestKit.FreePort();
+        string[] seedArgs =
+        [
+            "seed", "--search-id", "transfer", "--space", "sequential", "--evaluator", "train", "--budget",
+            budget.ToString(CultureInfo.InvariantCulture), "--population", "6", "--sample", "3", "--seed", "5", "--config", config,
+            "--port", seedPort.ToString(CultureInfo.InvariantCulture), "--log-file", kit.LogFile("seed"), "--json",
+        ];
+        string[] Worker(int port, string log) =>
+        [
+            "worker", "--join", $"127.0.0.1:{seedPort}", "--port", port.ToString(CultureInfo.InvariantCulture), "--slots", "1",
+            "--config", config, "--log-file", kit.LogFile(log),
+        ];
+
+        using var seed = ActorNasProcess.Start(kit.Dir.Path, seedArgs);
+        using var worker1 = ActorNasProcess.Start(kit.Dir.Path, Worker(w1, "w1"));
+        using var worker2 = ActorNasProcess.Start(kit.Dir.Path, Worker(w2, "w2"));
+        var seedResult = await seed.ResultAsync(TimeSpan.FromSeconds(240));
+        var r1 = await worker1.ResultAsync(TimeSpan.FromSeconds(60));
+        var r2 = await worker2.ResultAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine(seedResult.ToString());
+        Assert.True(seedResult.ExitCode == 0, seedResult.ToString());
+        Assert.True(r1.ExitCode == 0 && r2.ExitCode == 0, $"{r1}\n{r2}");
+
+        var events = await kit.ReadLogAsync("transfer");
+        LogChecks.CompletedExactlyOnce(events, budget);
+        var evaluated = events.OfType<CandidateEvaluated>().ToList();
+        var nodeOf = evaluated.ToDictionary(v => v.Id, v => v.Node);
+        var parentOf = events.OfType<CandidateProposed>().ToDictionary(p => p.Id, p => p.ParentId);
+        double Metric(CandidateEvaluated v, string name) => v.Metrics is { } m && m.TryGetValue(name, out var x) ? x : 0;
+
+        // children whose parent was trained on the other node: some of them got layers over the network
+        var crossNode = evaluated.Where(v => parentOf[v.Id] is { } p && nodeOf.TryGetValue(p, out var pn) && pn != v.Node).ToList();
+        output.WriteLine($"{crossNode.Count} children of a parent on the other node; remote hits " +
+                         $"{crossNode.Sum(v => Metric(v, "cacheRemoteHits"))}, bytes {crossNode.Sum(v => Metric(v, "cacheBytesFetched"))}");
+        Assert.NotEmpty(crossNode);
+        Assert.Contains(crossNode, v => Metric(v, "cacheRemoteHits") > 0 && Metric(v, "cacheBytesFetched") > 0);
+        // a remote hit only happens for a child whose parent lives elsewhere, and what was fetched was transferred
+        Assert.All(evaluated.Where(v => Metric(v, "cacheRemoteHits") > 0), v =>
+        {
+            Assert.Contains(v, crossNode);
+            Assert.True(v.TransferredLayers > 0, $"candidate {v.Id} fetched layers but transferred none");
+        });
+
+        // status reads the per-node cache lines back from the log
+        var status = await ActorNasProcess.RunAsync(kit.Dir.Path, "status", "--config", config, "--search-id", "transfer");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains($"127.0.0.1:{w1}", status.Stdout, StringComparison.Ordinal);
+    }
+}
