@@ -96,25 +96,42 @@ public sealed class WireSafetyTests(ITestOutputHelper output)
             actornas.cluster.join-timeout = 15s
             actornas.cluster.tls { enabled = on, certificate-path = "{{certificate}}", certificate-password = "test-password", suppress-validation = on }
             """;
-        var tlsConfig = kit.WriteConfig("tls.hocon", meanMs: 10, tls);
+        // evaluations of ~0.5 s keep the search running (150 over 3 slots: ~25 s) while the plain node tries to join
+        var tlsConfig = kit.WriteConfig("tls.hocon", meanMs: 500, tls);
         var plainConfig = kit.WriteConfig("plain.hocon", meanMs: 10, "actornas.cluster.join-timeout = 15s");
         var seedPort = ClusterTestKit.FreePort();
 
         using var seed = ActorNasProcess.Start(kit.Dir.Path, Seed("tls", tlsConfig, seedPort, kit.LogFile("seed")));
-        using var plain = ActorNasProcess.Start(kit.Dir.Path, Worker(seedPort, plainConfig, kit.LogFile("plain")));
         using var secure = ActorNasProcess.Start(kit.Dir.Path, Worker(seedPort, tlsConfig, kit.LogFile("secure")));
+        try
+        {
+            // the TLS cluster forms and works ...
+            await kit.WaitForLogAsync("tls", e => e.OfType<CandidateEvaluated>().Any(), TimeSpan.FromSeconds(90), "an evaluation on the TLS worker");
 
-        var plainResult = await plain.ResultAsync(Generous);
-        output.WriteLine(plainResult.ToString());
-        Assert.Equal(1, plainResult.ExitCode);
-        Assert.Contains("could not join the cluster", plainResult.Stderr, StringComparison.Ordinal);
+            // ... and a plain-TCP node cannot join it
+            var plainResult = await ActorNasProcess.RunAsync(kit.Dir.Path, Generous, Worker(seedPort, plainConfig, kit.LogFile("plain")));
+            output.WriteLine(plainResult.ToString());
+            Assert.Equal(1, plainResult.ExitCode);
+            Assert.Contains("could not join the cluster", plainResult.Stderr, StringComparison.Ordinal);
+            // refused by the TLS node itself, not by a port nobody listens on any more
+            Assert.True((await kit.ReadLogAsync("tls")).OfType<CandidateEvaluated>().Count() < 150, "the search ended before the plain node tried");
 
-        var secureResult = await secure.ResultAsync(Generous);
-        var seedResult = await seed.ResultAsync(Generous);
-        Assert.True(secureResult.ExitCode == 0, secureResult.ToString());
-        Assert.True(seedResult.ExitCode == 0, seedResult.ToString());
-        LogChecks.CompletedExactlyOnce(await kit.ReadLogAsync("tls"), 150);
-        Assert.Contains("akka.ssl.tcp://actornas@127.0.0.1", await ReadSharedAsync(kit.LogFile("seed")), StringComparison.Ordinal);
+            var secureResult = await secure.ResultAsync(Generous);
+            var seedResult = await seed.ResultAsync(Generous);
+            Assert.True(secureResult.ExitCode == 0, secureResult.ToString());
+            Assert.True(seedResult.ExitCode == 0, seedResult.ToString());
+            LogChecks.CompletedExactlyOnce(await kit.ReadLogAsync("tls"), 150);
+            Assert.Contains("akka.ssl.tcp://actornas@127.0.0.1", await ReadSharedAsync(kit.LogFile("seed")), StringComparison.Ordinal);
+        }
+        catch
+        {
+            // the nodes' own logs say what happened (they are gone with the test's folder afterwards)
+            foreach (var name in new[] { "seed", "secure", "plain" })
+                if (File.Exists(kit.LogFile(name)))
+                    output.WriteLine($"--- {name}.log (last lines) ---\n" +
+                                     string.Join('\n', (await ReadSharedAsync(kit.LogFile(name))).Split('\n').TakeLast(60)));
+            throw;
+        }
     }
 
     /// <summary>A self-signed certificate for 127.0.0.1 and localhost, with its key, as PKCS#12: what every node of the test uses.</summary>
