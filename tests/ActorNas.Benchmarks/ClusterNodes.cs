@@ -1,3 +1,4 @@
+using ActorNas.Tests.Shared;
 using System.Diagnostics;
 using ActorNas.Actors;
 using ActorNas.Actors.Configuration;
@@ -73,22 +74,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
         try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
     }
 
-    public async Task<IReadOnlyList<ISearchEvent>> ReadLogAsync(string searchId)
-    {
-        var persistence = new PersistenceSettings(PersistenceProvider.PostgreSql, "", ConnectionString, 1000);
-        var system = ActorSystem.Create("bench-reader", ActorSystemConfig.Build(ActorNasConfig.Reference, persistence,
-            Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
-        try
-        {
-            var events = new List<ISearchEvent>();
-            await new SearchLog(system).ReadAsync(searchId, events.Add);
-            return events;
-        }
-        finally
-        {
-            await system.Terminate();
-        }
-    }
+    public Task<IReadOnlyList<ISearchEvent>> ReadLogAsync(string searchId) => LogReading.FromPostgresAsync(ConnectionString, searchId);
 
     public async Task<IReadOnlyList<ISearchEvent>> WaitForLogAsync(string searchId, Func<IReadOnlyList<ISearchEvent>, bool> condition, TimeSpan timeout)
     {

@@ -2,6 +2,7 @@ using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Query;
 using ActorNas.Core.Events;
 using ActorNas.Hosting;
+using ActorNas.Tests.Shared;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
@@ -108,8 +109,7 @@ public sealed class AttachToExistingSystemTests : IDisposable
         }
 
         // the log is an ordinary ActorNas database: a separate reader finds the search there
-        var reader = new ActorNasLogReader(db);
-        Assert.Equal(30, (await reader.EvaluatedAsync("attached")));
+        Assert.Equal(30, (await LogReading.FromSqliteAsync(db, "attached")).Count(e => e is CandidateEvaluated));
     }
 
     [Fact]
@@ -135,21 +135,5 @@ public sealed class AttachToExistingSystemTests : IDisposable
             return;
         }
         leaves[path] = value.ToString();
-    }
-}
-
-/// <summary>Reads a search's log from its SQLite file in an ActorSystem of ActorNas's own, as the CLI does.</summary>
-internal sealed class ActorNasLogReader(string db)
-{
-    public async Task<int> EvaluatedAsync(string searchId)
-    {
-        var settings = ActorNas.Actors.Configuration.ActorNasSettings.From(ActorNas.Actors.Configuration.ActorNasConfig.Combine(
-            ConfigurationFactory.ParseString($"actornas.persistence.sqlite.path = \"{db.Replace("\\", "\\\\", StringComparison.Ordinal)}\"")));
-        using var system = ActorSystem.Create("reader", ActorNas.Actors.ActorSystemConfig.Build(
-            ActorNas.Actors.Configuration.ActorNasConfig.Combine(), settings.Persistence));
-        var count = 0;
-        await new SearchLog(system).ReadAsync(searchId, e => { if (e is CandidateEvaluated) count++; });
-        await system.Terminate();
-        return count;
     }
 }

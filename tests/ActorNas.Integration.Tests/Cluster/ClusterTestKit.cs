@@ -1,3 +1,4 @@
+using ActorNas.Tests.Shared;
 using System.Net;
 using System.Net.Sockets;
 using ActorNas.Actors;
@@ -73,22 +74,7 @@ internal sealed class ClusterTestKit : IAsyncDisposable
     public string LogFile(string name) => Dir.File(name + ".log");
 
     /// <summary>Every event of a search, read from PostgreSQL through the same read journal the commands use.</summary>
-    public async Task<IReadOnlyList<ISearchEvent>> ReadLogAsync(string searchId)
-    {
-        var persistence = new PersistenceSettings(PersistenceProvider.PostgreSql, "", ConnectionString, 1000);
-        var system = ActorSystem.Create("reader", ActorSystemConfig.Build(ActorNasConfig.Reference, persistence,
-            Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
-        try
-        {
-            var events = new List<ISearchEvent>();
-            await new SearchLog(system).ReadAsync(searchId, events.Add);
-            return events;
-        }
-        finally
-        {
-            await system.Terminate();
-        }
-    }
+    public Task<IReadOnlyList<ISearchEvent>> ReadLogAsync(string searchId) => LogReading.FromPostgresAsync(ConnectionString, searchId);
 
     /// <summary>Polls the log until <paramref name="condition"/> holds; fails the test after <paramref name="timeout"/>.</summary>
     public async Task<IReadOnlyList<ISearchEvent>> WaitForLogAsync(string searchId, Func<IReadOnlyList<ISearchEvent>, bool> condition, TimeSpan timeout, string what)
