@@ -14,9 +14,9 @@ public sealed class ClusterTransferTests(ITestOutputHelper output)
     {
         Skip.If(ClusterTestKit.ServerConnectionString is null, ClusterTestKit.SkipReason);
         await using var kit = await ClusterTestKit.CreateAsync();
-        const int budget = 40;
+        const int budget = 80;
         var config = kit.WriteConfig("train.hocon", meanMs: 0, """
-            actornas.evaluator.train { dataset = synthetic, train-images = 256, validation-images = 128, epochs = 1 }
+            actornas.evaluator.train { dataset = synthetic, train-images = 2048, validation-images = 128, epochs = 1 }
             actornas.space.sequential { layers = 4, units = [8, 16], activations = [relu] }
             """);
         int seedPort = ClusterTestKit.FreePort(), w1 = ClusterTestKit.FreePort(), w2 = ClusterTestKit.FreePort();
@@ -45,6 +45,11 @@ public sealed class ClusterTransferTests(ITestOutputHelper output)
         var events = await kit.ReadLogAsync("transfer");
         LogChecks.CompletedExactlyOnce(events, budget);
         var evaluated = events.OfType<CandidateEvaluated>().ToList();
+        // both workers took part (training is slow enough for the second to join before the budget is spent)
+        var perNode = evaluated.GroupBy(v => v.Node).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine(string.Join(", ", perNode.Select(p => $"{p.Key}: {p.Value}")));
+        Assert.True(perNode.Count == 2 && perNode.Values.All(n => n >= 10), "both workers should evaluate: " +
+            string.Join(", ", perNode.Select(p => $"{p.Key}: {p.Value}")));
         var nodeOf = evaluated.ToDictionary(v => v.Id, v => v.Node);
         var parentOf = events.OfType<CandidateProposed>().ToDictionary(p => p.Id, p => p.ParentId);
         double Metric(CandidateEvaluated v, string name) => v.Metrics is { } m && m.TryGetValue(name, out var x) ? x : 0;
