@@ -151,10 +151,13 @@ public sealed class ClusterSearchTests(ITestOutputHelper output)
         var config = kit.WriteConfig("node.hocon", meanMs: 60);
         int first = ClusterTestKit.FreePort(), second = ClusterTestKit.FreePort(), third = ClusterTestKit.FreePort(), worker = ClusterTestKit.FreePort();
 
-        // three population nodes (keep-majority needs three to survive losing one), then one worker
+        // three population nodes (keep-majority needs three to survive losing one), all members before the worker
+        // starts: a node still joining through the first one when it is killed would never get in (a CI run did that)
         using var seed1 = ActorNasProcess.Start(kit.Dir.Path, SeedArgs("failover", budget, config, first, kit.LogFile("seed1")));
         using var seed2 = ActorNasProcess.Start(kit.Dir.Path, SeedArgs("failover", budget, config, second, kit.LogFile("seed2"), "--join", $"127.0.0.1:{first}"));
         using var seed3 = ActorNasProcess.Start(kit.Dir.Path, SeedArgs("failover", budget, config, third, kit.LogFile("seed3"), "--join", $"127.0.0.1:{first}"));
+        await kit.WaitForNodeLogAsync("seed2", $"population node 127.0.0.1:{second}", TimeSpan.FromSeconds(90));
+        await kit.WaitForNodeLogAsync("seed3", $"population node 127.0.0.1:{third}", TimeSpan.FromSeconds(90));
         using var evaluators = ActorNasProcess.Start(kit.Dir.Path, WorkerArgs(first, worker, 6, config, kit.LogFile("worker")));
 
         await kit.WaitForLogAsync("failover", e => e.OfType<CandidateEvaluated>().Count() >= 100, TimeSpan.FromSeconds(90), "100 evaluations");

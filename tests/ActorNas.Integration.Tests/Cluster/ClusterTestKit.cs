@@ -89,6 +89,28 @@ internal sealed class ClusterTestKit : IAsyncDisposable
         }
     }
 
+    /// <summary>Polls a node's log file until it contains <paramref name="text"/>; fails the test after <paramref name="timeout"/>.</summary>
+    public async Task WaitForNodeLogAsync(string node, string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var file = LogFile(node);
+        while (true)
+        {
+            var content = File.Exists(file) ? await ReadSharedAsync(file) : "";
+            if (content.Contains(text, StringComparison.Ordinal)) return;
+            Assert.True(DateTime.UtcNow < deadline, $"{node}: \"{text}\" not in its log within {timeout.TotalSeconds:F0} s:\n{content}");
+            await Task.Delay(300);
+        }
+    }
+
+    // the node still writes to its log: open it without asking for exclusive access
+    private static async Task<string> ReadSharedAsync(string file)
+    {
+        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         // ACTORNAS_IT_KEEP=1 keeps the nodes' logs of a failed run for a look
