@@ -1,3 +1,4 @@
+using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Protocol;
 using ActorNas.Actors.Query;
 using ActorNas.Actors.Search;
@@ -87,7 +88,7 @@ public sealed class ClusterPopulation : ReceiveActor, IWithTimers, IWithUnbounde
         Receive<CheckLeases>(_ => _search.Tell(new ReleaseExpiredLeases(_leaseTimeout!.Value)));
         Receive<GetSearchSetup>(_ =>
         {
-            if (Admit()) Sender.Tell(new SearchSetup(options.SearchId, options.Config.Settings));
+            if (Admit()) Sender.Tell(new SearchSetup(options.SearchId, RecordedSettings.Of(options.Config.Settings)));   // older logs recorded the whole text
         });
         Receive<IActorNasMessage>(m =>
         {

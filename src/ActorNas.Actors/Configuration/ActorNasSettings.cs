@@ -91,7 +91,7 @@ public sealed record ActorNasSettings(
             Mutation = new PositionWeighting(reader.Double("search.mutation.later-bias", min: 0)),
             Screening = new Screening(reader.Int("search.screening.mutants", min: 1), reader.Enum<ProxyKind>("search.screening.proxy")),
             Evaluator = evaluator.Name,
-            Settings = settingsText,
+            Settings = RecordedSettings.Of(settingsText),
         };
         try
         {

@@ -35,7 +35,7 @@ public sealed record SearchConfig
     public Screening Screening { get => field ?? Screening.Off; init; } = Screening.Off;
     /// <summary>Evaluator name, for the record and for resume.</summary>
     public string Evaluator { get; init; } = "synthetic";
-    /// <summary>The effective settings (HOCON text) the search started with; a resume reads them back.</summary>
+    /// <summary>The settings (HOCON text) the search started with, without node-local secrets; a resume reads them back.</summary>
     public string Settings { get; init; } = "";
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting and its allowed range.</summary>

@@ -83,6 +83,11 @@ public sealed class ClusterSearchTests(ITestOutputHelper output)
         Assert.Equal(new[] { $"127.0.0.1:{w1}", $"127.0.0.1:{w2}" }.Order(), byNode.Keys.Order());
         Assert.All(evaluated, e => Assert.StartsWith(e.Node + "/slot-", e.Worker, StringComparison.Ordinal));
         Assert.All(byNode.Values, n => Assert.True(n >= 40, $"a worker evaluated only {n}"));
+        // the search's settings are recorded (the synthetic evaluator's mean), the connection string is not
+        var recorded = Assert.Single(events.OfType<SearchStarted>()).Config.Settings;
+        Assert.Contains("\"mean\" = \"60ms\"", recorded, StringComparison.Ordinal);
+        Assert.DoesNotContain(kit.ConnectionString, recorded, StringComparison.Ordinal);
+        Assert.DoesNotContain("postgresql", recorded, StringComparison.Ordinal);
 
         // what `status` reads back from PostgreSQL agrees with what the population node printed
         var status = await ActorNasProcess.RunAsync(kit.Dir.Path, "status", "--config", config, "--search-id", "two", "--json");

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+
+namespace ActorNas.Actors.Configuration;
+
+/// <summary>
+/// The part of a search's settings text that is recorded with it (in <c>SearchStarted</c>) and handed to every worker
+/// that joins: the <c>actornas</c> section without <c>actornas.persistence</c> and <c>actornas.cluster</c>. Those say
+/// where this machine's log lives and how this node joins; they hold secrets (a PostgreSQL password) that no worker
+/// needs and no log reader should see, and every command that opens the log is given them again. The <c>akka</c>
+/// section (TLS certificate passwords among it) is left out for the same reason.
+/// </summary>
+public static class RecordedSettings
+{
+    private static readonly string[] NodeLocal = ["persistence", "cluster"];
+
+    /// <summary>The recorded form of <paramref name="settingsText"/>: one <c>path = value</c> line per setting, every
+    /// key and string quoted, so it parses back to the same values.</summary>
+    public static string Of(string settingsText)
+    {
+        if (string.IsNullOrWhiteSpace(settingsText)) return "";
+        var parsed = ActorNasConfig.Parse(settingsText, "the settings to record");
+        if (!parsed.HasPath("actornas")) return "";
+        var text = new StringBuilder();
+        foreach (var (key, value) in parsed.GetConfig("actornas").Root.GetObject().Items)
+            if (!NodeLocal.Contains(key, StringComparer.Ordinal))
+                WriteSettings(text, "actornas." + Quote(key), value);
+        return text.ToString();
+    }
+
+    private static void WriteSettings(StringBuilder text, string path, HoconValue value)
+    {
+        if (value.IsObject())
+        {
+            foreach (var (key, child) in value.GetObject().Items) WriteSettings(text, path + "." + Quote(key), child);
+            return;
+        }
+        text.Append(path).Append(" = ").Append(Render(value)).Append('\n');
+    }
+
+    private static string Render(HoconValue value) =>
+        value.IsObject() ? "{ " + string.Join(", ", value.GetObject().Items.Select(kv => Quote(kv.Key) + " = " + Render(kv.Value))) + " }"
+        : value.IsArray() ? "[" + string.Join(", ", value.GetArray().Select(Render)) + "]"
+        : value.Values.Count == 0 ? "null"
+        : Quote(value.GetString());
+
+    // a HOCON quoted string: every value goes back as text, which HOCON converts to the type its reader asks for
+    private static string Quote(string s)
+    {
+        var quoted = new StringBuilder(s.Length + 2).Append('"');
+        foreach (var c in s)
+        {
+            if (c is '"' or '\\') quoted.Append('\\').Append(c);
+            else if (c < ' ') quoted.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            else quoted.Append(c);
+        }
+        return quoted.Append('"').ToString();
+    }
+}
