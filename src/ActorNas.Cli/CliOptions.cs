@@ -29,8 +29,8 @@ internal static class CliOptions
 
     public static Option<bool> Verbose() => new("--verbose") { Description = "Show stack traces on errors" };
 
-    public static Option<string?> LogFile() => new("--log-file")
+    public static Option<string?> LogFile(string defaultPlace = "actornas.log beside the --db file") => new("--log-file")
     {
-        Description = "Detailed log file (default: actornas.log beside the --db file)",
+        Description = $"Detailed log file (default: {defaultPlace})",
     };
 }

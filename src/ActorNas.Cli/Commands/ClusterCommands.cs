@@ -9,7 +9,8 @@ internal static class SeedCommand
 {
     public static Command Create()
     {
-        var flags = new SearchFlags();
+        var flags = new SearchFlags(withDb: false, "Name of the search; every population node of one search names the same (required)",
+            "actornas-seed-PORT.log in the current folder");
         var cluster = new ClusterFlags();
         var command = new Command("seed", "Start a population node of a cluster search (log in PostgreSQL; see docs/cluster.md). " +
             "Every population node of a search gets the same search flags; the oldest runs the Population, another takes over when it dies");
@@ -19,7 +20,7 @@ internal static class SeedCommand
         {
             var id = parse.GetValue(flags.SearchIdOption)
                 ?? throw new SettingsException("seed needs --search-id: every population node of one search must name the same search");
-            var request = new SearchRequest(SearchIds.Validate(id), parse.GetValue(flags.Db)!, IsNew: true,
+            var request = new SearchRequest(SearchIds.Validate(id), Db: "", IsNew: true,
                 flags.SettingsText(parse), parse.GetValue(flags.Json), parse.GetValue(flags.LogFile));
             return await ClusterRunner.SeedAsync(request, cluster.Text(parse, parse.GetValue(flags.Config)), cancel).ConfigureAwait(false);
         }));
@@ -38,7 +39,7 @@ internal static class WorkerCommand
         var config = CliOptions.Config();
         var json = CliOptions.Json();
         var verbose = CliOptions.Verbose();
-        var logFile = CliOptions.LogFile();
+        var logFile = CliOptions.LogFile("actornas-worker-PID.log in the current folder");
         var command = new Command("worker", "Start an evaluator node that joins a cluster search (--join HOST:PORT) and evaluates until the search is over")
         {
             slots, role, config, json, verbose, logFile,

@@ -16,7 +16,7 @@ internal static class RunCommand
         flags.AddTo(command);
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(flags.Verbose), parse.GetValue(flags.Json), async () =>
         {
-            var request = new SearchRequest(flags.SearchIdOf(parse), parse.GetValue(flags.Db)!, IsNew: true,
+            var request = new SearchRequest(flags.SearchIdOf(parse), parse.GetValue(flags.Db!)!, IsNew: true,
                 flags.SettingsText(parse), parse.GetValue(flags.Json), parse.GetValue(flags.LogFile));
             return await SearchRunner.RunAsync(request, cancel).ConfigureAwait(false);
         }));

@@ -25,26 +25,38 @@ internal sealed class SearchFlags
     private readonly Option<long?> _seed = new("--seed") { Description = "Seed of every random draw of the search" };
     private readonly Option<int?> _maxAttempts = new("--max-attempts") { Description = "Attempts per candidate before its failure is final" };
     private readonly Option<string?> _timeout = new("--timeout") { Description = "Per-candidate time limit, e.g. 30s or 10m (0s = none)" };
-    private readonly Option<string?> _searchId = CliOptions.SearchId("Name of the new search (default: a time stamp)");
+    private readonly Option<string?> _searchId;
 
     public Option<string?> SearchIdOption => _searchId;
     private readonly Option<FileInfo?> _config = CliOptions.Config();
 
     public Option<FileInfo?> Config => _config;
 
-    public Option<string> Db { get; } = CliOptions.Db();
+    /// <summary>--db, the SQLite file; null for `seed`, whose log is always in PostgreSQL.</summary>
+    public Option<string>? Db { get; }
     public Option<bool> Json { get; } = CliOptions.Json();
     public Option<bool> Verbose { get; } = CliOptions.Verbose();
-    public Option<string?> LogFile { get; } = CliOptions.LogFile();
+    public Option<string?> LogFile { get; }
+
+    public SearchFlags() : this(withDb: true, "Name of the new search (default: a time stamp)", "actornas.log beside the --db file")
+    {
+    }
+
+    public SearchFlags(bool withDb, string searchIdHelp, string logFilePlace)
+    {
+        Db = withDb ? CliOptions.Db() : null;
+        _searchId = CliOptions.SearchId(searchIdHelp);
+        LogFile = CliOptions.LogFile(logFilePlace);
+    }
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[]
+        foreach (var option in new Option?[]
                  {
                      _space, _evaluator, _table, _dataset, _trainData, _dataDir, _timeScale, _screenMutants, _proxy, _budget, _population, _sample,
                      _workers, _mode, _batchSize, _seed, _maxAttempts, _timeout, Db, _searchId, _config, Json, Verbose, LogFile,
                  })
-            command.Options.Add(option);
+            if (option is not null) command.Options.Add(option);
     }
 
     public string SearchIdOf(ParseResult parse) =>

@@ -24,7 +24,7 @@ internal static class SimulateCommand
         flags.AddTo(command);
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(flags.Verbose), parse.GetValue(flags.Json), async () =>
         {
-            var db = parse.GetValue(flags.Db)!;
+            var db = parse.GetValue(flags.Db!)!;
             Logging.Configure(parse.GetValue(flags.LogFile), db);
             var searchId = flags.SearchIdOf(parse);
             var text = flags.SettingsText(parse);

@@ -7,14 +7,15 @@ public sealed class ClusterCliErrorTests
     public async Task A_cluster_search_on_SQLite_is_refused()
     {
         using var dir = new TempDirectory();
-        var result = await ActorNasProcess.RunAsync(dir.Path, "seed", "--search-id", "x", "--db", dir.File("a.db"), "--port", "0");
+        var result = await ActorNasProcess.RunAsync(dir.Path, "seed", "--search-id", "x", "--port", "0");
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("needs its log in PostgreSQL, not sqlite", result.Stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(dir.File("a.db")));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.db"));
     }
 
     [Theory]
     [InlineData(new[] { "seed", "--port", "0" }, "seed needs --search-id")]
+    [InlineData(new[] { "seed", "--search-id", "x", "--db", "a.db" }, "'--db'")]   // a seed's log is in PostgreSQL, never a SQLite file
     [InlineData(new[] { "worker" }, "pass --join HOST:PORT")]
     [InlineData(new[] { "worker", "--join", "localhost" }, "is not HOST:PORT")]
     [InlineData(new[] { "worker", "--join", "127.0.0.1:4053", "--slots", "0" }, "at least one slot")]
