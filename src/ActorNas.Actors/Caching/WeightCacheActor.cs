@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorNas.Actors.Cluster;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Protocol;
 using ActorNas.Core.Caching;
@@ -107,6 +108,11 @@ public sealed class WeightCacheActor : ReceiveActor
 
     private void Serve(PullLayers pull)
     {
+        if (!ClusterMembership.Admits(Context.System, Sender.Path.Address))
+        {
+            _log.Warning("refused to serve layers to {0}: not a member of the cluster (wire safety)", Sender.Path.Address);
+            return;
+        }
         var layers = pull.Layers.Distinct().Select(_store.Serve).OfType<LayerPayload>().ToList();
         var chunk = Math.Clamp(pull.ChunkBytes, 1024, WeightCacheSettings.MaxChunkBytes);
         Context.ActorOf(LayerSender.Props(pull.TransferId, layers, chunk, Sender, _settings.Timeout));

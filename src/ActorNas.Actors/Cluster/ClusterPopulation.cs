@@ -121,11 +121,7 @@ public sealed class ClusterPopulation : ReceiveActor, IWithTimers, IWithUnbounde
     private bool Admit()
     {
         var address = Sender.Path.Address;
-        if (address.HasLocalScope || address == _cluster.SelfAddress) return true;
-        foreach (var member in _cluster.State.Members)
-            if (member.Address == address && member.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Joining
-                    or MemberStatus.Leaving or MemberStatus.Exiting)
-                return true;
+        if (ClusterMembership.Admits(Context.System, address)) return true;
         _log.Warning("refused a message from {0}: not a member of the cluster (wire safety)", address);
         return false;
     }

@@ -40,6 +40,26 @@ internal sealed class CacheNode : IAsyncDisposable
         return new CacheNode(system, node, WeightCacheNode.EnsureStarted(system, settings, node), settings);
     }
 
+    /// <summary>A node with the cluster provider: the first forms a cluster of its own, a later one joins <paramref name="joinTo"/>'s.</summary>
+    public static async Task<CacheNode> StartClusteredAsync(WeightCacheSettings settings, CacheNode? joinTo)
+    {
+        var config = ConfigurationFactory.ParseString("""
+            akka.actor.provider = cluster
+            akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+            akka.loglevel = WARNING
+            akka.stdout-loglevel = WARNING
+            akka.log-dead-letters = 0
+            """).WithFallback(ActorSystemConfig.Serialization);
+        var system = ActorSystem.Create(ActorSystemConfig.SystemName, config);
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        cluster.Join(joinTo is null ? cluster.SelfAddress : Akka.Cluster.Cluster.Get(joinTo.System).SelfAddress);
+        await up.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var node = $"{cluster.SelfAddress.Host}:{cluster.SelfAddress.Port}";
+        return new CacheNode(system, node, WeightCacheNode.EnsureStarted(system, settings, node), settings);
+    }
+
     public Task<LayerFetch> Fetch(long candidate, long? donor, string? donorNode, params string[] layers) =>
         Cache.FetchAsync(new LayerRequest(candidate, donor, donorNode, 1, layers), CancellationToken.None);
 

@@ -84,6 +84,28 @@ public sealed class WeightCacheTransferTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_clustered_node_serves_its_layers_to_members_only()
+    {
+        var settings = Settings with { FetchTimeout = TimeSpan.FromSeconds(3) };
+        await using var owner = await CacheNode.StartClusteredAsync(settings, joinTo: null);
+        var layer = CacheNode.Random("a", 1, 1000, 1);
+        await owner.Offer(layer);
+
+        // it can open a connection to the owner, but it is not a member of the owner's cluster: a miss, nothing served
+        await using var outsider = CacheNode.Start(settings);
+        var refused = await outsider.Fetch(2, 1, owner.Node, "a");
+        Assert.Equal(0, refused.RemoteHits);
+        Assert.Empty(refused.Layers);
+        Assert.Equal(0L, (await owner.Stats()).BytesServed);
+
+        await using var member = await CacheNode.StartClusteredAsync(settings, joinTo: owner);
+        var served = await member.Fetch(3, 1, owner.Node, "a");
+        Assert.Equal(1, served.RemoteHits);
+        Assert.Equal(layer.Data, served.Layers["a"].Data);
+        Assert.Equal(layer.Bytes, (await owner.Stats()).BytesServed);
+    }
+
+    [Fact]
     public async Task A_node_without_remoting_answers_from_its_own_tiers()
     {
         await using var local = CacheNode.Start(Settings, remote: false);
