@@ -151,6 +151,9 @@ public sealed class DonorPopularityPolicy : ICachePolicy
             if (_layersOf.TryGetValue(owner, out var layers) && layers.Remove(layer) && layers.Count == 0) _layersOf.Remove(owner);
     }
 
+    /// <summary>Models whose lineage is remembered: the population and the dead parents of its living models.</summary>
+    internal int RememberedModels => _lineage.Count;
+
     /// <summary>Layers whose search-long request count is remembered (bounded by <see cref="HistoryCapacity"/>).</summary>
     internal int RememberedLayers => _history.Count;
 
@@ -176,8 +179,10 @@ public sealed class DonorPopularityPolicy : ICachePolicy
         while (_population.Count > _populationSize)
         {
             var old = _population.Dequeue();
-            _lineage[old].Alive = false;
+            var retired = _lineage[old];
+            retired.Alive = false;
             Prune(old);
+            if (retired.ParentId is { } parentOfOld) Prune(parentOfOld);   // it may have been the parent's last living child
         }
         Reestimate();
     }
