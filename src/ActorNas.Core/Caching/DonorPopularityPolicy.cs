@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ActorNas.Core.Caching;
 
 /// <summary>
@@ -68,7 +70,9 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     private readonly int _sampleSize;
     private readonly Queue<long> _population = new();                   // the last P evaluated models heard of, oldest first
     private readonly Dictionary<long, Lineage> _lineage = [];            // the population and the dead parents of living models
-    private Dictionary<string, double> _expected = [];                   // layer -> expected requests from the population
+    private Dictionary<string, double> _expected = new(StringComparer.Ordinal);   // layer -> expected requests from the population
+    private Dictionary<string, double> _spare = new(StringComparer.Ordinal);      // the next estimate is built here
+    private readonly List<(long Id, Lineage Model)> _ranked = [];
     private long? _currentDonor;
     private long _choices;
     private long _births;
@@ -204,40 +208,47 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     /// <summary>Every layer's expected requests from the population as it is now; held layers are re-sorted where it changed.</summary>
     private void Reestimate()
     {
-        var next = new Dictionary<string, double>(_expected.Count, StringComparer.Ordinal);
-        void Add(IReadOnlyList<string> layers, int from, double requests)
-        {
-            for (var i = from; i < layers.Count; i++) next[layers[i]] = next.GetValueOrDefault(layers[i]) + requests;
-        }
+        // two maps swapped on each call, and one list sorted in place: no allocation per evaluation once warm
+        var next = _spare;
+        next.Clear();
+        void Add(string layer, double requests) => CollectionsMarshal.GetValueRefOrAddDefault(next, layer, out _) += requests;
 
-        // best first; equal objectives: the younger first (a fixed order, so the sums are the same live and offline)
-        var ranked = _population.Select(id => (Id: id, Model: _lineage[id]))
-            .OrderByDescending(m => m.Model.Objective).ThenByDescending(m => m.Id).ToList();
-        var n = ranked.Count;
+        _ranked.Clear();
+        foreach (var id in _population) _ranked.Add((id, _lineage[id]));
+        _ranked.Sort(BestFirst);
+        var n = _ranked.Count;
         var k = Math.Min(_sampleSize, n);
         var win = (double)k / n;   // rank 1 wins whenever it is drawn
         for (var r = 1; r <= n - k + 1; r++)
         {
             if (r > 1) win *= (double)(n - r - k + 2) / (n - r + 1);   // C(n-r, k-1) / C(n-r+1, k-1)
-            var (id, donor) = ranked[r - 1];
+            var donor = _ranked[r - 1].Model;
             var choices = win * Math.Max(1, _populationSize - (_births - donor.Born));
             var length = donor.Layers.Length;
-            for (var i = 0; i < length - 1; i++) next[donor.Layers[i]] = next.GetValueOrDefault(donor.Layers[i]) + choices * (length - 1 - i) / length;
+            for (var i = 0; i < length - 1; i++) Add(donor.Layers[i], choices * (length - 1 - i) / length);
             var neighbour = choices * NeighbourShare;
-            if (donor.ParentId is { } parent && _lineage.TryGetValue(parent, out var p)) Add(p.Layers, FirstDifference(p.Layers, donor.Layers), neighbour);
+            if (donor.ParentId is { } parent && _lineage.TryGetValue(parent, out var p)) AddFrom(p.Layers, FirstDifference(p.Layers, donor.Layers), neighbour);
             foreach (var child in donor.Children)
-                if (_lineage.TryGetValue(child, out var c)) Add(c.Layers, FirstDifference(c.Layers, donor.Layers), neighbour);
+                if (_lineage.TryGetValue(child, out var c)) AddFrom(c.Layers, FirstDifference(c.Layers, donor.Layers), neighbour);
         }
 
         var previous = _expected;
         _expected = next;
-        foreach (var layer in previous.Keys.Concat(next.Keys))
-            if (_entries.TryGetValue(layer, out var entry))
-            {
-                var expected = next.GetValueOrDefault(layer);
-                if (expected != entry.Expected) Put(entry, entry with { Expected = expected });
-            }
+        _spare = previous;
+        foreach (var (layer, before) in previous)
+            if (!next.ContainsKey(layer) && _entries.TryGetValue(layer, out var entry)) Put(entry, entry with { Expected = 0 });
+        foreach (var (layer, expected) in next)
+            if (_entries.TryGetValue(layer, out var entry) && expected != entry.Expected) Put(entry, entry with { Expected = expected });
+
+        void AddFrom(string[] layers, int from, double requests)
+        {
+            for (var i = from; i < layers.Length; i++) Add(layers[i], requests);
+        }
     }
+
+    // best first; equal objectives: the younger first (a fixed order, so the sums are the same live and offline)
+    private static int BestFirst((long Id, Lineage Model) x, (long Id, Lineage Model) y) =>
+        x.Model.Objective != y.Model.Objective ? y.Model.Objective.CompareTo(x.Model.Objective) : y.Id.CompareTo(x.Id);
 
     private static int FirstDifference(string[] a, string[] b)
     {
