@@ -235,7 +235,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
         var previous = _expected;
         _expected = next;
         _spare = previous;
-        foreach (var (layer, before) in previous)
+        foreach (var layer in previous.Keys)
             if (!next.ContainsKey(layer) && _entries.TryGetValue(layer, out var entry)) Put(entry, entry with { Expected = 0 });
         foreach (var (layer, expected) in next)
             if (_entries.TryGetValue(layer, out var entry) && expected != entry.Expected) Put(entry, entry with { Expected = expected });
