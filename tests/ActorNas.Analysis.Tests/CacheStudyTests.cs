@@ -16,6 +16,15 @@ public sealed class CacheStudyTests
     private static string[] Names(LogBuilder log, long id) =>
         [.. LayerReuse.Identities(log.GenotypeOf(id)).Select(i => i.ToString("x16", CultureInfo.InvariantCulture))];
 
+    private static CacheEvent Evaluated(LogBuilder log, long id, long? parent, double objective) =>
+        CacheEvent.Evaluated(new EvaluatedModel(id, parent, objective, Names(log, id)));
+
+    // an evaluated model's layers are a list: compare events by what they say, not by reference
+    private static List<string> Said(IEnumerable<CacheEvent> events) =>
+        [.. events.Select(e => e.Model is { } m
+            ? FormattableString.Invariant($"{e.Kind} {m.Id} {m.ParentId} {m.Objective} {string.Join(',', m.Layers)}")
+            : FormattableString.Invariant($"{e.Kind} {e.Layer} {e.Id}"))];
+
     [Fact]
     public void Starts_ask_for_every_layer_after_the_donor_choice_and_finishes_offer_them_first_at_equal_times()
     {
@@ -29,14 +38,18 @@ public sealed class CacheStudyTests
         var expected = new List<CacheEvent>();
         expected.AddRange(Names(log, 1).Select(CacheEvent.Request));
         expected.AddRange(Names(log, 2).Select(CacheEvent.Request));
+        expected.Add(Evaluated(log, 1, null, 0.5));   // the model first (objective, parent), then its offers
         expected.AddRange(Names(log, 1).Select(l => CacheEvent.Offer(l, 1)));
         expected.Add(CacheEvent.DonorChosen(1));
         expected.AddRange(Names(log, 3).Select(CacheEvent.Request));
+        expected.Add(Evaluated(log, 2, null, 0.4));
         expected.AddRange(Names(log, 2).Select(l => CacheEvent.Offer(l, 2)));
         expected.Add(CacheEvent.DonorChosen(3));
         expected.AddRange(Names(log, 4).Select(CacheEvent.Request));
+        expected.Add(Evaluated(log, 3, 1, 0.6));
         expected.AddRange(Names(log, 3).Select(l => CacheEvent.Offer(l, 3)));
-        Assert.Equal(expected, trace.Events());
+        Assert.Equal(Said(expected), Said(trace.Events()));
+        Assert.Equal((10, 2), (trace.PopulationSize, trace.SampleSize));    // P and S of the log's SearchStarted
 
         Assert.Equal(expected.Where(e => e.Kind == CacheEventKind.Request).Select(e => e.Layer), trace.RequestSequence);
         Assert.Equal(24, trace.Requests);
@@ -51,7 +64,8 @@ public sealed class CacheStudyTests
         log.ProposeRandom(1, "0,0,0,0,0,0", 0).Start(1, "w", 0).Fail(1, "w", 1).Start(1, "w", 1).Evaluate(1, 0.5, 1, 1, "w");
         var events = CacheTrace.Of(log.Fold()).Events().ToList();
         var layers = Names(log, 1);
-        Assert.Equal([.. layers.Select(CacheEvent.Request), .. layers.Select(CacheEvent.Request), .. layers.Select(l => CacheEvent.Offer(l, 1))], events);
+        Assert.Equal(Said([.. layers.Select(CacheEvent.Request), .. layers.Select(CacheEvent.Request), Evaluated(log, 1, null, 0.5),
+            .. layers.Select(l => CacheEvent.Offer(l, 1))]), Said(events));
     }
 
     [Fact]
@@ -60,6 +74,7 @@ public sealed class CacheStudyTests
         var fold = Simulate(budget: 400, workers: 4);
         var study = CacheStudy.Compute(fold, window: 20);
         var trace = CacheTrace.Of(fold);
+        Assert.Equal((20, 5), (trace.PopulationSize, trace.SampleSize));   // from the log's SearchStarted
 
         Assert.Equal(CacheStudy.DefaultFractions.Count * CacheStudy.Policies.Count, study.Rows.Count);
         Assert.Equal(400 * 6, study.Requests);   // no failures: one attempt per candidate, six layers each
@@ -76,7 +91,7 @@ public sealed class CacheStudyTests
                 Assert.True(row.Hits <= belady.Hits, $"{policy} at {fraction}: {row.Hits} hits, belady {belady.Hits}");
                 Assert.True(row.Hits > 0, $"{policy} has no hit at {fraction}");
                 // the reusable replay gives the same hits as the study
-                var book = new LayerCacheBook(row.Capacity, CachePolicies.Create(policy, new CachePolicyOptions(20)));
+                var book = new LayerCacheBook(row.Capacity, CachePolicies.Create(policy, new CachePolicyOptions(20, Population: 20, Sample: 5)));
                 Assert.Equal(row.Hits, CacheReplay.Run(trace.Events(), book));
                 Assert.Equal(row.Evictions, book.Evictions);
             }

@@ -20,5 +20,8 @@ public sealed class ActorLayerCache(IActorRef cache, TimeSpan fetchTimeout) : IL
     public Task OfferAsync(IReadOnlyList<LayerPayload> layers, CancellationToken cancellationToken) =>
         Cache.Ask<LayersOffered>(new OfferLayers(layers), _askTimeout, cancellationToken);
 
+    public Task OfferAsync(EvaluatedModel model, IReadOnlyList<LayerPayload> layers, CancellationToken cancellationToken) =>
+        Cache.Ask<LayersOffered>(new OfferLayers(layers, model), _askTimeout, cancellationToken);
+
     public Task<WeightCacheStats> StatsAsync(TimeSpan timeout) => Cache.Ask<WeightCacheStats>(GetCacheStats.Instance, timeout);
 }

@@ -44,11 +44,12 @@ public sealed class WeightCacheActor : ReceiveActor
         var disk = string.IsNullOrWhiteSpace(settings.DiskPath) || settings.DiskBytes <= 0
             ? null
             : new LayerDiskTier(WeightCacheNode.DiskDirectoryOf(settings, node), settings.DiskBytes, message => _log.Warning("{0}", message));
-        _store = new WeightStore(new LayerCacheBook(settings.MemoryBytes, CachePolicies.Create(settings.Policy, settings.DonorWindow)), disk);
+        _store = new WeightStore(new LayerCacheBook(settings.MemoryBytes, CachePolicies.Create(settings.Policy, settings.PolicyOptions)), disk);
 
         Receive<FetchLayers>(f => Fetch(f.Request));
         Receive<OfferLayers>(o =>
         {
+            if (o.Model is { } model) _store.Evaluated(model);
             foreach (var layer in o.Layers) _store.Keep(layer);
             Sender.Tell(LayersOffered.Instance);
         });

@@ -121,20 +121,21 @@ public sealed record ActorNasSettings(
         }
 
         return new ActorNasSettings(search, evaluator, reader.Int("mutator.pool-size", min: 1), persistence,
-            reader.Duration("progress.interval"), ReadWeightCache(reader, evaluator.Training.KeepModelsMb));
+            reader.Duration("progress.interval"), ReadWeightCache(reader, evaluator.Training.KeepModelsMb, search));
     }
 
     /// <summary>actornas.weight-cache.memory-mb, or its old name evaluator.train.keep-models-mb when that is given.</summary>
     private static int CacheMemoryMb(SettingsReader reader) =>
         reader.Has("evaluator.train.keep-models-mb") ? reader.Int("evaluator.train.keep-models-mb", min: 0) : reader.Int("weight-cache.memory-mb", min: 0);
 
-    private static WeightCacheSettings ReadWeightCache(SettingsReader reader, int memoryMb)
+    // donor-popularity reads the search's P and S (actornas.search) to predict its donor choices
+    private static WeightCacheSettings ReadWeightCache(SettingsReader reader, int memoryMb, SearchConfig search)
     {
         var policy = reader.String("weight-cache.policy").Trim().ToLowerInvariant();
         var window = reader.Int("weight-cache.donor-window", min: 1);
         try
         {
-            Core.Caching.CachePolicies.Create(policy, window);
+            Core.Caching.CachePolicies.Create(policy, new Core.Caching.CachePolicyOptions(window, search.PopulationSize, search.SampleSize));
         }
         catch (ArgumentException e)
         {
@@ -154,7 +155,9 @@ public sealed record ActorNasSettings(
             window,
             timeout,
             chunk,
-            reader.Int("weight-cache.chunk-window", min: 1));
+            reader.Int("weight-cache.chunk-window", min: 1),
+            search.PopulationSize,
+            search.SampleSize);
     }
 
     private static Nb201Dataset ReadDataset(string name)

@@ -11,6 +11,8 @@ namespace ActorNas.Actors.Configuration;
 /// <param name="FetchTimeout">How long a transfer from another node may stay silent before it counts as a miss.</param>
 /// <param name="ChunkBytes">Bytes per chunk of a transfer (kept well under akka.remote.dot-netty.tcp.maximum-frame-size).</param>
 /// <param name="ChunkWindow">Chunks a receiver lets the sender have in flight.</param>
+/// <param name="Population">P of the search (actornas.search.population-size), for donor-popularity's predictions.</param>
+/// <param name="Sample">S of the search (actornas.search.sample-size), for donor-popularity's predictions.</param>
 public sealed record WeightCacheSettings(
     string Policy = "lru",
     long MemoryBytes = 512L << 20,
@@ -19,12 +21,17 @@ public sealed record WeightCacheSettings(
     int DonorWindow = 100,
     TimeSpan? FetchTimeout = null,
     int ChunkBytes = 64 * 1024,
-    int ChunkWindow = 8)
+    int ChunkWindow = 8,
+    int Population = Core.Caching.DonorPopularityPolicy.DefaultPopulation,
+    int Sample = Core.Caching.DonorPopularityPolicy.DefaultSample)
 {
     /// <summary>The largest chunk: the frame also carries the manifest and a small header.</summary>
     public const int MaxChunkBytes = 120_000;
 
     public TimeSpan Timeout => FetchTimeout ?? TimeSpan.FromSeconds(10);
+
+    /// <summary>The options the node's cache policy is created with.</summary>
+    public Core.Caching.CachePolicyOptions PolicyOptions => new(DonorWindow, Population, Sample);
 
     /// <summary>How long a node that left a pull unanswered is not asked again: ten fetch timeouts.</summary>
     public static TimeSpan SilentNodePause(TimeSpan fetchTimeout) => 10 * fetchTimeout;

@@ -10,8 +10,11 @@ namespace ActorNas.Actors.Protocol;
 /// <summary>Local: the layers of a child before it trains (answered with a <see cref="LayerFetch"/>).</summary>
 public sealed record FetchLayers(LayerRequest Request);
 
-/// <summary>Local: the layers of an evaluated model (answered with <see cref="LayersOffered"/>).</summary>
-public sealed record OfferLayers(IReadOnlyList<LayerPayload> Layers);
+/// <summary>
+/// Local: the layers of an evaluated model (answered with <see cref="LayersOffered"/>), with the model itself (objective,
+/// parent, layer order) when the evaluator knows it; never serialized, so the field adds nothing to the wire format.
+/// </summary>
+public sealed record OfferLayers(IReadOnlyList<LayerPayload> Layers, EvaluatedModel? Model = null);
 
 public sealed record LayersOffered
 {

@@ -33,6 +33,9 @@ public static class CacheReplay
                 case CacheEventKind.Request:
                     foreach (var book in books) book.Request(e.Layer);
                     break;
+                case CacheEventKind.Evaluated:
+                    foreach (var book in books) book.Evaluated(e.Model ?? throw new ArgumentException("an Evaluated cache event without its model", nameof(events)));
+                    break;
                 case CacheEventKind.Offer:
                     foreach (var book in books) book.Offer(e.Layer, e.Id, LayerBytes);
                     break;

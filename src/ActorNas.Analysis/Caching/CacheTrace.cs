@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActorNas.Core.Caching;
 
 namespace ActorNas.Analysis.Caching;
 
@@ -6,7 +7,7 @@ namespace ActorNas.Analysis.Caching;
 /// What a weight cache would have seen during a search, rebuilt from its log: when an attempt starts (in start order,
 /// ties by candidate id) the search's donor choice (the candidate's parent, when it has one) and a request for every
 /// layer of the candidate's model; when an evaluation finishes (in finish order) an offer of each of its layers, with
-/// the candidate as owner. Starts and finishes interleave by time, and a finish at the same instant as a start comes
+/// the candidate as owner, after the evaluated model itself (its objective and parent, for policies that rank models). Starts and finishes interleave by time, and a finish at the same instant as a start comes
 /// first (a worker stores its model's layers before it asks for the next candidate, which may be that model's child),
 /// except an evaluation that took no time, which offers after its own start. Failed attempts ask but offer nothing.
 /// </summary>
@@ -16,14 +17,23 @@ namespace ActorNas.Analysis.Caching;
 /// </remarks>
 public sealed class CacheTrace
 {
-    private readonly List<(double Time, int Order, long Id, long? Parent, string[] Layers)> _steps;
+    private readonly List<(double Time, int Order, long Id, long? Parent, string[] Layers, double Objective)> _steps;
 
-    private CacheTrace(List<(double, int, long, long?, string[])> steps, List<string> requests, int distinctOffered)
+    private CacheTrace(List<(double, int, long, long?, string[], double)> steps, List<string> requests, int distinctOffered,
+        int populationSize, int sampleSize)
     {
         _steps = steps;
         RequestSequence = requests;
         DistinctOffered = distinctOffered;
+        PopulationSize = populationSize;
+        SampleSize = sampleSize;
     }
+
+    /// <summary>P of the search (from its SearchStarted; the default when the log has none).</summary>
+    public int PopulationSize { get; }
+
+    /// <summary>S of the search.</summary>
+    public int SampleSize { get; }
 
     /// <summary>Every layer request, in order (what Belady is built from).</summary>
     public IReadOnlyList<string> RequestSequence { get; }
@@ -53,15 +63,15 @@ public sealed class CacheTrace
         }
 
         // order 0: a finish before a start at the same instant; 1: a start; 2: a finish of an evaluation that took no time
-        var steps = new List<(double Time, int Order, long Id, long? Parent, string[] Layers)>();
+        var steps = new List<(double Time, int Order, long Id, long? Parent, string[] Layers, double Objective)>();
         foreach (var t in fold.Tasks)
-            if (proposals.TryGetValue(t.CandidateId, out var p)) steps.Add((t.Start, 1, t.CandidateId, p.ParentId, Layers(t.CandidateId)));
+            if (proposals.TryGetValue(t.CandidateId, out var p)) steps.Add((t.Start, 1, t.CandidateId, p.ParentId, Layers(t.CandidateId), 0));
         var offered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in fold.Evaluations)
         {
             if (!proposals.ContainsKey(e.Id)) continue;
             var layers = Layers(e.Id);
-            steps.Add((e.Finish, e.Finish > e.Start ? 0 : 2, e.Id, null, layers));
+            steps.Add((e.Finish, e.Finish > e.Start ? 0 : 2, e.Id, proposals[e.Id].ParentId, layers, e.Objective));
             offered.UnionWith(layers);
         }
         steps.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Id.CompareTo(b.Id));
@@ -69,13 +79,15 @@ public sealed class CacheTrace
         var requests = new List<string>(steps.Sum(s => s.Order == 1 ? s.Layers.Length : 0));
         foreach (var s in steps)
             if (s.Order == 1) requests.AddRange(s.Layers);
-        return new CacheTrace(steps, requests, offered.Count);
+        var population = fold.Started?.Config.PopulationSize ?? DonorPopularityPolicy.DefaultPopulation;
+        var sample = Math.Min(fold.Started?.Config.SampleSize ?? DonorPopularityPolicy.DefaultSample, population);
+        return new CacheTrace(steps, requests, offered.Count, population, sample);
     }
 
-    /// <summary>The donor choices, requests and offers, in order.</summary>
+    /// <summary>The donor choices, requests, evaluated models and offers, in order.</summary>
     public IEnumerable<CacheEvent> Events()
     {
-        foreach (var (_, order, id, parent, layers) in _steps)
+        foreach (var (_, order, id, parent, layers, objective) in _steps)
         {
             if (order == 1)
             {
@@ -83,7 +95,10 @@ public sealed class CacheTrace
                 foreach (var layer in layers) yield return CacheEvent.Request(layer);
             }
             else
+            {
+                yield return CacheEvent.Evaluated(new EvaluatedModel(id, parent, objective, layers));
                 foreach (var layer in layers) yield return CacheEvent.Offer(layer, id);
+            }
         }
     }
 }

@@ -1,38 +1,57 @@
+using System.Runtime.InteropServices;
+
 namespace ActorNas.Core.Caching;
 
 /// <summary>
-/// Keeps the layers the search will ask for next, judged by the last W donor choices. Regularized Evolution draws each
-/// parent by tournament from the P youngest models, so the same few strong models are donors again and again while they
-/// are young, and a model that has aged out is never a donor again; a child asks for every layer of its model, and those
-/// it shares with its parent (the prefix before the mutation) are the parent's.
+/// Keeps the layers the search will ask for next. Regularized Evolution draws each parent as the best of S models
+/// sampled from the P youngest, so the strong young models are donors again and again until they age out, and a child
+/// asks for every layer of its model: the prefix before its mutation is its parent's. The policy predicts those choices
+/// from the objectives of the evaluated models it heard of, and counts what the last W donor choices asked for.
 /// </summary>
 /// <remarks>
-/// <para>A held layer's score is the sum of two counts over the sliding window of the last W donor choices:</para>
+/// <para>A held layer's score is <c>window + 10 x expected + history / 3</c>; the lowest goes first.</para>
 /// <list type="bullet">
-/// <item>the layer's own requests in the window, hits and misses alike (children of recent donors asked for it: the
-/// rate at which it is wanted now, which also says how deep in the donors' models it lies, since a child shares a
-/// parent's early layers more often than its late ones; a miss counts, so a wanted layer is kept when it is offered
-/// again);</item>
-/// <item>the window popularity (choices as a donor) of every model known to hold it: the candidate that offered it
-/// (<see cref="OnAdmitted"/>'s owner) and every donor whose child then hit it. The second link matters because a layer
-/// is stored once, under the first model that offered it, while younger models sharing it by identity are the ones
-/// chosen later: their children's hits name them, and each further choice of such a donor raises the layer at once.</item>
+/// <item><b>expected</b>: the requests the models of the population (the last P evaluated, <see cref="OnEvaluated"/>)
+/// will make for the layer before they age out. A model of rank r by objective (1 = best, among n known) wins a
+/// tournament of k = min(S, n) drawn without replacement with probability C(n - r, k - 1) / C(n, k); times its births
+/// left (P minus the models evaluated since it) that is its expected donor choices. Each of its children asks for its
+/// layer i (of L) when the mutation lands after it: (L - 1 - i) / L of them under uniform positions. A child also asks
+/// for the layers of the donor's parent and of the donor's earlier children from the first layer where they differ
+/// from the donor's: one mutation turns the donor back into its parent or into a sibling; each such layer counts
+/// <see cref="NeighbourShare"/> of the donor's choices. A brand-new strong model thus keeps its layers before anyone
+/// chose it, and a weak one's go first.</item>
+/// <item><b>window</b>: the layer's own requests among the last W donor choices (hits and misses alike) plus the
+/// window popularity of every model known to hold it (the candidate that offered it, and every donor whose child then
+/// hit it): what is wanted now, whatever the objectives say (and all there is where no objective is heard, e.g. copies
+/// fetched from another node).</item>
+/// <item><b>history</b>: the layer's requests over the whole search: a short genotype prefix that many lineages share
+/// comes back after its holders died, a one-off does not.</item>
 /// </list>
-/// <para>A model that aged out stops being chosen, so its layers fall to zero within W choices unless younger models
-/// still use them. The victim is the held layer with the lowest score. Among equal scores (typically zero: layers of
-/// models not yet or no longer chosen) the one requested least over the whole search goes first: a short genotype
-/// prefix that many lineages share comes back after its holders died, a one-off does not. Then the least recently
-/// used, so a freshly evaluated model's layers outlive long-dead ones; use ticks are unique, so the choice is
-/// deterministic. Memory is bounded: a model's links are dropped when it leaves the window, window counts when their
-/// requests do, and the search-long counts are halved (zeros forgotten) whenever <see cref="HistoryCapacity"/> layers
+/// <para>Ties go to the fewest search-long requests, then the least recently used (use ticks are unique, so the choice
+/// is deterministic, and the same calls give the same evictions live and offline). Memory is bounded: the population's
+/// models and the dead parents of living ones, a model's links dropped when it leaves the window, window counts when
+/// their requests do, and the search-long counts halved (zeros forgotten) whenever <see cref="HistoryCapacity"/> layers
 /// are counted.</para>
-/// <para>Chosen with the cache study (docs/analysis.md): on NAS-Bench-201 searches, counting requests beat counting
-/// donor popularity alone at small capacities (1 %, 5 % of the stored layers), the links added a little at 10 %, and
-/// breaking ties by the search-long counts most at 10 % and 25 %.</para>
+/// <para>In a cluster each node's cache hears only of the models its own evaluators trained: it ranks them among
+/// themselves and counts their births alone, an approximation of the search's population (docs/weight-cache.md).</para>
+/// <para>Chosen with the cache study (docs/analysis.md): on the benchmark's NAS-Bench-201 and Fashion-MNIST logs the
+/// expected requests and the search-long counts in the score raised hits at every capacity over the window counts
+/// alone; the weights 10 and 1/3 were the best of a small grid.</para>
 /// </remarks>
 public sealed class DonorPopularityPolicy : ICachePolicy
 {
     public const int DefaultWindow = 100;
+    public const int DefaultPopulation = 100;
+    public const int DefaultSample = 25;
+
+    /// <summary>Weight of the expected requests in the score (per expected request; a window count weighs 1).</summary>
+    public const double ExpectedWeight = 10;
+
+    /// <summary>The search-long request count weighs 1/HistoryDivisor in the score.</summary>
+    public const double HistoryDivisor = 3;
+
+    /// <summary>Share of a donor's choices that asks for the layers of one of its neighbours (its parent, a child) past the first difference.</summary>
+    public const double NeighbourShare = 0.1;
 
     /// <summary>Layers whose request count is remembered; past it every count is halved and zeros are forgotten.</summary>
     public const int HistoryCapacity = 1 << 16;
@@ -47,19 +66,39 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     private readonly Queue<(long Choice, string Layer)> _recentRequests = new();
     private readonly Dictionary<string, int> _requestsInWindow = [];      // any layer -> its requests among the window's
     private readonly Dictionary<string, int> _history = [];               // any layer -> its requests over the search (halved when full)
+    private readonly int _populationSize;
+    private readonly int _sampleSize;
+    private readonly Queue<long> _population = new();                   // the last P evaluated models heard of, oldest first
+    private readonly Dictionary<long, Lineage> _lineage = [];            // the population and the dead parents of living models
+    private Dictionary<string, double> _expected = new(StringComparer.Ordinal);   // layer -> expected requests from the population
+    private Dictionary<string, double> _spare = new(StringComparer.Ordinal);      // the next estimate is built here
+    private readonly List<(long Id, Lineage Model)> _ranked = [];
     private long? _currentDonor;
     private long _choices;
+    private long _births;
     private long _tick;
 
-    public DonorPopularityPolicy(int window = DefaultWindow)
+    /// <param name="window">W: donor choices counted.</param>
+    /// <param name="population">P of the search (models alive at once).</param>
+    /// <param name="sample">S of the search (models drawn per tournament).</param>
+    public DonorPopularityPolicy(int window = DefaultWindow, int population = DefaultPopulation, int sample = DefaultSample)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(population, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sample, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sample, population);
         _window = window;
+        _populationSize = population;
+        _sampleSize = sample;
     }
 
     public string Name => "donor-popularity";
 
     public int Window => _window;
+
+    public int PopulationSize => _populationSize;
+
+    public int SampleSize => _sampleSize;
 
     public bool Admits(string layer, long owner) => true;
 
@@ -71,7 +110,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
         {
             var (_, old) = _recentRequests.Dequeue();
             if (--_requestsInWindow[old] == 0) _requestsInWindow.Remove(old);
-            if (_entries.TryGetValue(old, out var entry)) Put(entry, entry with { Score = entry.Score - 1 });
+            if (_entries.TryGetValue(old, out var entry)) Put(entry, entry with { Window = entry.Window - 1 });
         }
         _recentDonors.Enqueue(donorId);
         _popularity[donorId] = _popularity.GetValueOrDefault(donorId) + 1;
@@ -94,16 +133,17 @@ public sealed class DonorPopularityPolicy : ICachePolicy
         _requestsInWindow[layer] = _requestsInWindow.GetValueOrDefault(layer) + 1;
         CountHistory(layer);
         if (!held || !_entries.TryGetValue(layer, out var entry)) return;
-        var score = entry.Score + 1;
-        if (_currentDonor is { } donor && Link(layer, donor)) score += _popularity.GetValueOrDefault(donor);
-        Put(entry, entry with { Score = score, History = _history[layer], LastUse = ++_tick });
+        var window = entry.Window + 1;
+        if (_currentDonor is { } donor && Link(layer, donor)) window += _popularity.GetValueOrDefault(donor);
+        Put(entry, entry with { Window = window, History = _history[layer], LastUse = ++_tick });
     }
 
     public void OnAdmitted(string layer, long owner, long bytes)
     {
         _owners[layer] = [];
         Link(layer, owner);
-        Put(null, new Entry(layer, _popularity.GetValueOrDefault(owner) + _requestsInWindow.GetValueOrDefault(layer), _history.GetValueOrDefault(layer), ++_tick));
+        Put(null, new Entry(layer, _popularity.GetValueOrDefault(owner) + _requestsInWindow.GetValueOrDefault(layer),
+            _expected.GetValueOrDefault(layer), _history.GetValueOrDefault(layer), ++_tick));
     }
 
     public void OnRemoved(string layer)
@@ -115,13 +155,108 @@ public sealed class DonorPopularityPolicy : ICachePolicy
             if (_layersOf.TryGetValue(owner, out var layers) && layers.Remove(layer) && layers.Count == 0) _layersOf.Remove(owner);
     }
 
+    /// <summary>Models whose lineage is remembered: the population and the dead parents of its living models.</summary>
+    internal int RememberedModels => _lineage.Count;
+
     /// <summary>Layers whose search-long request count is remembered (bounded by <see cref="HistoryCapacity"/>).</summary>
     internal int RememberedLayers => _history.Count;
 
     public string Victim() => _order.Count > 0 ? _order.Min!.Layer : throw new InvalidOperationException("the cache holds nothing");
 
-    /// <summary>The score of a held layer (its requests in the window plus the window popularity of its known holders), for tests.</summary>
-    public long ScoreOf(string layer) => _entries.TryGetValue(layer, out var entry) ? entry.Score : 0;
+    /// <summary>The window count of a held layer (its requests in the window plus the window popularity of its known holders), for tests.</summary>
+    public long ScoreOf(string layer) => _entries.TryGetValue(layer, out var entry) ? entry.Window : 0;
+
+    /// <summary>The requests the population is expected to make for a layer before it ages out (held or not), for tests.</summary>
+    public double ExpectedRequestsOf(string layer) => _expected.GetValueOrDefault(layer);
+
+    /// <summary>The whole score of a held layer (the eviction order's first key), for tests.</summary>
+    public double PriorityOf(string layer) => _entries.TryGetValue(layer, out var entry) ? entry.Score : 0;
+
+    public void OnEvaluated(EvaluatedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (_lineage.ContainsKey(model.Id)) return;   // heard of already (offered twice)
+        var born = new Lineage(model.Objective, model.ParentId, [.. model.Layers], ++_births);
+        _lineage[model.Id] = born;
+        if (model.ParentId is { } parent && _lineage.TryGetValue(parent, out var p)) p.Children.Add(model.Id);
+        _population.Enqueue(model.Id);
+        while (_population.Count > _populationSize)
+        {
+            var old = _population.Dequeue();
+            var retired = _lineage[old];
+            retired.Alive = false;
+            Prune(old);
+            if (retired.ParentId is { } parentOfOld) Prune(parentOfOld);   // it may have been the parent's last living child
+        }
+        Reestimate();
+    }
+
+    // a dead model is remembered while one of its children lives: one mutation turns that child back into it
+    private void Prune(long id)
+    {
+        if (!_lineage.TryGetValue(id, out var model) || model.Alive) return;
+        foreach (var child in model.Children)
+            if (_lineage.TryGetValue(child, out var c) && c.Alive) return;
+        _lineage.Remove(id);
+        if (model.ParentId is { } parent && _lineage.TryGetValue(parent, out var p))
+        {
+            p.Children.Remove(id);
+            Prune(parent);
+        }
+    }
+
+    /// <summary>Every layer's expected requests from the population as it is now; held layers are re-sorted where it changed.</summary>
+    private void Reestimate()
+    {
+        // two maps swapped on each call, and one list sorted in place: no allocation per evaluation once warm
+        var next = _spare;
+        next.Clear();
+        void Add(string layer, double requests) => CollectionsMarshal.GetValueRefOrAddDefault(next, layer, out _) += requests;
+
+        _ranked.Clear();
+        foreach (var id in _population) _ranked.Add((id, _lineage[id]));
+        _ranked.Sort(BestFirst);
+        var n = _ranked.Count;
+        var k = Math.Min(_sampleSize, n);
+        var win = (double)k / n;   // rank 1 wins whenever it is drawn
+        for (var r = 1; r <= n - k + 1; r++)
+        {
+            if (r > 1) win *= (double)(n - r - k + 2) / (n - r + 1);   // C(n-r, k-1) / C(n-r+1, k-1)
+            var donor = _ranked[r - 1].Model;
+            var choices = win * Math.Max(1, _populationSize - (_births - donor.Born));
+            var length = donor.Layers.Length;
+            for (var i = 0; i < length - 1; i++) Add(donor.Layers[i], choices * (length - 1 - i) / length);
+            var neighbour = choices * NeighbourShare;
+            if (donor.ParentId is { } parent && _lineage.TryGetValue(parent, out var p)) AddFrom(p.Layers, FirstDifference(p.Layers, donor.Layers), neighbour);
+            foreach (var child in donor.Children)
+                if (_lineage.TryGetValue(child, out var c)) AddFrom(c.Layers, FirstDifference(c.Layers, donor.Layers), neighbour);
+        }
+
+        var previous = _expected;
+        _expected = next;
+        _spare = previous;
+        foreach (var layer in previous.Keys)
+            if (!next.ContainsKey(layer) && _entries.TryGetValue(layer, out var entry)) Put(entry, entry with { Expected = 0 });
+        foreach (var (layer, expected) in next)
+            if (_entries.TryGetValue(layer, out var entry) && expected != entry.Expected) Put(entry, entry with { Expected = expected });
+
+        void AddFrom(string[] layers, int from, double requests)
+        {
+            for (var i = from; i < layers.Length; i++) Add(layers[i], requests);
+        }
+    }
+
+    // best first; equal objectives: the younger first (a fixed order, so the sums are the same live and offline)
+    private static int BestFirst((long Id, Lineage Model) x, (long Id, Lineage Model) y) =>
+        x.Model.Objective != y.Model.Objective ? y.Model.Objective.CompareTo(x.Model.Objective) : y.Id.CompareTo(x.Id);
+
+    private static int FirstDifference(string[] a, string[] b)
+    {
+        var n = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < n; i++)
+            if (!string.Equals(a[i], b[i], StringComparison.Ordinal)) return i;
+        return n;
+    }
 
     private bool Link(string layer, long model)
     {
@@ -137,7 +272,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
         foreach (var layer in layers)
         {
             var entry = _entries[layer];
-            Put(entry, entry with { Score = entry.Score + delta });
+            Put(entry, entry with { Window = entry.Window + delta });
         }
     }
 
@@ -162,7 +297,21 @@ public sealed class DonorPopularityPolicy : ICachePolicy
         foreach (var entry in _entries.Values.ToList()) Put(entry, entry with { History = _history.GetValueOrDefault(entry.Layer) });
     }
 
-    private sealed record Entry(string Layer, long Score, int History, long LastUse);
+    private sealed record Entry(string Layer, long Window, double Expected, int History, long LastUse)
+    {
+        // computed on every read: `with` copies fields, so a stored sum would go stale
+        public double Score => Window + (ExpectedWeight * Expected) + (History / HistoryDivisor);
+    }
+
+    private sealed class Lineage(double objective, long? parentId, string[] layers, long born)
+    {
+        public double Objective { get; } = objective;
+        public long? ParentId { get; } = parentId;
+        public string[] Layers { get; } = layers;
+        public long Born { get; } = born;
+        public bool Alive { get; set; } = true;
+        public List<long> Children { get; } = [];
+    }
 
     private sealed class EntryOrder : IComparer<Entry>
     {

@@ -17,6 +17,12 @@ public interface ICachePolicy
     /// <summary>The search chose <paramref name="donorId"/> as the parent of a new candidate.</summary>
     void OnDonorChosen(long donorId);
 
+    /// <summary>
+    /// A model was evaluated; its layers are offered next. Policies that predict the search's donor choices read the
+    /// objective and the lineage here; the others ignore it.
+    /// </summary>
+    void OnEvaluated(EvaluatedModel model) { }
+
     /// <summary>A layer was requested; <paramref name="held"/> says whether the cache had it (a hit).</summary>
     void OnRequested(string layer, bool held);
 

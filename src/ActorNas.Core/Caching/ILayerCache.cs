@@ -12,6 +12,13 @@ public interface ILayerCache
 
     /// <summary>Offers the layers of an evaluated model; the cache keeps what its policy admits.</summary>
     Task OfferAsync(IReadOnlyList<LayerPayload> layers, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Offers the layers of an evaluated model and tells the policy the model first (its objective and parent:
+    /// donor-popularity ranks it). A cache that has no use for the model offers the layers alone.
+    /// </summary>
+    Task OfferAsync(EvaluatedModel model, IReadOnlyList<LayerPayload> layers, CancellationToken cancellationToken) =>
+        OfferAsync(layers, cancellationToken);
 }
 
 /// <summary>

@@ -34,6 +34,17 @@ public sealed class InProcessLayerCache(WeightStore store) : ILayerCache
         return Task.CompletedTask;
     }
 
+    public Task OfferAsync(EvaluatedModel model, IReadOnlyList<LayerPayload> layers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        lock (_gate)
+        {
+            store.Evaluated(model);
+            foreach (var layer in layers) store.Keep(layer);
+        }
+        return Task.CompletedTask;
+    }
+
     public CacheStats Stats()
     {
         lock (_gate) return store.Stats();

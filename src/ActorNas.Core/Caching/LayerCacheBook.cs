@@ -30,6 +30,13 @@ public sealed class LayerCacheBook
     /// <summary>The search chose a donor (a parent); popularity-aware policies count it.</summary>
     public void DonorChosen(long donorId) => Policy.OnDonorChosen(donorId);
 
+    /// <summary>A model was evaluated (its layers are offered next); fitness-aware policies rank it.</summary>
+    public void Evaluated(EvaluatedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Policy.OnEvaluated(model);
+    }
+
     /// <summary>A request for a layer: true when it is held (a hit).</summary>
     public bool Request(string layer)
     {

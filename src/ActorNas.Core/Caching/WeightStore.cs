@@ -21,6 +21,9 @@ public sealed class WeightStore(LayerCacheBook book, LayerDiskTier? disk = null)
 
     public void DonorChosen(long donorId) => Book.DonorChosen(donorId);
 
+    /// <summary>A model of this node was evaluated; its layers are kept next (<see cref="LayerCacheBook.Evaluated"/>).</summary>
+    public void Evaluated(EvaluatedModel model) => Book.Evaluated(model);
+
     /// <summary>The local part of a fetch: each layer is a book request, served from memory, else from disk, else missing.</summary>
     public LocalLookup Request(IEnumerable<string> layers)
     {

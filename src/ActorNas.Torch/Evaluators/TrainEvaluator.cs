@@ -49,7 +49,9 @@ public sealed class TrainEvaluator(TorchWorkshop workshop, int slot) : IEvaluato
         {
             try
             {
-                await cache.OfferAsync(trained, cancellationToken).ConfigureAwait(false);
+                // the objective goes along: donor-popularity predicts the search's next donors from it
+                var model = new EvaluatedModel(candidate.Id, candidate.ParentId, outcome.ValidationAccuracy, [.. trained.Select(l => l.Layer)]);
+                await cache.OfferAsync(model, trained, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
             {

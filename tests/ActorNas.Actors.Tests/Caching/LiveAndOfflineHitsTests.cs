@@ -7,13 +7,17 @@ namespace ActorNas.Actors.Tests.Caching;
 
 /// <summary>
 /// The WeightCache actor driven by a request/offer/donor sequence hits exactly where <see cref="LayerCacheBook"/> replayed
-/// directly on the same sequence (what the offline cache study runs) hits, for every policy the factory knows.
+/// directly on the same sequence (what the offline cache study runs) hits, for every policy the factory knows. Most
+/// offers come with their evaluated model (objective, parent), which donor-popularity ranks; some without, as a copy
+/// fetched from another node would.
 /// </summary>
 public sealed class LiveAndOfflineHitsTests
 {
     private abstract record Step;
     private sealed record Ask(long Candidate, long? Donor, int Attempt, string[] Layers) : Step;
-    private sealed record Give(LayerPayload[] Layers) : Step;
+    private sealed record Give(LayerPayload[] Layers, EvaluatedModel? Model) : Step;
+
+    private const int Population = 30, Sample = 5;
 
     /// <summary>Children of random parents request prefixes of chained layer names, then offer their own layers.</summary>
     /// <param name="layerBytes">Every layer this size; null: sizes vary by position.</param>
@@ -27,12 +31,16 @@ public sealed class LiveAndOfflineHitsTests
             var layers = Enumerable.Range(0, 6).Select(p => $"p{p}-v{random.Next(p < 2 ? 2 : 4)}").ToArray();
             var attempt = random.Next(10) == 0 ? 2 : 1;
             steps.Add(new Ask(id, donor, attempt, layers));
-            steps.Add(new Give([.. layers.Select((l, p) => CacheNode.Random(l, id, layerBytes ?? 200 + 100 * p, (int)id * 10 + p))]));
+            var model = random.Next(8) == 0 ? null : new EvaluatedModel(id, donor, random.NextDouble(), layers);
+            steps.Add(new Give([.. layers.Select((l, p) => CacheNode.Random(l, id, layerBytes ?? 200 + 100 * p, (int)id * 10 + p))], model));
         }
         return steps;
     }
 
     public static TheoryData<string> Policies() => [.. CachePolicies.Names];
+
+    private static Task Offer(CacheNode node, Give give) =>
+        give.Model is { } model ? node.Cache.OfferAsync(model, give.Layers, CancellationToken.None) : node.Offer(give.Layers);
 
     [Theory]
     [MemberData(nameof(Policies))]
@@ -41,8 +49,8 @@ public sealed class LiveAndOfflineHitsTests
         const long capacity = 4000;
         const int window = 20;
         var steps = Sequence(11);
-        await using var node = CacheNode.Start(new WeightCacheSettings(policy, capacity, DonorWindow: window), remote: false);
-        var book = new LayerCacheBook(capacity, CachePolicies.Create(policy, window));
+        await using var node = CacheNode.Start(new WeightCacheSettings(policy, capacity, DonorWindow: window, Population: Population, Sample: Sample), remote: false);
+        var book = new LayerCacheBook(capacity, CachePolicies.Create(policy, new CachePolicyOptions(window, Population, Sample)));
         var live = new List<int>();
         var offline = new List<int>();
         foreach (var step in steps)
@@ -55,7 +63,8 @@ public sealed class LiveAndOfflineHitsTests
                     offline.Add(ask.Layers.Count(book.Request));
                     break;
                 case Give give:
-                    await node.Offer(give.Layers);
+                    await Offer(node, give);
+                    if (give.Model is { } model) book.Evaluated(model);
                     foreach (var layer in give.Layers) book.Offer(layer.Layer, layer.Owner, layer.Bytes);
                     break;
             }
@@ -75,7 +84,8 @@ public sealed class LiveAndOfflineHitsTests
     {
         const int layerBytes = 300, capacityLayers = 12, window = 20;
         var steps = Sequence(23, layerBytes);
-        await using var node = CacheNode.Start(new WeightCacheSettings(policy, capacityLayers * layerBytes, DonorWindow: window), remote: false);
+        await using var node = CacheNode.Start(new WeightCacheSettings(policy, capacityLayers * layerBytes, DonorWindow: window, Population: Population, Sample: Sample),
+            remote: false);
         var events = new List<CacheEvent>();
         foreach (var step in steps)
             switch (step)
@@ -86,11 +96,12 @@ public sealed class LiveAndOfflineHitsTests
                     events.AddRange(ask.Layers.Select(CacheEvent.Request));
                     break;
                 case Give give:
-                    await node.Offer(give.Layers);
+                    await Offer(node, give);
+                    if (give.Model is { } model) events.Add(CacheEvent.Evaluated(model));
                     events.AddRange(give.Layers.Select(l => CacheEvent.Offer(l.Layer, l.Owner)));
                     break;
             }
-        var study = new LayerCacheBook(capacityLayers * CacheReplay.LayerBytes, CachePolicies.Create(policy, window));
+        var study = new LayerCacheBook(capacityLayers * CacheReplay.LayerBytes, CachePolicies.Create(policy, new CachePolicyOptions(window, Population, Sample)));
         CacheReplay.Run(events, study);
         var stats = await node.Stats();
         Assert.Equal((study.Hits, study.Misses, study.Evictions), (stats.Hits, stats.Misses, stats.Evictions));

@@ -25,8 +25,10 @@ public sealed class WeightCacheSettingsTests
               policy = NONE, memory-mb = 64, donor-window = 7, fetch-timeout = 3s, chunk-bytes = 4096, chunk-window = 2
               disk { path = "/tmp/x", capacity-mb = 9 }
             }
+            actornas.search { population-size = 40, sample-size = 8 }
             """);
-        Assert.Equal(new WeightCacheSettings("none", 64L << 20, "/tmp/x", 9L << 20, 7, TimeSpan.FromSeconds(3), 4096, 2), read.WeightCache);
+        // the search's P and S go along: donor-popularity predicts the donor choices with them
+        Assert.Equal(new WeightCacheSettings("none", 64L << 20, "/tmp/x", 9L << 20, 7, TimeSpan.FromSeconds(3), 4096, 2, 40, 8), read.WeightCache);
         Assert.Equal(64, read.Evaluator.Training.KeepModelsMb);   // the in-process fallback has the same capacity
     }
 

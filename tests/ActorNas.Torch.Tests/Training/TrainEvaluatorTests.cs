@@ -77,11 +77,17 @@ public sealed class TrainEvaluatorTests(ITestOutputHelper output)
     public async Task The_contexts_weight_cache_serves_the_child_and_takes_the_trained_layers()
     {
         using var workshop = Workshop(TrainingTestKit.Options(trainImages: 300, validationImages: 100));
-        var node = new Core.Caching.InProcessLayerCache(64L << 20);
+        var policy = new HearingPolicy();
+        var node = new Core.Caching.InProcessLayerCache(64L << 20, policy);
         var evaluator = new TrainEvaluator(workshop, 0);
         var context = TrainingTestKit.Context(Space) with { LayerCache = node };
-        await evaluator.EvaluateAsync(new Candidate(1, null, Parent, 1), context, CancellationToken.None);
+        var parent = await evaluator.EvaluateAsync(new Candidate(1, null, Parent, 1), context, CancellationToken.None);
         var child = await evaluator.EvaluateAsync(new Candidate(2, 1, Child, 1, "elsewhere:1"), context, CancellationToken.None);
+        // the policy heard of each trained model before its layers: objective, parent, layers in network order
+        Assert.Equal([(1L, (long?)null, parent.Objective, 3), (2L, 1L, child.Objective, 3)],
+            policy.Heard.Select(m => (m.Id, m.ParentId, m.Objective, m.Layers.Count)));
+        Assert.Equal(policy.Heard[0].Layers[0], policy.Heard[1].Layers[0]);   // the transferred first layer
+        Assert.NotEqual(policy.Heard[0].Layers[1], policy.Heard[1].Layers[1]);
         Assert.Equal(1, child.TransferredLayers);
         Assert.True(child.CacheHit);
         Assert.Equal((3.0, 1.0, 0.0), (child.Metrics!["cacheLayersRequested"], child.Metrics["cacheLocalHits"], child.Metrics["cacheRemoteHits"]));
@@ -89,6 +95,21 @@ public sealed class TrainEvaluatorTests(ITestOutputHelper output)
         Assert.Equal(0, workshop.FallbackCache!.Stats().Layers);
         // the cache's size in the metrics is the one at the fetch, before the child's layers joined
         Assert.True(node.Stats().Bytes > child.Metrics["cacheBytes"] && child.Metrics["cacheBytes"] > 0);
+    }
+
+    /// <summary>LRU that records the evaluated models it hears of.</summary>
+    private sealed class HearingPolicy : Core.Caching.ICachePolicy
+    {
+        private readonly Core.Caching.LruPolicy _lru = new();
+        public List<Core.Caching.EvaluatedModel> Heard { get; } = [];
+        public string Name => "hearing";
+        public bool Admits(string layer, long owner) => _lru.Admits(layer, owner);
+        public void OnDonorChosen(long donorId) => _lru.OnDonorChosen(donorId);
+        public void OnEvaluated(Core.Caching.EvaluatedModel model) => Heard.Add(model);
+        public void OnRequested(string layer, bool held) => _lru.OnRequested(layer, held);
+        public void OnAdmitted(string layer, long owner, long bytes) => _lru.OnAdmitted(layer, owner, bytes);
+        public void OnRemoved(string layer) => _lru.OnRemoved(layer);
+        public string Victim() => _lru.Victim();
     }
 
     private sealed class BrokenCache : Core.Caching.ILayerCache
