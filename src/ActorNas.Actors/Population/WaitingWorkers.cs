@@ -5,21 +5,22 @@ namespace ActorNas.Actors.Population;
 /// <summary>Workers waiting for a candidate, first come first served; a repeated request keeps its place.</summary>
 internal sealed class WaitingWorkers
 {
-    public readonly record struct Entry(string Worker, string Node, IActorRef Ref);
+    /// <param name="Ref">Where answers go: the slot itself, or (when <paramref name="Batched"/>) its node's WorkBroker.</param>
+    public readonly record struct Entry(string Worker, string Node, IActorRef Ref, bool Batched = false);
 
     private readonly LinkedList<Entry> _order = new();
     private readonly Dictionary<string, LinkedListNode<Entry>> _byWorker = [];
 
     public int Count => _order.Count;
 
-    public void Add(string worker, string node, IActorRef actor)
+    public void Add(Entry entry)
     {
-        if (_byWorker.TryGetValue(worker, out var existing))
+        if (_byWorker.TryGetValue(entry.Worker, out var existing))
         {
-            existing.Value = new Entry(worker, node, actor);
+            existing.Value = entry;
             return;
         }
-        _byWorker[worker] = _order.AddLast(new Entry(worker, node, actor));
+        _byWorker[entry.Worker] = _order.AddLast(entry);
     }
 
     public bool TryPeek(out Entry entry)
