@@ -23,12 +23,6 @@ public sealed class SerializationTests(ITestOutputHelper output) : SqliteTestKit
         new WorkDone("w", "n", 7, new EvaluationResult(0.5, new Dictionary<string, double> { ["loss"] = 0.1 }, 3, true), At, At.AddSeconds(1)),
         new WorkFailed("w", "n", 7, "boom", At),
         new SearchIsOver("budget"),
-        new WorkReports([
-            new RequestWork("n/slot-0", "n"),
-            new WorkDone("n/slot-1", "n", 7, new EvaluationResult(0.5, new Dictionary<string, double> { ["loss"] = 0.1 }, 3, true), At, At.AddSeconds(1)),
-            new WorkFailed("n/slot-2", "n", 8, "boom", At, Permanent: true),
-        ]),
-        new WorkAnswers([new SlotAnswer("n/slot-0", new Candidate(7, 3, Genotype, 2, "127.0.0.1:4053")), new SlotAnswer("n/slot-1", null, "budget")]),
         GetSearchStatus.Instance,
         new SearchStatus("s", 1, 2, 0, 0, 1, 0, 1, new Member(1, Genotype, 0.3), null, At),
         new SearchEnded(new SearchStatus("s", 2, 2, 0, 0, 0, 0, 2, null, "budget", At)),
@@ -67,34 +61,6 @@ public sealed class SerializationTests(ITestOutputHelper output) : SqliteTestKit
         var text = System.Text.Encoding.UTF8.GetString(bytes);
         Assert.DoesNotContain("$type", text);
         Assert.DoesNotContain("ActorNas.", text);
-    }
-
-    [Fact]
-    public void A_batch_of_reports_keeps_each_slots_report_its_kind_and_their_order()
-    {
-        WorkReports reports = new(new SlotReport[]
-        {
-            new WorkFailed("n/slot-2", "n", 8, "boom", At, Permanent: true),
-            new RequestWork("n/slot-0", "n"),
-            new WorkDone("n/slot-1", "n", 7, new EvaluationResult(0.5, new Dictionary<string, double> { ["loss"] = 0.1 }, 3, true), At, At.AddSeconds(1)),
-        });
-        var serializer = (ActorNasSerializer)Sys.Serialization.FindSerializerFor(reports);
-        var bytes = serializer.ToBinary(reports);
-        Assert.Equal("work-reports.v1", serializer.Manifest(reports));
-        var back = Assert.IsType<WorkReports>(serializer.FromBinary(bytes, "work-reports.v1"));
-        Assert.Equal(reports.Reports.Take(2), back.Reports.Take(2));   // records: equal field by field, in the same order
-        var done = Assert.IsType<WorkDone>(back.Reports[2]);
-        Assert.Equal(("n/slot-1", "n", 7L, 0.5, 3, true, At, At.AddSeconds(1)),
-            (done.Worker, done.Node, done.CandidateId, done.Result.Objective, done.Result.TransferredLayers, done.Result.CacheHit, done.StartedAt, done.FinishedAt));
-        Assert.Equal(0.1, done.Result.Metrics!["loss"]);
-
-        // the kinds travel as fixed names; a name that is not one of them is refused
-        Assert.Throws<System.Text.Json.JsonException>(() => serializer.FromBinary(
-            """{"reports":[{"kind":"System.IO.FileInfo","worker":"w","node":"n"}]}"""u8.ToArray(), "work-reports.v1"));
-
-        WorkAnswers answers = new([new SlotAnswer("n/slot-0", new Candidate(7, 3, Genotype, 2)), new SlotAnswer("n/slot-1", null, "budget")]);
-        var answersBack = Assert.IsType<WorkAnswers>(serializer.FromBinary(serializer.ToBinary(answers), serializer.Manifest(answers)));
-        Assert.Equal(answers.Answers, answersBack.Answers);
     }
 
     [Fact]

@@ -5,9 +5,8 @@ using Akka.Actor;
 namespace ActorNas.Actors.Cluster;
 
 /// <summary>
-/// The evaluator slots of a worker node. Each slot pulls work from the Population singleton exactly as a slot of a
-/// single process does, but through the node's <see cref="WorkBroker"/>, which carries many slots' reports and answers
-/// per message; the node is done when every slot has heard that the search is over.
+/// The evaluator slots of a worker node. Each slot pulls work from the Population singleton through the proxy, exactly
+/// as a slot of a single process does; the node is done when every slot has heard that the search is over.
 /// </summary>
 public sealed class EvaluatorNode : ReceiveActor
 {
@@ -25,10 +24,9 @@ public sealed class EvaluatorNode : ReceiveActor
         TimeSpan? timeout, TimeSpan requestRetry, TaskCompletionSource done)
     {
         _done = done;
-        var broker = Context.ActorOf(WorkBroker.Props(population), WorkBroker.Name);
         for (var slot = 0; slot < slots; slot++)
         {
-            var child = Context.ActorOf(EvaluatorActor.Props(broker, createEvaluator(slot), createContext(slot), timeout, requestRetry),
+            var child = Context.ActorOf(EvaluatorActor.Props(population, createEvaluator(slot), createContext(slot), timeout, requestRetry),
                 EvaluatorActor.NameOf(slot));
             Context.Watch(child);
             _slots.Add(child);

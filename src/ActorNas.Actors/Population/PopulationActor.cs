@@ -1,6 +1,5 @@
 using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Protocol;
-using ActorNas.Core.Evaluation;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
 using Akka.Actor;
@@ -30,11 +29,8 @@ public sealed class PopulationActor : ReceivePersistentActor
     private SearchState _state = new();      // decisions: ahead of the journal by the events being written
     private SearchState _confirmed = new();  // exactly what the journal holds
     private readonly WaitingWorkers _waiting = new();
-    private readonly Dictionary<long, (Reservation Reservation, WaitingWorkers.Entry Slot)> _mutating = [];
-    // who answers for which slots: a slot itself, or a worker node's WorkBroker for all of that node's slots
-    private readonly Dictionary<IActorRef, Dictionary<string, string>> _watched = [];
-    private readonly SlotAnswers _answers = new();
-    private bool _flushQueued;
+    private readonly Dictionary<long, (Reservation Reservation, IActorRef Worker)> _mutating = [];
+    private readonly Dictionary<IActorRef, (string Worker, string Node)> _watched = [];
     private readonly LeaseBook _leases = new();   // when each running candidate was handed out (cluster lease guard)
     private int _eventsSinceSnapshot;
     private const int SnapshotEventsPerPending = 4;
@@ -73,15 +69,26 @@ public sealed class PopulationActor : ReceivePersistentActor
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
-        Command<SlotReport>(r => OnReport(r, new WaitingWorkers.Entry(r.Worker, r.Node, Sender)));
-        Command<WorkReports>(b =>
+        Command<RequestWork>(r =>
         {
-            foreach (var r in b.Reports) OnReport(r, new WaitingWorkers.Entry(r.Worker, r.Node, Sender, Batched: true));
+            Track(r.Worker, r.Node);
+            Decide(_state.Release(r.Worker, "its worker asked for new work", Now));
+            Wait(r.Worker, r.Node);
         });
-        Command<FlushAnswers>(_ =>
+        Command<WorkDone>(d =>
         {
-            _flushQueued = false;
-            _answers.Flush();
+            Track(d.Worker, d.Node);
+            Decide(_state.Complete(d.CandidateId, d.Result, d.StartedAt, d.FinishedAt, d.Worker, d.Node));
+            Decide(_state.Release(d.Worker, "its worker asked for new work", Now));
+            Wait(d.Worker, d.Node);
+        });
+        Command<WorkFailed>(f =>
+        {
+            Track(f.Worker, f.Node);
+            _log.Info("candidate {0} failed on {1}: {2}", f.CandidateId, f.Worker, f.Reason);
+            Decide(_state.Fail(f.CandidateId, f.Reason, f.Worker, f.At, f.Permanent));
+            Decide(_state.Release(f.Worker, "its worker asked for new work", Now));
+            Wait(f.Worker, f.Node);
         });
         Command<Mutated>(m => Propose(m.CandidateId, _ => new ChildProposal(m.Child, m.Mutation, m.Screened)));
         Command<MutationFailed>(f =>
@@ -91,12 +98,10 @@ public sealed class PopulationActor : ReceivePersistentActor
         });
         Command<Terminated>(t =>
         {
-            if (!_watched.Remove(t.ActorRef, out var workers)) return;
-            foreach (var worker in workers.Keys)
-            {
-                _waiting.Remove(worker);
-                Decide(_state.Release(worker, "its worker stopped", Now));
-            }
+            if (!_watched.Remove(t.ActorRef, out var watched)) return;
+            var worker = watched.Worker;
+            _waiting.Remove(worker);
+            Decide(_state.Release(worker, "its worker stopped", Now));
             Serve();
         });
         Command<GetSearchStatus>(_ => Sender.Tell(Status()));
@@ -142,30 +147,6 @@ public sealed class PopulationActor : ReceivePersistentActor
 
     private static DateTimeOffset Now => DateTimeOffset.UtcNow;
 
-    private sealed record FlushAnswers
-    {
-        public static readonly FlushAnswers Instance = new();
-    }
-
-    /// <summary>A slot's request, result or failure; each is also the slot's next request.</summary>
-    private void OnReport(SlotReport report, WaitingWorkers.Entry slot)
-    {
-        Track(slot);
-        switch (report)
-        {
-            case WorkDone d:
-                Decide(_state.Complete(d.CandidateId, d.Result, d.StartedAt, d.FinishedAt, d.Worker, d.Node));
-                break;
-            case WorkFailed f:
-                _log.Info("candidate {0} failed on {1}: {2}", f.CandidateId, f.Worker, f.Reason);
-                Decide(_state.Fail(f.CandidateId, f.Reason, f.Worker, f.At, f.Permanent));
-                break;
-        }
-        Decide(_state.Release(slot.Worker, "its worker asked for new work", Now));
-        _waiting.Add(slot);
-        Serve();
-    }
-
     private void OnRecovered()
     {
         if (!_state.IsStarted)
@@ -208,35 +189,17 @@ public sealed class PopulationActor : ReceivePersistentActor
         base.OnRecoveryFailure(reason, message);
     }
 
-    private void Track(WaitingWorkers.Entry slot)
+    private void Track(string worker, string node)
     {
-        if (slot.Ref.IsNobody()) return;
-        if (!_watched.TryGetValue(slot.Ref, out var workers))
-        {
-            _watched[slot.Ref] = workers = [];
-            Context.Watch(slot.Ref);
-        }
-        workers[slot.Worker] = slot.Node;
+        if (_watched.ContainsKey(Sender) || Sender.IsNobody()) return;
+        _watched[Sender] = (worker, node);
+        Context.Watch(Sender);
     }
 
-    /// <summary>Answers go straight to a slot, or are gathered per WorkBroker and sent once the messages waiting now are handled.</summary>
-    private void Answer(WaitingWorkers.Entry slot, Candidate candidate)
+    private void Wait(string worker, string node)
     {
-        _answers.Assign(slot, candidate);
-        QueueFlush();
-    }
-
-    private void AnswerOver(WaitingWorkers.Entry slot, string reason)
-    {
-        _answers.Over(slot, reason);
-        QueueFlush();
-    }
-
-    private void QueueFlush()
-    {
-        if (_flushQueued || !_answers.HasPending) return;
-        _flushQueued = true;
-        Self.Tell(FlushAnswers.Instance);
+        _waiting.Add(worker, node, Sender);
+        Serve();
     }
 
     /// <summary>Hands out work to waiting workers, oldest request first, while the state has some.</summary>
@@ -248,18 +211,18 @@ public sealed class PopulationActor : ReceivePersistentActor
             {
                 case AssignCandidate assign:
                     _waiting.Remove(next.Worker);
-                    var slot = next;
-                    Decide(assign.Events, () => Answer(slot, assign.Candidate));
+                    var worker = next.Ref;
+                    Decide(assign.Events, () => worker.Tell(new WorkAssigned(assign.Candidate)));
                     break;
                 case MutationNeeded need:
                     _waiting.Remove(next.Worker);
-                    _mutating[need.Reservation.Id] = (need.Reservation, next);
+                    _mutating[need.Reservation.Id] = (need.Reservation, next.Ref);
                     _mutators.Tell(new MutateParent(need.Reservation.Id, need.Reservation.Parent, need.Reservation.Proxy));
                     break;
                 case NoWorkNow:
                     return;
                 case SearchFinished finished:
-                    foreach (var w in _waiting.Drain()) AnswerOver(w, finished.Reason);
+                    foreach (var w in _waiting.Drain()) w.Ref.Tell(new SearchIsOver(finished.Reason));
                     return;
             }
         }
@@ -272,10 +235,10 @@ public sealed class PopulationActor : ReceivePersistentActor
         var assign = _state.CompleteProposal(pending.Reservation, child.Child, child.Mutation, Now, child.Screened);
         if (assign is null)
         {
-            AnswerOver(pending.Slot, _state.CompletionReason ?? "completed");
+            pending.Worker.Tell(new SearchIsOver(_state.CompletionReason ?? "completed"));
             return;
         }
-        Decide(assign.Events, () => Answer(pending.Slot, assign.Candidate));
+        Decide(assign.Events, () => pending.Worker.Tell(new WorkAssigned(assign.Candidate)));
         Serve();
     }
 
@@ -317,7 +280,7 @@ public sealed class PopulationActor : ReceivePersistentActor
     {
         _log.Info("search {0} completed ({1}): {2} evaluated, best {3}", _searchId, _confirmed.CompletionReason,
             _confirmed.Evaluated, _confirmed.Best?.Objective);
-        foreach (var w in _waiting.Drain()) AnswerOver(w, _confirmed.CompletionReason!);
+        foreach (var w in _waiting.Drain()) w.Ref.Tell(new SearchIsOver(_confirmed.CompletionReason!));
         _listener.Tell(new SearchEnded(Status()));
     }
 
@@ -327,7 +290,7 @@ public sealed class PopulationActor : ReceivePersistentActor
     private ClusterView ClusterViewOf()
     {
         var holding = _state.Pending.Values.Where(p => p.IsRunning).GroupBy(p => p.Worker!).ToDictionary(g => g.Key, g => g.Min(p => p.Id));
-        var slots = _watched.Values.SelectMany(workers => workers).Select(w => (Worker: w.Key, Node: w.Value)).Distinct()
+        var slots = _watched.Values.Distinct()
             .Select(w => new SlotView(w.Worker, w.Node, holding.TryGetValue(w.Worker, out var id) ? id : null))
             .OrderBy(v => v.Node, StringComparer.Ordinal).ThenBy(v => v.Worker, StringComparer.Ordinal).ToList();
         return new ClusterView(Status(), slots);

@@ -5,22 +5,21 @@ namespace ActorNas.Actors.Population;
 /// <summary>Workers waiting for a candidate, first come first served; a repeated request keeps its place.</summary>
 internal sealed class WaitingWorkers
 {
-    /// <param name="Ref">Where answers go: the slot itself, or (when <paramref name="Batched"/>) its node's WorkBroker.</param>
-    public readonly record struct Entry(string Worker, string Node, IActorRef Ref, bool Batched = false);
+    public readonly record struct Entry(string Worker, string Node, IActorRef Ref);
 
     private readonly LinkedList<Entry> _order = new();
     private readonly Dictionary<string, LinkedListNode<Entry>> _byWorker = [];
 
     public int Count => _order.Count;
 
-    public void Add(Entry entry)
+    public void Add(string worker, string node, IActorRef actor)
     {
-        if (_byWorker.TryGetValue(entry.Worker, out var existing))
+        if (_byWorker.TryGetValue(worker, out var existing))
         {
-            existing.Value = entry;
+            existing.Value = new Entry(worker, node, actor);
             return;
         }
-        _byWorker[entry.Worker] = _order.AddLast(entry);
+        _byWorker[worker] = _order.AddLast(new Entry(worker, node, actor));
     }
 
     public bool TryPeek(out Entry entry)

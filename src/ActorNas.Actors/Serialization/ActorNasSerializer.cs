@@ -24,8 +24,6 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(WorkDone)] = "work-done.v1",
         [typeof(WorkFailed)] = "work-failed.v1",
         [typeof(SearchIsOver)] = "search-is-over.v1",
-        [typeof(WorkReports)] = "work-reports.v1",
-        [typeof(WorkAnswers)] = "work-answers.v1",
         [typeof(GetSearchStatus)] = "get-search-status.v1",
         [typeof(SearchStatus)] = "search-status.v1",
         [typeof(SearchEnded)] = "search-ended.v1",
@@ -81,8 +79,6 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
 [JsonSerializable(typeof(WorkDone))]
 [JsonSerializable(typeof(WorkFailed))]
 [JsonSerializable(typeof(SearchIsOver))]
-[JsonSerializable(typeof(WorkReports))]
-[JsonSerializable(typeof(WorkAnswers))]
 [JsonSerializable(typeof(GetSearchStatus))]
 [JsonSerializable(typeof(SearchStatus))]
 [JsonSerializable(typeof(SearchEnded))]
