@@ -131,7 +131,38 @@ internal static class ClusterBenchmark
     private static IEnumerable<CandidateReleased> Recovered(IReadOnlyList<ISearchEvent> events) =>
         events.OfType<CandidateReleased>().Where(r => r.Reason.Contains("recovered", StringComparison.Ordinal));
 
-    private sealed record SlotUse(int Slots, double Utilization, double Window, double Rate, double GapMedianMs, double GapP99Ms, int Evaluated, double Total);
+    private sealed record SlotUse(int Slots, double Utilization, double Window, double Rate, double GapMedianMs, double GapP99Ms, int Evaluated, double Total)
+    {
+        public IReadOnlyDictionary<string, double> CpuMsPerEvaluation { get; init; } = new Dictionary<string, double>();
+    }
+
+    /// <summary>Only the 2,000-slot run, with the CPU each process spent per evaluation while every slot was busy.</summary>
+    public static async Task<int> RunUtilizationAsync(BenchOptions options)
+    {
+        var server = Environment.GetEnvironmentVariable("ACTORNAS_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            Console.Error.WriteLine("error: the cluster benchmark needs PostgreSQL: set ACTORNAS_TEST_POSTGRES to an Npgsql connection string");
+            return 2;
+        }
+        var big = await UtilizationAsync(server, totalSlots: options.Quick ? 300 : 2000, budget: options.Budget ?? (options.Quick ? 3000 : 40000));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{big.Slots} slots over 3 processes, 1 s log-normal tasks: utilisation {big.Utilization:P2} over {big.Window:F1} s, " +
+            $"{big.Rate:F0} evaluations/s, gap median {big.GapMedianMs:F0} ms, p99 {big.GapP99Ms:F0} ms; {big.Evaluated} evaluated in {big.Total:F1} s"));
+        foreach (var (name, ms) in big.CpuMsPerEvaluation)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {ms:F3} ms CPU per evaluation"));
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["utilization2000"] = Math.Round(big.Utilization, 4),
+            ["slots"] = big.Slots,
+            ["evaluationsPerSecond"] = Math.Round(big.Rate, 1),
+            ["gapMedianMs"] = Math.Round(big.GapMedianMs, 1),
+            ["gapP99Ms"] = Math.Round(big.GapP99Ms, 1),
+            ["cpuMsPerEvaluation"] = big.CpuMsPerEvaluation.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 3)),
+            ["quick"] = options.Quick,
+        }));
+        return 0;
+    }
 
     /// <summary>2,000 slots (or as many as asked) over 3 worker processes, 1 s log-normal tasks, continuous mode.</summary>
     private static async Task<SlotUse> UtilizationAsync(string server, int totalSlots, int budget)
@@ -140,12 +171,60 @@ internal static class ClusterBenchmark
         var config = nodes.Config(meanMs: 1000);
         var port = FreePort();
         var clock = Stopwatch.StartNew();
-        var seed = nodes.Start("seed", Seed(nodes, "utilization", budget, config, port));
-        for (var i = 0; i < 3; i++) nodes.Start($"worker{i}", Worker(port, totalSlots / 3 + (i < totalSlots % 3 ? 1 : 0), config));
-        await WaitAsync(seed, TimeSpan.FromMinutes(10), nodes, "seed");
+        var processes = new Dictionary<string, Process> { ["seed"] = nodes.Start("seed", Seed(nodes, "utilization", budget, config, port)) };
+        for (var i = 0; i < 3; i++)
+            processes[$"worker{i}"] = nodes.Start($"worker{i}", Worker(port, totalSlots / 3 + (i < totalSlots % 3 ? 1 : 0), config));
+        var cpu = SampleCpu(processes, processes["seed"]);
+        await WaitAsync(processes["seed"], TimeSpan.FromMinutes(10), nodes, "seed");
         var total = clock.Elapsed.TotalSeconds;
+        var samples = await cpu;
 
-        return Measure((await nodes.ReadLogAsync("utilization")).OfType<CandidateEvaluated>().ToList(), total);
+        var evaluated = (await nodes.ReadLogAsync("utilization")).OfType<CandidateEvaluated>().ToList();
+        return Measure(evaluated, total) with { CpuMsPerEvaluation = CpuPerEvaluation(samples, evaluated) };
+    }
+
+    private sealed record CpuSample(DateTimeOffset At, Dictionary<string, double> Seconds);
+
+    /// <summary>Every 250 ms, the CPU seconds each process has used so far, until <paramref name="until"/> exits.</summary>
+    private static async Task<List<CpuSample>> SampleCpu(Dictionary<string, Process> processes, Process until)
+    {
+        var samples = new List<CpuSample>();
+        while (!until.HasExited)
+        {
+            var seconds = new Dictionary<string, double>();
+            foreach (var (name, p) in processes)
+            {
+                try
+                {
+                    p.Refresh();
+                    seconds[name] = p.TotalProcessorTime.TotalSeconds;
+                }
+                catch (InvalidOperationException)
+                {
+                    // exited between the check and the read
+                }
+            }
+            samples.Add(new CpuSample(DateTimeOffset.UtcNow, seconds));
+            await Task.Delay(250);
+        }
+        return samples;
+    }
+
+    /// <summary>
+    /// CPU ms per evaluation of each process over the steady state (from the moment every slot had its first candidate
+    /// to the budget's tail), so start-up and JIT are not counted.
+    /// </summary>
+    private static Dictionary<string, double> CpuPerEvaluation(List<CpuSample> samples, IReadOnlyList<CandidateEvaluated> evaluated)
+    {
+        var workers = evaluated.GroupBy(e => e.Worker).ToList();
+        var from = workers.Max(g => g.Min(e => e.StartedAt));
+        var to = evaluated.Select(e => e.FinishedAt).Order().ElementAt(Math.Max(0, evaluated.Count - workers.Count - 1));
+        var inside = samples.Where(s => s.At >= from && s.At <= to).ToList();
+        if (inside.Count < 2) return [];
+        var (first, last) = (inside[0], inside[^1]);
+        var count = evaluated.Count(e => e.FinishedAt > first.At && e.FinishedAt <= last.At);
+        return first.Seconds.Keys.Where(last.Seconds.ContainsKey)
+            .ToDictionary(name => name, name => (last.Seconds[name] - first.Seconds[name]) * 1000 / Math.Max(1, count));
     }
 
     /// <summary>

@@ -24,6 +24,7 @@ return args[0] switch
     "cache" => await CacheBenchmark.RunAsync(options),
     "cache-transfer" => await CacheTransferBenchmark.RunAsync(options),
     "cluster" => await ClusterBenchmark.RunAsync(options),
+    "cluster-utilization" => await ClusterBenchmark.RunUtilizationAsync(options),
     _ => Usage($"unknown benchmark \"{args[0]}\""),
 };
 
@@ -50,6 +51,7 @@ static int Usage(string problem)
           cluster         real `actornas seed`/`worker` processes on PostgreSQL (ACTORNAS_TEST_POSTGRES): speedup of 3 evaluator
                           processes over 1, seconds from kill -9 of a worker to the re-issue of its candidates, singleton
                           hand-over seconds, worker utilisation with 2,000 slots over 3 processes (1 s log-normal tasks)
+          cluster-utilization  only the 2,000-slot run of `cluster`, with the CPU ms per evaluation of each process
           --seeds N       nb201: seeds per algorithm (default 100); cache: seeds per NB201 search (default 3)
           --table PATH    nb201: the NAS-Bench-201 table (default: shared/data/nb201/nb201_merged.csv above this folder)
           --threads N     torch: libtorch threads for NASWOT and the training step (default 1)
