@@ -32,7 +32,7 @@ internal static class ClusterRunner
         Logging.Configure(request.LogFile ?? DefaultLogFile("seed", cluster.Port), null);
         var evaluators = EvaluatorCatalog.Prepare(fresh.Evaluator, fresh.Search);
 
-        await using var store = StoreHost.Open(requested, request.Db, mustExist: false, cluster.AkkaConfig(ClusterSettings.PopulationRole, requested));
+        await using var store = StoreHost.Open(requested, dbPath: null, mustExist: false, cluster.AkkaConfig(ClusterSettings.PopulationRole, requested));
         var system = store.System;
         var node = ClusterNode.Id(system);
         await ClusterNode.WaitUntilUpAsync(system, cluster.SeedNodes, cluster.JoinTimeout, cancel).ConfigureAwait(false);

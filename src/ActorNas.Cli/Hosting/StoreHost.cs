@@ -22,8 +22,9 @@ internal sealed class StoreHost : IAsyncDisposable
     }
 
     /// <param name="actorNas">The layered actornas.* configuration (flags, files, defaults).</param>
+    /// <param name="dbPath">--db, the SQLite file; null where the command has no --db (`seed`: the log is in PostgreSQL).</param>
     /// <param name="extraAkka">More Akka configuration on top (a cluster node's remoting and cluster settings).</param>
-    public static StoreHost Open(Config actorNas, string dbPath, bool mustExist, Config? extraAkka = null)
+    public static StoreHost Open(Config actorNas, string? dbPath, bool mustExist, Config? extraAkka = null)
     {
         var persistence = ReadPersistence(actorNas, dbPath);
         if (persistence.Provider == PersistenceProvider.Sqlite) PersistenceConfig.PrepareSqlite(persistence.SqlitePath, mustExist);
@@ -31,8 +32,9 @@ internal sealed class StoreHost : IAsyncDisposable
         return new StoreHost(ActorSystem.Create(ActorSystemConfig.SystemName, config), persistence);
     }
 
-    public static PersistenceSettings ReadPersistence(Config actorNas, string dbPath)
+    public static PersistenceSettings ReadPersistence(Config actorNas, string? dbPath)
     {
+        if (dbPath is null) return ActorNasSettings.From(actorNas).Persistence;
         var withDb = ConfigurationFactory.ParseString($"actornas.persistence.sqlite.path = {Quote(dbPath)}").WithFallback(actorNas);
         return ActorNasSettings.From(withDb).Persistence;
     }
