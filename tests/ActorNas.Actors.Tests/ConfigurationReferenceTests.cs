@@ -1,4 +1,5 @@
 using ActorNas.Actors.Configuration;
+using ActorNas.Tests.Shared;
 using Akka.Configuration.Hocon;
 using Xunit;
 
@@ -10,7 +11,7 @@ public sealed class ConfigurationReferenceTests
     [Fact]
     public void Every_key_of_the_embedded_defaults_is_documented_with_its_default()
     {
-        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "configuration.md"));
+        var doc = File.ReadAllText(Path.Combine(RepositoryRoot.Path(), "docs", "configuration.md"));
         var keys = Leaves(ActorNasConfig.Reference.Root, "").Where(k => k.Key.StartsWith("actornas.", StringComparison.Ordinal)).ToList();
         Assert.True(keys.Count > 40, $"only {keys.Count} keys found in the embedded defaults");
         var missing = keys.Where(k => !doc.Contains($"| `{k.Key}` |", StringComparison.Ordinal)).Select(k => k.Key).ToList();
@@ -32,12 +33,5 @@ public sealed class ConfigurationReferenceTests
             yield return new(path, "[" + string.Join(", ", value.GetArray().Select(v => v.GetString())) + "]");
         else
             yield return new(path, value.GetString());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ActorNas.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no ActorNas.sln above {AppContext.BaseDirectory}");
     }
 }

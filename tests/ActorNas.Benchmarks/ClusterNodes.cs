@@ -1,9 +1,9 @@
-using ActorNas.Tests.Shared;
 using System.Diagnostics;
 using ActorNas.Actors;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Query;
 using ActorNas.Core.Events;
+using ActorNas.Tests.Shared;
 using Akka.Actor;
 using Npgsql;
 
@@ -105,9 +105,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
 
     public static readonly Lazy<string> CliPath = new(() =>
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ActorNas.sln"))) dir = dir.Parent;
-        var dll = Path.Combine(dir?.FullName ?? ".", "src", "ActorNas.Cli", "bin", "Release", "net10.0", "actornas.dll");
+        var dll = Path.Combine(RepositoryRoot.Path(), "src", "ActorNas.Cli", "bin", "Release", "net10.0", "actornas.dll");
         return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} not found: build with -c Release first");
     });
 }

@@ -2,6 +2,7 @@ using ActorNas.Core.Evaluation;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Tests.TestSupport;
 using Xunit;
 
 namespace ActorNas.Core.Tests;
@@ -11,15 +12,10 @@ public sealed class ClusterFailureTests
 {
     private static readonly DateTimeOffset T0 = new(2024, 5, 1, 8, 0, 0, TimeSpan.Zero);
 
-    private static SearchState Started()
+    private static SearchState Started() => StateSteps.Started(new SearchConfig
     {
-        var state = new SearchState();
-        Apply(state, null, state.Start(new SearchConfig
-        {
-            Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 10, SampleSize = 2, Budget = 100, Seed = 3,
-        }, T0));
-        return state;
-    }
+        Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 10, SampleSize = 2, Budget = 100, Seed = 3,
+    }, T0);
 
     private static void Apply(SearchState state, LeaseBook? leases, IEnumerable<ISearchEvent> events)
     {

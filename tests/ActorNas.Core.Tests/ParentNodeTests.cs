@@ -12,15 +12,10 @@ public sealed class ParentNodeTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
 
-    private static SearchState Started()
+    private static SearchState Started() => StateSteps.Started(new SearchConfig
     {
-        var state = new SearchState();
-        Apply(state, state.Start(new SearchConfig
-        {
-            Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 2, SampleSize = 2, Budget = 50, MaxAttempts = 3, Seed = 3,
-        }, T0));
-        return state;
-    }
+        Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 2, SampleSize = 2, Budget = 50, MaxAttempts = 3, Seed = 3,
+    }, T0);
 
     private static void Apply(SearchState state, IEnumerable<ISearchEvent> events) => StateSteps.Apply(state, events);
 

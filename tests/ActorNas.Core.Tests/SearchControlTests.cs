@@ -12,15 +12,10 @@ public sealed class SearchControlTests
 {
     private static readonly DateTimeOffset T0 = new(2024, 5, 1, 8, 0, 0, TimeSpan.Zero);
 
-    private static SearchState Started(int budget = 20)
+    private static SearchState Started(int budget = 20) => StateSteps.Started(new SearchConfig
     {
-        var state = new SearchState();
-        Apply(state, state.Start(new SearchConfig
-        {
-            Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 5, SampleSize = 2, Budget = budget, Seed = 3,
-        }, T0));
-        return state;
-    }
+        Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 5, SampleSize = 2, Budget = budget, Seed = 3,
+    }, T0);
 
     private static void Apply(SearchState state, IEnumerable<ISearchEvent> events) => StateSteps.Apply(state, events);
 

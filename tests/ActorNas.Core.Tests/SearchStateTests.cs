@@ -19,12 +19,7 @@ public sealed class SearchStateTests
         MaxAttempts = attempts, MaxFailures = maxFailures, Mode = mode, BatchSize = batch, Seed = 42,
     };
 
-    private static SearchState Started(SearchConfig config)
-    {
-        var state = new SearchState();
-        Apply(state, state.Start(config, T0));
-        return state;
-    }
+    private static SearchState Started(SearchConfig config) => StateSteps.Started(config, T0);
 
     private static void Apply(SearchState state, IEnumerable<ISearchEvent> events) => StateSteps.Apply(state, events);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using ActorNas.Tests.Shared;
 
 namespace ActorNas.Integration.Tests;
 
@@ -139,9 +140,7 @@ internal sealed class ActorNasProcess : IDisposable
     private static string LocateCli()
     {
         var baseDir = AppContext.BaseDirectory;
-        var root = new DirectoryInfo(baseDir);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ActorNas.sln"))) root = root.Parent;
-        if (root is null) throw new InvalidOperationException($"no ActorNas.sln above {baseDir}");
+        var root = new DirectoryInfo(RepositoryRoot.Path());
 
         var sep = Path.DirectorySeparatorChar;
         var own = baseDir.Contains($"{sep}Release{sep}", StringComparison.Ordinal) ? "Release" : "Debug";

@@ -1,3 +1,5 @@
+using ActorNas.Tests.Shared;
+
 namespace ActorNas.Integration.Tests;
 
 /// <summary>docs/cli.md says it is generated from `--help`: each command's help appears in it verbatim.</summary>
@@ -19,16 +21,9 @@ public sealed class CliDocsTests
         var help = await ActorNasProcess.RunAsync(dir.Path, command, "--help");
         Assert.True(help.ExitCode == 0, help.ToString());
 
-        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "cli.md")).ReplaceLineEndings("\n");
+        var doc = File.ReadAllText(Path.Combine(RepositoryRoot.Path(), "docs", "cli.md")).ReplaceLineEndings("\n");
         var printed = help.Stdout.ReplaceLineEndings("\n").Trim('\n');
         Assert.True(doc.Contains(printed, StringComparison.Ordinal),
             $"docs/cli.md's section for `actornas {command}` differs from its --help; paste this in:\n{printed}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ActorNas.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no ActorNas.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -5,9 +5,17 @@ using Xunit;
 
 namespace ActorNas.Core.Tests.TestSupport;
 
-/// <summary>The small steps hand-written state tests take: apply decided events, take work as a worker would.</summary>
+/// <summary>The small steps hand-written state tests take: start a search, apply decided events, take work as a worker would.</summary>
 internal static class StateSteps
 {
+    /// <summary>A fresh state with <paramref name="config"/>'s search started at <paramref name="at"/>.</summary>
+    public static SearchState Started(SearchConfig config, DateTimeOffset at)
+    {
+        var state = new SearchState();
+        Apply(state, state.Start(config, at));
+        return state;
+    }
+
     public static void Apply(SearchState state, IEnumerable<ISearchEvent> events)
     {
         foreach (var e in events) state.Apply(e);
