@@ -16,11 +16,13 @@ public sealed record SearchSnapshot(
     string? CompletionReason,
     IReadOnlyList<Member> Population,
     IReadOnlyList<PendingCandidate> Pending,
-    bool Paused = false)
+    bool Paused = false,
+    IReadOnlyList<double>? RecentDurationSeconds = null)
 {
     /// <summary>Value comparison including the lists (records compare lists by reference).</summary>
     public bool Equivalent(SearchSnapshot other) =>
-        this with { Population = other.Population, Pending = other.Pending } == other
+        this with { Population = other.Population, Pending = other.Pending, RecentDurationSeconds = other.RecentDurationSeconds } == other
         && Population.SequenceEqual(other.Population)
-        && Pending.SequenceEqual(other.Pending);
+        && Pending.SequenceEqual(other.Pending)
+        && (RecentDurationSeconds ?? []).SequenceEqual(other.RecentDurationSeconds ?? []);
 }

@@ -10,8 +10,9 @@ public sealed record Member(long Id, Genotype Genotype, double Objective, string
 
 /// <summary>A proposed candidate that has no final outcome yet: queued, or running on a worker.</summary>
 /// <param name="ParentNode">The node that evaluated the parent (see <see cref="Candidate.ParentNode"/>).</param>
+/// <param name="StartedAt">When its current attempt was handed out (null while queued, and in snapshots of older versions).</param>
 public sealed record PendingCandidate(long Id, long? ParentId, Genotype Genotype, int FailedAttempts, string? Worker, string? Node,
-    string? ParentNode = null)
+    string? ParentNode = null, DateTimeOffset? StartedAt = null)
 {
     public bool IsRunning => Worker is not null;
 }
@@ -57,6 +58,23 @@ public sealed class SearchState
     public int Running => _pending.Count - _queued.Count;
     /// <summary>Paused by the search's owner: no work is handed out until it resumes.</summary>
     public bool IsPaused { get; private set; }
+    /// <summary>How long the most recent successful evaluations took (time limits and warnings, <see cref="EvaluationLimits"/>).</summary>
+    public DurationWindow RecentDurations { get; private set; } = new();
+
+    /// <summary>The limit of `timeout = auto` now (null while there are too few results to judge).</summary>
+    public TimeSpan? AutoTimeout => EvaluationLimits.AutoTimeout(RecentDurations);
+
+    /// <summary>
+    /// Running candidates that have run past <see cref="EvaluationLimits.WarnAfter"/> at <paramref name="now"/>, oldest
+    /// first; none while there are too few results to know what is normal.
+    /// </summary>
+    public IReadOnlyList<PendingCandidate> Overdue(DateTimeOffset now) =>
+        EvaluationLimits.WarnAfter(RecentDurations) is not { } limit ? []
+            : _pending.Values.Where(p => p.StartedAt is { } at && now - at > limit).OrderBy(p => p.StartedAt).ToList();
+
+    /// <summary>The <paramref name="count"/> running candidates that have run longest, oldest first.</summary>
+    public IReadOnlyList<PendingCandidate> LongestRunning(int count) =>
+        _pending.Values.Where(p => p.IsRunning).OrderBy(p => p.StartedAt ?? DateTimeOffset.MaxValue).ThenBy(p => p.Id).Take(count).ToList();
 
     // ---------------------------------------------------------------- decisions
 
@@ -265,7 +283,7 @@ public sealed class SearchState
             case CandidateStarted s:
                 var starting = PendingOf(e, s.Id);
                 Unassign(starting);
-                _pending[s.Id] = starting with { Worker = s.Worker, Node = s.Node };
+                _pending[s.Id] = starting with { Worker = s.Worker, Node = s.Node, StartedAt = s.At };
                 Assign(s.Id, s.Worker);
                 _queued.Remove(s.Id);
                 break;
@@ -276,6 +294,7 @@ public sealed class SearchState
                 _population.Add(member);
                 Evaluated++;
                 if (Best is null || member.Objective > Best.Objective) Best = member;
+                RecentDurations.Add(v.FinishedAt - v.StartedAt);
                 break;
             case CandidateRetired r:
                 var index = _population.FindIndex(m => m.Id == r.Id);
@@ -294,14 +313,14 @@ public sealed class SearchState
                 else
                 {
                     Unassign(failed);
-                    _pending[f.Id] = failed with { FailedAttempts = f.Attempt, Worker = null, Node = null };
+                    _pending[f.Id] = failed with { FailedAttempts = f.Attempt, Worker = null, Node = null, StartedAt = null };
                     _queued.Add(f.Id);
                 }
                 break;
             case CandidateReleased r:
                 var released = PendingOf(e, r.Id);
                 Unassign(released);
-                _pending[r.Id] = released with { Worker = null, Node = null };
+                _pending[r.Id] = released with { Worker = null, Node = null, StartedAt = null };
                 _queued.Add(r.Id);
                 break;
             case SearchCompleted c:
@@ -368,7 +387,7 @@ public sealed class SearchState
     public SearchSnapshot ToSnapshot() => new(
         Config, StartedAt, NextCandidateId, Proposed, Evaluated, FailedAttempts, FinalFailures, Retired,
         BatchIndex, BatchProposed, Best, CompletionReason, [.. _population],
-        _pending.Values.OrderBy(p => p.Id).ToList(), IsPaused);
+        _pending.Values.OrderBy(p => p.Id).ToList(), IsPaused, RecentDurations.Oldest());
 
     public static SearchState FromSnapshot(SearchSnapshot s)
     {
@@ -388,6 +407,7 @@ public sealed class SearchState
             Best = s.Best,
             CompletionReason = s.CompletionReason,
             IsPaused = s.Paused,
+            RecentDurations = DurationWindow.From(s.RecentDurationSeconds),
         };
         state._population.AddRange(s.Population);
         foreach (var p in s.Pending)
