@@ -23,10 +23,13 @@ internal static class PopulationFixture
             Seed = 11,
         };
 
-    public static IActorRef Start(TestKitBase kit, string searchId, SearchConfig config, IActorRef listener, bool createIfMissing = true, int snapshotEvery = 1000)
+    /// <param name="guardian">Hears the Population's log health reports (<see cref="LogUnavailable"/>); nobody when null.</param>
+    public static IActorRef Start(TestKitBase kit, string searchId, SearchConfig config, IActorRef listener, bool createIfMissing = true,
+        int snapshotEvery = 1000, IActorRef? guardian = null)
     {
         var mutators = kit.Sys.ActorOf(Mutators.MutatorActor.Props(config), $"mutators-{searchId}-{Guid.NewGuid():N}");
-        return kit.Sys.ActorOf(PopulationActor.Props(searchId, config, createIfMissing, mutators, listener, snapshotEvery), $"population-{searchId}-{Guid.NewGuid():N}");
+        return kit.Sys.ActorOf(PopulationActor.Props(searchId, config, createIfMissing, mutators, listener, guardian ?? ActorRefs.Nobody, snapshotEvery),
+            $"population-{searchId}-{Guid.NewGuid():N}");
     }
 
     /// <summary>Asks for work as <paramref name="worker"/> and returns the candidate handed out.</summary>

@@ -17,16 +17,17 @@ public sealed class EvaluatorNode : ReceiveActor
 
     /// <param name="createContext">The evaluation context of a slot (its worker id names the node).</param>
     public static Props Props(IActorRef population, int slots, Func<int, IEvaluator> createEvaluator, Func<int, EvaluationContext> createContext,
-        TimeSpan? timeout, TimeSpan requestRetry, TaskCompletionSource done) =>
-        Akka.Actor.Props.Create(() => new EvaluatorNode(population, slots, createEvaluator, createContext, timeout, requestRetry, done));
+        SlotLimits limits, TaskCompletionSource done) =>
+        Akka.Actor.Props.Create(() => new EvaluatorNode(population, slots, createEvaluator, createContext, limits, done));
 
     public EvaluatorNode(IActorRef population, int slots, Func<int, IEvaluator> createEvaluator, Func<int, EvaluationContext> createContext,
-        TimeSpan? timeout, TimeSpan requestRetry, TaskCompletionSource done)
+        SlotLimits limits, TaskCompletionSource done)
     {
         _done = done;
         for (var slot = 0; slot < slots; slot++)
         {
-            var child = Context.ActorOf(EvaluatorActor.Props(population, createEvaluator(slot), createContext(slot), timeout, requestRetry),
+            var slotIndex = slot;
+            var child = Context.ActorOf(EvaluatorActor.Props(population, () => createEvaluator(slotIndex), createContext(slot), limits),
                 EvaluatorActor.NameOf(slot));
             Context.Watch(child);
             _slots.Add(child);

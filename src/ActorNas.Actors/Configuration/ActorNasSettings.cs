@@ -8,11 +8,26 @@ namespace ActorNas.Actors.Configuration;
 
 public enum PersistenceProvider { Sqlite, PostgreSql, InMemory }
 
-public sealed record PersistenceSettings(PersistenceProvider Provider, string SqlitePath, string PostgresConnectionString, int SnapshotEvery);
+public sealed record PersistenceSettings(PersistenceProvider Provider, string SqlitePath, string PostgresConnectionString, int SnapshotEvery)
+{
+    /// <summary>How long a search waits for a log that became unavailable (actornas.persistence.outage-grace) before it stops.</summary>
+    public TimeSpan OutageGrace { get; init; } = TimeSpan.FromMinutes(5);
+}
 
 /// <param name="TablePath">The tabular evaluator's table (empty unless that evaluator is chosen).</param>
+/// <param name="Timeout">A fixed per-candidate limit, or null (none, or <see cref="AutoTimeout"/>).</param>
 public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeout, TimeSpan RequestRetry, SyntheticOptions Synthetic,
-    string TablePath, TabularOptions Tabular, TrainingOptions Training);
+    string TablePath, TabularOptions Tabular, TrainingOptions Training)
+{
+    /// <summary>timeout = auto: the limit the Population sends with each candidate (Core's EvaluationLimits.AutoTimeout).</summary>
+    public bool AutoTimeout { get; init; }
+
+    /// <summary>
+    /// How long a slot waits, after a timeout cancelled its evaluation, for the evaluator to give up; past it the slot
+    /// gets a new evaluator and the old one's late result is dropped (actornas.evaluator.abandon-after).
+    /// </summary>
+    public TimeSpan AbandonAfter { get; init; } = TimeSpan.FromSeconds(30);
+}
 
 /// <summary>The typed view of the <c>actornas</c> section, read once.</summary>
 public sealed record ActorNasSettings(
@@ -34,7 +49,7 @@ public sealed record ActorNasSettings(
         var evaluator = new EvaluatorSettings(
             reader.String("evaluator.name"),
             reader.Int("evaluator.workers", min: 1),
-            reader.OptionalDuration("evaluator.timeout"),
+            IsAuto(reader, "evaluator.timeout") ? null : reader.OptionalDuration("evaluator.timeout"),
             reader.Duration("evaluator.request-retry"),
             new SyntheticOptions(
                 reader.Enum<DurationKind>("evaluator.synthetic.duration"),
@@ -66,7 +81,11 @@ public sealed record ActorNasSettings(
                 CacheMemoryMb(reader),
                 reader.Int("evaluator.train.nb201.channels", min: 1),
                 reader.Int("evaluator.train.nb201.cells-per-stage", min: 1),
-                reader.Int("evaluator.naswot.batch-size", min: 2)));
+                reader.Int("evaluator.naswot.batch-size", min: 2)))
+        {
+            AutoTimeout = IsAuto(reader, "evaluator.timeout"),
+            AbandonAfter = reader.Duration("evaluator.abandon-after"),
+        };
 
         var batch = reader.Int("search.batch-size", min: 0);
         var space = reader.String("space.name");
@@ -109,7 +128,10 @@ public sealed record ActorNasSettings(
             reader.Enum<PersistenceProvider>("persistence.provider"),
             reader.String("persistence.sqlite.path"),
             reader.String("persistence.postgresql.connection-string", allowEmpty: true),
-            reader.Int("persistence.snapshot-every", min: 1));
+            reader.Int("persistence.snapshot-every", min: 1))
+        {
+            OutageGrace = reader.Duration("persistence.outage-grace"),
+        };
 
         if (evaluator.Name == "tabular")
         {
@@ -123,6 +145,9 @@ public sealed record ActorNasSettings(
         return new ActorNasSettings(search, evaluator, reader.Int("mutator.pool-size", min: 1), persistence,
             reader.Duration("progress.interval"), ReadWeightCache(reader, evaluator.Training.KeepModelsMb, search));
     }
+
+    private static bool IsAuto(SettingsReader reader, string key) =>
+        reader.Has(key) && string.Equals(reader.String(key, allowEmpty: true).Trim(), "auto", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>actornas.weight-cache.memory-mb, or its old name evaluator.train.keep-models-mb when that is given.</summary>
     private static int CacheMemoryMb(SettingsReader reader) =>

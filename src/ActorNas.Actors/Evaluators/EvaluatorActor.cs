@@ -8,23 +8,28 @@ namespace ActorNas.Actors.Evaluators;
 /// <summary>
 /// One evaluator slot. It pulls: asks the Population for work when free, evaluates with its <see cref="IEvaluator"/>
 /// off the actor thread, and reports the result (or the failure, or the timeout), which is also its next request.
+/// A timed-out evaluation is cancelled and the slot waits for it to stop before it takes new work; an evaluator that
+/// ignores cancellation for <see cref="SlotLimits.AbandonAfter"/> is abandoned and the slot gets a new one, so a hung
+/// evaluation never holds a slot, and never runs beside the next one on the same evaluator.
 /// </summary>
 public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private sealed record Finished(long Id, int Generation, EvaluationResult Result, DateTimeOffset StartedAt, DateTimeOffset FinishedAt);
     private sealed record Crashed(long Id, int Generation, string Reason, DateTimeOffset At, bool Permanent);
     private sealed record TimedOut(long Id, int Generation);
+    private sealed record GiveUpWaiting(long Id, int Generation);
     private sealed record AskAgain;
 
     private const string RequestTimer = "request";
     private const string TimeoutTimer = "timeout";
 
     private readonly IActorRef _population;
-    private readonly IEvaluator _evaluator;
+    private readonly Func<IEvaluator> _createEvaluator;
     private readonly EvaluationContext _context;
-    private readonly TimeSpan? _timeout;
-    private readonly TimeSpan _requestRetry;
+    private readonly SlotLimits _limits;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<int, long> _abandoned = [];   // generation -> candidate, of evaluations left running
+    private IEvaluator _evaluator;
     private CancellationTokenSource? _cancel;
     private int _generation;
 
@@ -33,16 +38,17 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
 
     public static string NameOf(int slot) => $"evaluator-{slot}";
 
-    public static Props Props(IActorRef population, IEvaluator evaluator, EvaluationContext context, TimeSpan? timeout, TimeSpan requestRetry) =>
-        Akka.Actor.Props.Create(() => new EvaluatorActor(population, evaluator, context, timeout, requestRetry));
+    /// <param name="createEvaluator">Makes this slot's evaluator: once at start, and again when one is abandoned.</param>
+    public static Props Props(IActorRef population, Func<IEvaluator> createEvaluator, EvaluationContext context, SlotLimits limits) =>
+        Akka.Actor.Props.Create(() => new EvaluatorActor(population, createEvaluator, context, limits));
 
-    public EvaluatorActor(IActorRef population, IEvaluator evaluator, EvaluationContext context, TimeSpan? timeout, TimeSpan requestRetry)
+    public EvaluatorActor(IActorRef population, Func<IEvaluator> createEvaluator, EvaluationContext context, SlotLimits limits)
     {
         _population = population;
-        _evaluator = evaluator;
+        _createEvaluator = createEvaluator;
+        _evaluator = createEvaluator();
         _context = context;
-        _timeout = timeout;
-        _requestRetry = requestRetry;
+        _limits = limits;
         Idle();
     }
 
@@ -52,15 +58,13 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
 
     private void Idle()
     {
-        Receive<WorkAssigned>(w => Evaluate(w.Candidate));
+        Receive<WorkAssigned>(w => Evaluate(w.Candidate, _limits.For(w.AutoTimeout)));
         Receive<AskAgain>(_ => AskForWork(new RequestWork(_context.Worker, _context.Node)));
         Receive<SearchIsOver>(_ => Context.Stop(Self));
-        Receive<Finished>(_ => { });   // a result that arrived after its timeout was reported
-        Receive<Crashed>(_ => { });
-        Receive<TimedOut>(_ => { });
+        IgnoreStale();
     }
 
-    private void Busy(long id)
+    private void Busy(long id, TimeSpan? limit)
     {
         Receive<Finished>(f => f.Generation == _generation, f =>
             Report(new WorkDone(_context.Worker, _context.Node, f.Id, f.Result, f.StartedAt, f.FinishedAt)));
@@ -69,15 +73,58 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
         Receive<TimedOut>(t => t.Generation == _generation, t =>
         {
             _cancel?.Cancel();
-            Report(new WorkFailed(_context.Worker, _context.Node, t.Id, $"timeout after {_timeout}", DateTimeOffset.UtcNow));
+            Timers.StartSingleTimer(TimeoutTimer, new GiveUpWaiting(t.Id, t.Generation), _limits.AbandonAfter);
+            Become(() => Stopping(t.Id, limit!.Value));
         });
+        Waiting(id);
+    }
+
+    /// <summary>Cancelled after its time limit: the evaluation gets <see cref="SlotLimits.AbandonAfter"/> to stop.</summary>
+    private void Stopping(long id, TimeSpan limit)
+    {
+        var reason = $"timeout after {limit}";
+        Receive<Finished>(f => f.Generation == _generation, f => Report(new WorkFailed(_context.Worker, _context.Node, f.Id, reason, DateTimeOffset.UtcNow)));
+        Receive<Crashed>(c => c.Generation == _generation, c => Report(new WorkFailed(_context.Worker, _context.Node, c.Id, reason, DateTimeOffset.UtcNow)));
+        Receive<GiveUpWaiting>(g => g.Generation == _generation, g =>
+        {
+            _log.Warning("evaluator {0}: candidate {1} ignored its cancellation for {2} after a timeout of {3}; the evaluation is " +
+                "abandoned (its late result will be dropped) and the slot continues with a new evaluator", _context.Worker, g.Id,
+                _limits.AbandonAfter, limit);
+            _abandoned[g.Generation] = g.Id;
+            _evaluator = _createEvaluator();
+            Report(new WorkFailed(_context.Worker, _context.Node, g.Id,
+                $"{reason}; the evaluator did not stop within {_limits.AbandonAfter} and was replaced", DateTimeOffset.UtcNow));
+        });
+        Waiting(id);
+    }
+
+    /// <summary>What a slot holding a candidate does with everything else.</summary>
+    private void Waiting(long id)
+    {
         Receive<SearchIsOver>(_ => Context.Stop(Self));
         Receive<WorkAssigned>(_ => Stash.Stash());
         Receive<AskAgain>(_ => { });
+        IgnoreStale();
         ReceiveAny(m => _log.Debug("evaluator {0} busy with {1} ignored {2}", _context.Worker, id, m.GetType().Name));
     }
 
-    private void Evaluate(Candidate candidate)
+    /// <summary>Results of evaluations the slot no longer waits for: reported as failed already, or abandoned.</summary>
+    private void IgnoreStale()
+    {
+        Receive<Finished>(f => DropLate(f.Generation, "a result"));
+        Receive<Crashed>(c => DropLate(c.Generation, $"a failure ({c.Reason})"));
+        Receive<TimedOut>(_ => { });
+        Receive<GiveUpWaiting>(_ => { });
+    }
+
+    private void DropLate(int generation, string what)
+    {
+        if (_abandoned.Remove(generation, out var id))
+            _log.Info("evaluator {0}: the abandoned evaluation of candidate {1} ended with {2}; dropped (its timeout is recorded)",
+                _context.Worker, id, what);
+    }
+
+    private void Evaluate(Candidate candidate, TimeSpan? limit)
     {
         Timers.Cancel(RequestTimer);
         var generation = ++_generation;
@@ -96,8 +143,8 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
         task.PipeTo(Self,
             success: r => new Finished(candidate.Id, generation, r, startedAt, DateTimeOffset.UtcNow),
             failure: e => new Crashed(candidate.Id, generation, Describe(e), DateTimeOffset.UtcNow, Unwrap(e) is PermanentEvaluationException));
-        if (_timeout is { } limit) Timers.StartSingleTimer(TimeoutTimer, new TimedOut(candidate.Id, generation), limit);
-        Become(() => Busy(candidate.Id));
+        if (limit is { } l) Timers.StartSingleTimer(TimeoutTimer, new TimedOut(candidate.Id, generation), l);
+        Become(() => Busy(candidate.Id, limit));
     }
 
     private void Report(IActorNasMessage report)
@@ -112,7 +159,7 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
     private void AskForWork(IActorNasMessage request)
     {
         _population.Tell(request);
-        Timers.StartSingleTimer(RequestTimer, new AskAgain(), _requestRetry);
+        Timers.StartSingleTimer(RequestTimer, new AskAgain(), _limits.RequestRetry);
     }
 
     private static string Describe(Exception e)

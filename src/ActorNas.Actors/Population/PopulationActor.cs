@@ -12,10 +12,23 @@ namespace ActorNas.Actors.Population;
 /// The search's persistent shell around <see cref="SearchState"/>. For every command it asks the state what happens,
 /// applies the resulting events at once (so the next command sees them), persists them with PersistAllAsync
 /// (everything from one mailbox run reaches the journal in one write), and answers the worker only once its
-/// events are in the journal. Snapshots are taken of a second state that folds only confirmed events.
+/// events are in the journal. Snapshots are taken of a second state that folds only confirmed events, and so is
+/// everything it tells others about the search (status, "search over"): a write that fails takes back nothing said.
+/// When the journal fails it tells its guardian why (<see cref="LogUnavailable"/>) before Akka stops it; the guardian
+/// decides whether to start it again.
 /// </summary>
-public sealed class PopulationActor : ReceivePersistentActor
+public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
 {
+    private sealed record CheckOverdue
+    {
+        public static readonly CheckOverdue Instance = new();
+    }
+
+    private sealed record RefreshAutoTimeout
+    {
+        public static readonly RefreshAutoTimeout Instance = new();
+    }
+
     public const string Name = "population";
 
     private readonly string _searchId;
@@ -23,6 +36,7 @@ public sealed class PopulationActor : ReceivePersistentActor
     private readonly bool _createIfMissing;
     private readonly IActorRef _mutators;
     private readonly IActorRef _listener;
+    private readonly IActorRef _guardian;
     private readonly int _snapshotEvery;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -32,23 +46,34 @@ public sealed class PopulationActor : ReceivePersistentActor
     private readonly Dictionary<long, (Reservation Reservation, IActorRef Worker)> _mutating = [];
     private readonly Dictionary<IActorRef, (string Worker, string Node)> _watched = [];
     private readonly LeaseBook _leases = new();   // when each running candidate was handed out (cluster lease guard)
+    private readonly HashSet<(long Id, DateTimeOffset Since)> _reportedOverdue = [];
     private int _eventsSinceSnapshot;
     private const int SnapshotEventsPerPending = 4;
+    private static readonly TimeSpan OverdueCheckInterval = TimeSpan.FromSeconds(10);
+    // quantiles sort the duration window: once a second, not once per assignment (thousands per second)
+    private static readonly TimeSpan AutoTimeoutRefreshInterval = TimeSpan.FromSeconds(1);
+    private TimeSpan? _autoTimeout;
 
     public override string PersistenceId { get; }
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="createIfMissing">Start the search from <paramref name="config"/> when the log is empty;
     /// otherwise an empty log is an error (a resume of an unknown search).</param>
-    public static Props Props(string searchId, SearchConfig config, bool createIfMissing, IActorRef mutators, IActorRef listener, int snapshotEvery) =>
-        Akka.Actor.Props.Create(() => new PopulationActor(searchId, config, createIfMissing, mutators, listener, snapshotEvery));
+    /// <param name="guardian">Hears <see cref="LogUnavailable"/> and <see cref="LogAvailable"/> (told directly: through a
+    /// back-off supervisor the report could arrive after the supervisor saw this actor stop, and be dropped).</param>
+    public static Props Props(string searchId, SearchConfig config, bool createIfMissing, IActorRef mutators, IActorRef listener,
+        IActorRef guardian, int snapshotEvery) =>
+        Akka.Actor.Props.Create(() => new PopulationActor(searchId, config, createIfMissing, mutators, listener, guardian, snapshotEvery));
 
-    public PopulationActor(string searchId, SearchConfig config, bool createIfMissing, IActorRef mutators, IActorRef listener, int snapshotEvery)
+    public PopulationActor(string searchId, SearchConfig config, bool createIfMissing, IActorRef mutators, IActorRef listener,
+        IActorRef guardian, int snapshotEvery)
     {
         _searchId = searchId;
         _config = config;
         _createIfMissing = createIfMissing;
         _mutators = mutators;
         _listener = listener;
+        _guardian = guardian;
         _snapshotEvery = snapshotEvery;
         PersistenceId = PersistenceConfig.PersistenceId(searchId);
         // ActorNas's own plugins, never the ActorSystem's defaults (which belong to its owner when ActorNas is attached)
@@ -104,7 +129,12 @@ public sealed class PopulationActor : ReceivePersistentActor
             Decide(_state.Release(worker, "its worker stopped", Now));
             Serve();
         });
-        Command<GetSearchStatus>(_ => Sender.Tell(Status()));
+        Command<GetSearchStatus>(_ =>
+        {
+            // answered once everything decided before the question is in the journal: a status never shows what could still be lost
+            var asker = Sender;
+            DeferAsync(GetSearchStatus.Instance, _ => asker.Tell(Status()));
+        });
         Command<PauseSearch>(p =>
         {
             _log.Info("search {0} paused: {1}", _searchId, p.Reason);
@@ -139,6 +169,8 @@ public sealed class PopulationActor : ReceivePersistentActor
             Serve();
         });
         Command<GetClusterView>(_ => Sender.Tell(ClusterViewOf()));
+        Command<CheckOverdue>(_ => ReportOverdue());
+        Command<RefreshAutoTimeout>(_ => _autoTimeout = _confirmed.AutoTimeout);
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning("snapshot at {0} failed: {1}", f.Metadata.SequenceNr, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -149,6 +181,10 @@ public sealed class PopulationActor : ReceivePersistentActor
 
     private void OnRecovered()
     {
+        _guardian.Tell(LogAvailable.Instance);
+        Timers.StartPeriodicTimer(nameof(CheckOverdue), CheckOverdue.Instance, OverdueCheckInterval);
+        Timers.StartPeriodicTimer(nameof(RefreshAutoTimeout), RefreshAutoTimeout.Instance, AutoTimeoutRefreshInterval);
+        _autoTimeout = _confirmed.AutoTimeout;
         if (!_state.IsStarted)
         {
             if (!_createIfMissing)
@@ -185,8 +221,53 @@ public sealed class PopulationActor : ReceivePersistentActor
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
+        // the database failed (down, full, locked): the guardian waits for it or gives up; an event that cannot be read is another matter
+        if (StoreFault.TryClassify(reason) is { } fault)
+        {
+            _log.Warning("search {0}: cannot recover from the log: {1} ({2})", _searchId, fault.Summary, fault.Detail);
+            _guardian.Tell(LogUnavailable(fault));
+            return;
+        }
         _listener.Tell(new SearchCannotRun(_searchId, $"the log of search \"{_searchId}\" cannot be read: {reason.Message}"));
         base.OnRecoveryFailure(reason, message);
+    }
+
+    /// <summary>A write failed: none of the events of that write (or after it) are in the journal. Akka stops this actor next.</summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        var fault = StoreFault.Classify(cause);
+        _log.Error("search {0}: writing {1} (event {2}) to the log failed: {3} ({4})", _searchId, @event.GetType().Name, sequenceNr,
+            fault.Summary, fault.Detail);
+        _guardian.Tell(LogUnavailable(fault));
+    }
+
+    /// <summary>
+    /// The journal refused an event (it could not store it): the decisions made ahead of the journal are no longer
+    /// what it holds, so this actor stops and the guardian ends the search (the same event would be refused again).
+    /// </summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error("search {0}: the log refused {1} (event {2}): {3}", _searchId, @event.GetType().Name, sequenceNr, cause.Message);
+        _guardian.Tell(LogUnavailable(new StoreFault(StoreFaultKind.Other, false, $"the journal refused {@event.GetType().Name}: {cause.Message}")));
+        Context.Stop(Self);
+    }
+
+    private LogUnavailable LogUnavailable(StoreFault fault) =>
+        new(fault, _confirmed.NextCandidateId - 1, _confirmed.IsStarted ? _confirmed.Evaluated : 0);
+
+    /// <summary>Warns once per attempt about candidates running far longer than the search's usual evaluation.</summary>
+    private void ReportOverdue()
+    {
+        var now = Now;
+        var overdue = _confirmed.Overdue(now);
+        _reportedOverdue.RemoveWhere(r => !_confirmed.Pending.TryGetValue(r.Id, out var p) || p.StartedAt != r.Since);
+        foreach (var p in overdue)
+        {
+            if (!_reportedOverdue.Add((p.Id, p.StartedAt!.Value))) continue;
+            _log.Warning("candidate {0} has run for {1:F0} s on {2}, more than {3}x the median evaluation ({4:F1} s); " +
+                "actornas.evaluator.timeout (--timeout, or auto) limits an evaluation", p.Id, (now - p.StartedAt.Value).TotalSeconds, p.Worker,
+                EvaluationLimits.WarnFactor, _confirmed.RecentDurations.Quantile(0.5));
+        }
     }
 
     private void Track(string worker, string node)
@@ -212,7 +293,7 @@ public sealed class PopulationActor : ReceivePersistentActor
                 case AssignCandidate assign:
                     _waiting.Remove(next.Worker);
                     var worker = next.Ref;
-                    Decide(assign.Events, () => worker.Tell(new WorkAssigned(assign.Candidate)));
+                    Decide(assign.Events, () => worker.Tell(new WorkAssigned(assign.Candidate, _autoTimeout)));
                     break;
                 case MutationNeeded need:
                     _waiting.Remove(next.Worker);
@@ -221,8 +302,10 @@ public sealed class PopulationActor : ReceivePersistentActor
                     break;
                 case NoWorkNow:
                     return;
-                case SearchFinished finished:
-                    foreach (var w in _waiting.Drain()) w.Ref.Tell(new SearchIsOver(finished.Reason));
+                case SearchFinished:
+                    // "over" is said once the completion is in the journal (OnCompletedPersisted), never before
+                    if (_confirmed.CompletionReason is { } reason)
+                        foreach (var w in _waiting.Drain()) w.Ref.Tell(new SearchIsOver(reason));
                     return;
             }
         }
@@ -235,10 +318,12 @@ public sealed class PopulationActor : ReceivePersistentActor
         var assign = _state.CompleteProposal(pending.Reservation, child.Child, child.Mutation, Now, child.Screened);
         if (assign is null)
         {
-            pending.Worker.Tell(new SearchIsOver(_state.CompletionReason ?? "completed"));
+            // the search ended meanwhile: the worker hears so once that is in the journal
+            _waiting.Add(pending.Reservation.Worker, pending.Reservation.Node, pending.Worker);
+            Serve();
             return;
         }
-        Decide(assign.Events, () => pending.Worker.Tell(new WorkAssigned(assign.Candidate)));
+        Decide(assign.Events, () => pending.Worker.Tell(new WorkAssigned(assign.Candidate, _autoTimeout)));
         Serve();
     }
 
@@ -284,7 +369,7 @@ public sealed class PopulationActor : ReceivePersistentActor
         _listener.Tell(new SearchEnded(Status()));
     }
 
-    private SearchStatus Status() => SearchStatus.Of(_searchId, _state);
+    private SearchStatus Status() => SearchStatus.Of(_searchId, _confirmed);
 
     /// <summary>Every slot that has talked to this Population (and still lives), with the candidate it holds.</summary>
     private ClusterView ClusterViewOf()

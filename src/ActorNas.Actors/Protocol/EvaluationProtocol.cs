@@ -9,7 +9,9 @@ namespace ActorNas.Actors.Protocol;
 public sealed record RequestWork(string Worker, string Node) : IActorNasMessage;
 
 /// <summary>A candidate to evaluate.</summary>
-public sealed record WorkAssigned(Candidate Candidate) : IActorNasMessage;
+/// <param name="AutoTimeout">The limit of `timeout = auto` at this point of the search (null while too few results are
+/// known); a slot with a fixed timeout or none ignores it.</param>
+public sealed record WorkAssigned(Candidate Candidate, TimeSpan? AutoTimeout = null) : IActorNasMessage;
 
 /// <summary>A finished evaluation; also asks for the next candidate.</summary>
 public sealed record WorkDone(

@@ -40,18 +40,30 @@ public sealed record SearchStatus(
     Member? Best,
     string? CompletionReason,
     DateTimeOffset StartedAt,
-    bool Paused = false) : IActorNasMessage
+    bool Paused = false,
+    IReadOnlyList<RunningCandidate>? LongestRunning = null,
+    double? MedianSeconds = null) : IActorNasMessage
 {
+    /// <summary>How many of the longest-running candidates a status carries.</summary>
+    public const int LongestRunningShown = 3;
+
     public bool IsCompleted => CompletionReason is not null;
 
     public static SearchStatus Of(string searchId, SearchState state) => new(
         searchId, state.Evaluated, state.Config.Budget, state.FinalFailures, state.FailedAttempts, state.Running,
         state.Pending.Count - state.Running, state.Population.Count, state.Best, state.CompletionReason, state.StartedAt,
-        state.IsPaused);
+        state.IsPaused,
+        state.IsCompleted ? [] : state.LongestRunning(LongestRunningShown).Select(p => new RunningCandidate(p.Id, p.Worker!, p.StartedAt)).ToList(),
+        state.RecentDurations.Quantile(0.5));
 }
+
+/// <summary>A candidate being evaluated, and since when (null in logs of older versions' snapshots).</summary>
+public sealed record RunningCandidate(long Id, string Worker, DateTimeOffset? StartedAt);
 
 /// <summary>Sent to the Population's listener when the search completes (after SearchCompleted is persisted).</summary>
 public sealed record SearchEnded(SearchStatus Status) : IActorNasMessage;
 
 /// <summary>Sent to the listener when the Population cannot run: no such search to resume, or the log is unreadable.</summary>
-public sealed record SearchCannotRun(string SearchId, string Reason) : IActorNasMessage;
+/// <param name="LogFault">The log could not be written or reached (a full disk, a read-only file, an outage past its
+/// grace): what failed and what the log holds.</param>
+public sealed record SearchCannotRun(string SearchId, string Reason, LogUnavailable? LogFault = null) : IActorNasMessage;

@@ -5,7 +5,9 @@ using ActorNas.Actors.Mutators;
 using ActorNas.Actors.Population;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
+using ActorNas.Actors.Protocol;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Pattern;
 using Akka.Routing;
 
@@ -14,10 +16,23 @@ namespace ActorNas.Actors.Search;
 /// <summary>
 /// The supervision tree of one search in one process: the Population (restarted with back-off when its journal
 /// fails, recovering from the log), a pool of Mutators, and the evaluator slots. A failing evaluator is restarted
-/// and never stops the search.
+/// and never stops the search. When the log fails, the guardian decides: a fault that may pass is waited for up to
+/// actornas.persistence.outage-grace (the Population keeps being restarted, and continues once it recovers); a fault
+/// that will not pass, or an outage past its grace, ends the search with <see cref="SearchCannotRun"/>.
 /// </summary>
-public sealed class SearchGuardian : ReceiveActor
+public sealed class SearchGuardian : ReceiveActor, IWithTimers
 {
+    private sealed record OutageGraceOver;
+
+    private readonly string _searchId;
+    private readonly IActorRef _listener;
+    private readonly TimeSpan _outageGrace;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private DateTimeOffset? _outageSince;
+    private LogUnavailable? _lastFault;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static string NameOf(string searchId) => "search-" + searchId;
 
     public static Props Props(SearchSessionOptions options, IActorRef listener) =>
@@ -27,6 +42,9 @@ public sealed class SearchGuardian : ReceiveActor
     {
         var settings = options.Settings;
         var config = options.Config;
+        _searchId = options.SearchId;
+        _listener = listener;
+        _outageGrace = settings.Persistence.OutageGrace;
         var mutators = Context.ActorOf(
             MutatorActor.Props(config, options.MutantScorer)
                 .WithRouter(new RoundRobinPool(settings.MutatorPoolSize)
@@ -35,8 +53,8 @@ public sealed class SearchGuardian : ReceiveActor
 
         var population = Context.ActorOf(
             BackoffSupervisor.Props(Backoff.OnStop(
-                PopulationActor.Props(options.SearchId, config, options.CreateIfMissing, mutators, listener, settings.Persistence.SnapshotEvery),
-                PopulationActor.Name, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, maxNrOfRetries: -1)),
+                PopulationActor.Props(options.SearchId, config, options.CreateIfMissing, mutators, listener, Self, settings.Persistence.SnapshotEvery),
+                PopulationActor.Name, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)),
             PopulationActor.Name + "-supervisor");
 
         var space = config.Space.Create();
@@ -44,13 +62,61 @@ public sealed class SearchGuardian : ReceiveActor
         var cache = options.WeightCache is { } weightCache ? new ActorLayerCache(weightCache, settings.WeightCache.Timeout) : null;
         for (var slot = 0; slot < (options.LocalSlots ?? settings.Evaluator.Workers); slot++)
         {
+            var slotIndex = slot;
             var context = new EvaluationContext(options.SearchId, space, config.Seed, $"{options.Node}/slot-{slot}", options.Node, slot, cache);
             Context.ActorOf(
-                EvaluatorActor.Props(population, options.CreateEvaluator(slot), context, settings.Evaluator.Timeout, settings.Evaluator.RequestRetry),
+                EvaluatorActor.Props(population, () => options.CreateEvaluator(slotIndex), context, SlotLimits.Of(settings.Evaluator)),
                 EvaluatorActor.NameOf(slot));
         }
 
+        Receive<LogUnavailable>(OnLogUnavailable);
+        Receive<LogAvailable>(_ => OnLogAvailable());
+        Receive<OutageGraceOver>(_ =>
+        {
+            if (_outageSince is not null && _lastFault is { } fault) GiveUp(fault, $"it has been unavailable for {_outageGrace}");
+        });
         ReceiveAny(m => population.Forward(m));
+    }
+
+    private void OnLogUnavailable(LogUnavailable failure)
+    {
+        _lastFault = failure;
+        var fault = failure.Fault;
+        if (!fault.Transient)
+        {
+            GiveUp(failure, "this does not pass by itself");
+            return;
+        }
+        var now = DateTimeOffset.UtcNow;
+        if (_outageSince is not { } since)
+        {
+            _outageSince = now;
+            Timers.StartSingleTimer(nameof(OutageGraceOver), new OutageGraceOver(), _outageGrace);
+            _log.Warning("search {0}: the log is unavailable ({1}: {2}); the search pauses and retries until {3:HH:mm:ss} UTC " +
+                "(actornas.persistence.outage-grace = {4})", _searchId, fault.Summary, fault.Detail, now + _outageGrace, _outageGrace);
+        }
+        else if (now - since >= _outageGrace)
+        {
+            GiveUp(failure, $"it has been unavailable for {_outageGrace}");
+        }
+    }
+
+    private void OnLogAvailable()
+    {
+        if (_outageSince is not { } since) return;
+        _log.Warning("search {0}: the log is available again after {1:F0} s; the search continues", _searchId, (DateTimeOffset.UtcNow - since).TotalSeconds);
+        _outageSince = null;
+        Timers.Cancel(nameof(OutageGraceOver));
+    }
+
+    /// <summary>Ends the search: nothing more can be recorded. Everything recorded stays; a resume continues from it.</summary>
+    private void GiveUp(LogUnavailable failure, string why)
+    {
+        var fault = failure.Fault;
+        _log.Error("search {0} stops: {1} ({2}; {3}); the log holds {4} evaluations, up to candidate {5}", _searchId, fault.Summary,
+            fault.Detail, why, failure.Evaluated, failure.LastRecordedCandidate);
+        _listener.Tell(new SearchCannotRun(_searchId, $"{fault.Summary}: {fault.Detail} ({why})", failure));
+        Context.Stop(Self);
     }
 
     protected override SupervisorStrategy SupervisorStrategy() =>

@@ -5,7 +5,11 @@ using Akka.Actor;
 namespace ActorNas.Actors.Search;
 
 /// <summary>How a session ended.</summary>
-public sealed record SearchOutcome(bool Completed, SearchStatus? Status, string? Error);
+/// <param name="LogFault">The log could not be written or reached: what failed and what the log holds.</param>
+public sealed record SearchOutcome(bool Completed, SearchStatus? Status, string? Error, LogUnavailable? LogFault = null)
+{
+    public static SearchOutcome CannotRun(SearchCannotRun e) => new(false, null, e.Reason, e.LogFault);
+}
 
 /// <summary>
 /// One search running inside an ActorSystem (its own or the caller's): start it, ask its status, await its end.
@@ -74,7 +78,7 @@ public sealed class SearchSession : IAsyncDisposable
         public OutcomeListener(TaskCompletionSource<SearchOutcome> outcome)
         {
             Receive<SearchEnded>(e => outcome.TrySetResult(new SearchOutcome(true, e.Status, null)));
-            Receive<SearchCannotRun>(e => outcome.TrySetResult(new SearchOutcome(false, null, e.Reason)));
+            Receive<SearchCannotRun>(e => outcome.TrySetResult(SearchOutcome.CannotRun(e)));
         }
     }
 }

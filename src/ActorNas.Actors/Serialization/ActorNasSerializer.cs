@@ -40,6 +40,8 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(SearchSetup)] = "search-setup.v1",
         [typeof(GetClusterView)] = "get-cluster-view.v1",
         [typeof(ClusterView)] = "cluster-view.v1",
+        [typeof(LogUnavailable)] = "log-unavailable.v1",
+        [typeof(LogAvailable)] = "log-available.v1",
     };
 
     private static readonly Dictionary<string, Type> MessageTypes = MessageManifests.ToDictionary(kv => kv.Value, kv => kv.Key);
@@ -96,4 +98,6 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
 [JsonSerializable(typeof(Candidate))]
 [JsonSerializable(typeof(GetCacheStats))]
 [JsonSerializable(typeof(WeightCacheStats))]
+[JsonSerializable(typeof(LogUnavailable))]
+[JsonSerializable(typeof(LogAvailable))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -64,9 +64,11 @@ internal static class ClusterRunner
             }
         }).ConfigureAwait(false);
 
-        if (search.LocalOutcome is { IsCompleted: true } local && (await local.ConfigureAwait(false)).Error is { } error)
+        if (search.LocalOutcome is { IsCompleted: true } local && await local.ConfigureAwait(false) is { Error: { } error } outcome)
         {
             await ClusterNode.LeaveAsync(system).ConfigureAwait(false);
+            if (outcome.LogFault is { } fault)
+                throw LogFaultMessage.For(fault, error, store.Persistence, $"actornas seed --search-id {searchId} --config ...");
             throw new SettingsException(error);
         }
         if (cancel.IsCancellationRequested)
@@ -120,7 +122,7 @@ internal static class ClusterRunner
             var cache = new ActorLayerCache(WeightCacheNode.EnsureStarted(system, settings.WeightCache, node), settings.WeightCache.Timeout);
             system.ActorOf(EvaluatorNode.Props(proxy, slots, evaluators.Factory,
                 slot => new EvaluationContext(setup.SearchId, space, settings.Search.Seed, $"{node}/slot-{slot}", node, slot, cache),
-                evaluator.Timeout, evaluator.RequestRetry, done), EvaluatorNode.Name);
+                SlotLimits.Of(evaluator), done), EvaluatorNode.Name);
 
             await Task.WhenAny(done.Task, system.WhenTerminated, Task.Delay(Timeout.Infinite, cancel)).ConfigureAwait(false);
             if (cancel.IsCancellationRequested)

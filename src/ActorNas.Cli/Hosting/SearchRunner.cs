@@ -90,6 +90,8 @@ internal static class SearchRunner
 
         var outcome = await session.Completion.ConfigureAwait(false);
         await session.DisposeAsync().ConfigureAwait(false);
+        if (outcome.LogFault is { } fault)
+            throw LogFaultMessage.For(fault, outcome.Error!, store.Persistence, $"actornas resume --db {request.Db} --search-id {searchId}");
         if (outcome.Error is { } error)
             throw new UnknownSearchException(error);
         Summary.Print(outcome.Status!, request.Json, settings.Search.Space.Create());

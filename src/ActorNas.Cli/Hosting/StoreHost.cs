@@ -28,6 +28,7 @@ internal sealed class StoreHost : IAsyncDisposable
     {
         var persistence = ReadPersistence(actorNas, dbPath);
         if (persistence.Provider == PersistenceProvider.Sqlite) PersistenceConfig.PrepareSqlite(persistence.SqlitePath, mustExist);
+        if (persistence.Provider == PersistenceProvider.PostgreSql) PostgresProbe.Check(persistence.PostgresConnectionString, TimeSpan.FromSeconds(5));
         var config = ActorSystemConfig.Build(actorNas, persistence, extraAkka);
         return new StoreHost(ActorSystem.Create(ActorSystemConfig.SystemName, config), persistence);
     }

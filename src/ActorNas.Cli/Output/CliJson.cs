@@ -20,7 +20,13 @@ internal sealed record SearchSummaryJson(
     /// <summary>Per node, the weight cache as the log's evaluations saw it (status only; absent without cache metrics).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public List<NodeCacheJson>? Cache { get; init; }
+
+    /// <summary>The candidates that have run longest, oldest first (absent when nothing runs).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<RunningJson>? LongestRunning { get; init; }
 }
+
+internal sealed record RunningJson(long Id, string Worker, DateTimeOffset? StartedAt, double? AgeSeconds);
 
 internal sealed record NodeCacheJson(
     string Node, int Evaluations, long LayersRequested, long LocalHits, long RemoteHits, double HitRatio, long BytesInCache, long Evictions,
@@ -34,6 +40,7 @@ internal sealed record AnalysisJson(string SearchId, int Candidates, int Evaluat
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SearchSummaryJson))]
 [JsonSerializable(typeof(NodeCacheJson))]
+[JsonSerializable(typeof(RunningJson))]
 [JsonSerializable(typeof(List<SearchSummaryJson>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(ErrorJson))]

@@ -18,7 +18,7 @@ internal abstract class ProgressDisplay
 
     protected static string Line(SearchStatus s, double rate) => string.Create(CultureInfo.InvariantCulture,
         $"evaluated {s.Evaluated}/{s.Budget}, best {(s.Best is null ? "-" : s.Best.Objective.ToString("F4", CultureInfo.InvariantCulture))}, " +
-        $"{rate:F1} eval/s, running {s.Running}, failures {s.FinalFailures} final / {s.FailedAttempts} attempts");
+        $"{rate:F1} eval/s, running {s.Running}{RunningText.Longest(s, DateTimeOffset.UtcNow)}, failures {s.FinalFailures} final / {s.FailedAttempts} attempts");
 
     /// <summary>Evaluations per second over the last few seconds.</summary>
     protected sealed class Rate
@@ -69,7 +69,7 @@ internal abstract class ProgressDisplay
                 table.UpdateCell(0, 1, string.Create(CultureInfo.InvariantCulture, $"{status.Evaluated} / {status.Budget} ({percent:F1} %)"));
                 table.UpdateCell(1, 1, status.Best is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{status.Best.Objective:F4} (candidate {status.Best.Id})"));
                 table.UpdateCell(2, 1, string.Create(CultureInfo.InvariantCulture, $"{r:F1} evaluations/s"));
-                table.UpdateCell(3, 1, string.Create(CultureInfo.InvariantCulture, $"{status.Running} running, {status.Queued} queued"));
+                table.UpdateCell(3, 1, string.Create(CultureInfo.InvariantCulture, $"{status.Running} running{RunningText.Longest(status, DateTimeOffset.UtcNow)}, {status.Queued} queued"));
                 table.UpdateCell(4, 1, string.Create(CultureInfo.InvariantCulture, $"{status.FinalFailures} final, {status.FailedAttempts} failed attempts"));
                 context.Refresh();
             }));

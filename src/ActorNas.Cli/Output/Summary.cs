@@ -13,7 +13,12 @@ internal static class Summary
         s.SearchId, s.Evaluated, s.FinalFailures, s.Budget,
         s.Best is null ? null : new BestJson(s.Best.Id, space?.Format(s.Best.Genotype) ?? s.Best.Genotype.ToString(), s.Best.Objective),
         Math.Round(((end ?? DateTimeOffset.UtcNow) - s.StartedAt).TotalSeconds, 3),
-        s.IsCompleted, s.CompletionReason, s.Running, s.Queued, s.Paused);
+        s.IsCompleted, s.CompletionReason, s.Running, s.Queued, s.Paused)
+    {
+        LongestRunning = s.IsCompleted || s.LongestRunning is not { Count: > 0 } running ? null
+            : running.Select(r => new RunningJson(r.Id, r.Worker, r.StartedAt,
+                r.StartedAt is { } at ? Math.Round((DateTimeOffset.UtcNow - at).TotalSeconds, 3) : null)).ToList(),
+    };
 
     public static void Print(SearchStatus status, bool json, ISearchSpace? space = null, DateTimeOffset? end = null)
     {
@@ -23,6 +28,7 @@ internal static class Summary
             $"evaluated {summary.Evaluated}/{summary.Budget}, failed {summary.Failed}, elapsed {summary.ElapsedSeconds:F1} s"));
         if (summary.Best is { } best)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best: {best.Objective:F6} candidate {best.Id} {best.Genotype}"));
+        if (!summary.Completed && RunningText.Lines(status, DateTimeOffset.UtcNow) is { } running) Console.WriteLine(running);
         if (json) Console.WriteLine(JsonSerializer.Serialize(summary, CliJson.Relaxed.SearchSummaryJson));
     }
 
