@@ -45,7 +45,7 @@ public sealed class EvaluationLimitsTests
     }
 
     [Fact]
-    public void Auto_timeout_is_ten_times_the_p95_with_a_floor_of_a_minute_and_none_before_ten_results()
+    public void Auto_timeout_is_ten_times_the_p95_with_the_slots_floor_and_none_before_ten_results()
     {
         var state = StateSteps.Started(Config(), T0);
         var at = Evaluate(state, EvaluationLimits.MinimumResults - 1, 20, T0);
@@ -55,7 +55,10 @@ public sealed class EvaluationLimitsTests
 
         var fast = StateSteps.Started(Config(), T0);
         Evaluate(fast, 20, 0.5, T0);
-        Assert.Equal(EvaluationLimits.AutoFloor, fast.AutoTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), fast.AutoTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(60), EvaluationLimits.WithFloor(fast.AutoTimeout, TimeSpan.FromSeconds(60)));
+        Assert.Equal(TimeSpan.FromSeconds(200), EvaluationLimits.WithFloor(state.AutoTimeout, TimeSpan.FromSeconds(60)));
+        Assert.Null(EvaluationLimits.WithFloor(null, TimeSpan.FromSeconds(60)));
     }
 
     [Fact]

@@ -22,6 +22,9 @@ public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeo
     /// <summary>timeout = auto: the limit the Population sends with each candidate (Core's EvaluationLimits.AutoTimeout).</summary>
     public bool AutoTimeout { get; init; }
 
+    /// <summary>The least limit `timeout = auto` sets (actornas.evaluator.auto-timeout-floor).</summary>
+    public TimeSpan AutoTimeoutFloor { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>
     /// How long a slot waits, after a timeout cancelled its evaluation, for the evaluator to give up; past it the slot
     /// gets a new evaluator and the old one's late result is dropped (actornas.evaluator.abandon-after).
@@ -84,6 +87,7 @@ public sealed record ActorNasSettings(
                 reader.Int("evaluator.naswot.batch-size", min: 2)))
         {
             AutoTimeout = IsAuto(reader, "evaluator.timeout"),
+            AutoTimeoutFloor = reader.Duration("evaluator.auto-timeout-floor"),
             AbandonAfter = reader.Duration("evaluator.abandon-after"),
         };
 

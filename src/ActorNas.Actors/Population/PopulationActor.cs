@@ -54,6 +54,10 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
     private static readonly TimeSpan AutoTimeoutRefreshInterval = TimeSpan.FromSeconds(1);
     private TimeSpan? _autoTimeout;
 
+    /// <summary>The auto limit refreshed each second, but learned at once the moment there are enough results
+    /// (a fast search issues many candidates in its first second).</summary>
+    private TimeSpan? AutoTimeout => _autoTimeout ??= _confirmed.AutoTimeout;
+
     public override string PersistenceId { get; }
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -293,7 +297,7 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
                 case AssignCandidate assign:
                     _waiting.Remove(next.Worker);
                     var worker = next.Ref;
-                    Decide(assign.Events, () => worker.Tell(new WorkAssigned(assign.Candidate, _autoTimeout)));
+                    Decide(assign.Events, () => worker.Tell(new WorkAssigned(assign.Candidate, AutoTimeout)));
                     break;
                 case MutationNeeded need:
                     _waiting.Remove(next.Worker);
@@ -323,7 +327,7 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
             Serve();
             return;
         }
-        Decide(assign.Events, () => pending.Worker.Tell(new WorkAssigned(assign.Candidate, _autoTimeout)));
+        Decide(assign.Events, () => pending.Worker.Tell(new WorkAssigned(assign.Candidate, AutoTimeout)));
         Serve();
     }
 

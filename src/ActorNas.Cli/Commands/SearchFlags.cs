@@ -24,7 +24,7 @@ internal sealed class SearchFlags
     private readonly Option<int?> _batchSize = new("--batch-size") { Description = "B in batch mode (default: --workers)" };
     private readonly Option<long?> _seed = new("--seed") { Description = "Seed of every random draw of the search" };
     private readonly Option<int?> _maxAttempts = new("--max-attempts") { Description = "Attempts per candidate before its failure is final" };
-    private readonly Option<string?> _timeout = new("--timeout") { Description = "Per-candidate time limit, e.g. 30s or 10m; auto = 10x the p95 of recent evaluations, at least 60s (0s = none)" };
+    private readonly Option<string?> _timeout = new("--timeout") { Description = "Per-candidate time limit, e.g. 30s or 10m; auto = 10x the p95 of recent evaluations, at least 60s by default (0s = none)" };
     private readonly Option<string?> _searchId;
 
     public Option<string?> SearchIdOption => _searchId;

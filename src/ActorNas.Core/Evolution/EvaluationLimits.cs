@@ -9,11 +9,9 @@ public static class EvaluationLimits
     /// <summary>Results needed before the durations say anything (before that, auto sets no limit and nothing warns).</summary>
     public const int MinimumResults = 10;
 
-    /// <summary>auto = this many times the 95th percentile of recent durations ...</summary>
+    /// <summary>auto = this many times the 95th percentile of recent durations (each slot then applies its floor,
+    /// actornas.evaluator.auto-timeout-floor: a slow first epoch, a busy machine, a cold start).</summary>
     public const double AutoFactor = 10;
-
-    /// <summary>... and never less than this: a slow first epoch, a busy machine, a cold start.</summary>
-    public static readonly TimeSpan AutoFloor = TimeSpan.FromSeconds(60);
 
     /// <summary>A running candidate older than this many times the median duration is reported ...</summary>
     public const double WarnFactor = 10;
@@ -21,10 +19,12 @@ public static class EvaluationLimits
     /// <summary>... once it has run at least this long (a 10 ms evaluation is not worth a warning at 100 ms).</summary>
     public static readonly TimeSpan WarnFloor = TimeSpan.FromSeconds(30);
 
-    /// <summary>The time limit of `timeout = auto`: 10 x p95 of recent durations, at least 60 s; null while too few results.</summary>
+    /// <summary>The time limit of `timeout = auto` before the slot's floor: 10 x p95 of recent durations; null while too few results.</summary>
     public static TimeSpan? AutoTimeout(DurationWindow durations) =>
-        durations.Count < MinimumResults || durations.Quantile(0.95) is not { } p95 ? null
-            : Max(TimeSpan.FromSeconds(AutoFactor * p95), AutoFloor);
+        durations.Count < MinimumResults || durations.Quantile(0.95) is not { } p95 ? null : TimeSpan.FromSeconds(AutoFactor * p95);
+
+    /// <summary>The limit a slot applies: <paramref name="auto"/>, never below <paramref name="floor"/>; none while auto is unknown.</summary>
+    public static TimeSpan? WithFloor(TimeSpan? auto, TimeSpan floor) => auto is { } a ? Max(a, floor) : null;
 
     /// <summary>How long a candidate may run before it is reported as overdue; null while too few results.</summary>
     public static TimeSpan? WarnAfter(DurationWindow durations) =>
