@@ -157,7 +157,7 @@ internal static class Nb201Study
             var published = Published[dataset];
             var rea = AtPaper(dataset, Rea);
             var difference = rea.Mean - published.Mean;
-            Console.WriteLine($"  {dataset.Name()}: {rea.Mean:F2} +- {rea.Std:F2} (standard error {rea.StandardError:F2}, " +
+            Console.WriteLine($"  {dataset.Name()}: {rea.Mean:F2} +- {rea.Std:F2} (standard error {rea.StandardError:F3}, " +
                               $"{EvaluatedAtPaper(dataset, Rea):F0} evaluations on average) against {published.Mean:F2} +- {published.Std:F2}: " +
                               $"{difference:+0.00;-0.00} ({difference / rea.StandardError:+0.0;-0.0} standard errors)");
         }

@@ -270,17 +270,18 @@ internal static class TorchBenchmark
             if (value is null) singular++;
             totals.Add(total);
             var parts = Stopwatch.StartNew();
+            double built, scored, forwarded;
             using (var network = Trainer.Build(Nb201Space.Instance, genotype, input, sizes, seed: i, Cpu))
             {
-                var built = parts.Elapsed.TotalMilliseconds;
+                built = parts.Elapsed.TotalMilliseconds;
                 _ = Naswot.Score(network, batch);
-                build += built;
-                score += parts.Elapsed.TotalMilliseconds - built;
-                forward += ForwardMs(network, batch);
+                scored = parts.Elapsed.TotalMilliseconds - built;
+                forwarded = ForwardMs(network, batch);
             }
+            (build, score, forward) = (build + built, score + scored, forward + forwarded);
             if (i - warmUp < 3 || i == warmUp + networks - 1)
                 Console.WriteLine($"  {Nb201Space.Instance.Format(genotype)}: score {(value is { } v ? v.ToString("F1", CultureInfo.InvariantCulture) : "singular")}, " +
-                                  $"{total:F0} ms per candidate");
+                                  $"{total:F0} ms per candidate (apart: build {built:F0}, score {scored:F0}, plain forward {forwarded:F0})");
             else if (i - warmUp == 3)
                 Console.WriteLine("  ...");
         }
