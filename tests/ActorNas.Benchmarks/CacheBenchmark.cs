@@ -125,7 +125,7 @@ internal static class CacheBenchmark
                 var mean = CacheStudy.OnlinePolicies.ToDictionary(p => p, p => MeanVsBelady(of, p, fraction));
                 w.WriteStartObject("vsBelady");
                 foreach (var policy in CacheStudy.OnlinePolicies)
-                    Number(policy, mean[policy].Mean, 3, $"{context}vsBelady.", "Belady has no hit at this capacity in any log counted");
+                    Number(policy, mean[policy].Mean, 3, $"{context}vsBelady.", "Belady has no hit at this capacity, in this log or in every log of the mean");
                 w.WriteEndObject();
                 if (of.Count > 1)
                 {
