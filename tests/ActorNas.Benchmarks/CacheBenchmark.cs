@@ -74,75 +74,110 @@ internal static class CacheBenchmark
         if (training is not null) studies.Add(("fashion-mnist sequential train", training.Study));
 
         Console.WriteLine();
-        Console.WriteLine($"mean over the {studies.Count} logs (each policy's hits / Belady's hits at the same capacity):");
+        Console.WriteLine($"mean over the {studies.Count} logs of each policy's hits / Belady's hits at the same capacity " +
+                          "(a log where Belady has no hit at that capacity has no ratio and is left out of the mean, counted below):");
         foreach (var fraction in CacheStudy.DefaultFractions)
-            Console.WriteLine($"  {fraction,5:P0}: " + string.Join(", ", CacheStudy.OnlinePolicies.Select(p => $"{p} {studies.Average(s => s.Study.VsBelady(p, fraction)):F3}")));
+        {
+            var leftOut = MeanVsBelady(studies, CacheStudy.OnlinePolicies[0], fraction).LeftOut;
+            Console.WriteLine($"  {fraction,5:P0}: " + string.Join(", ", CacheStudy.OnlinePolicies.Select(p => $"{p} {MeanVsBelady(studies, p, fraction).Mean:F3}")) +
+                              (leftOut.Count == 0 ? "" : $"; left out ({leftOut.Count}): {string.Join(", ", leftOut)}"));
+        }
         Console.WriteLine($"cache benchmark took {clock.Elapsed.TotalSeconds:F1} s on {Environment.ProcessorCount} cores");
         Console.WriteLine(Json(studies, training));
         return 0;
     }
 
     /// <summary>
-    /// The last line: the headline capacity (10 %) with each policy's hits over Belady's (mean over the logs), every
-    /// capacity in <c>capacities</c>, each log's own numbers in <c>logs</c>, and the training search's transfer figures.
+    /// The mean of a policy's per-log ratio to Belady over the logs where Belady has hits at that capacity; the logs
+    /// without (no ratio exists there) are named in <c>LeftOut</c>. NaN only when no log has a Belady hit.
+    /// </summary>
+    private static (double Mean, int Counted, IReadOnlyList<string> LeftOut) MeanVsBelady(
+        IReadOnlyList<(string Name, CacheStudy Study)> studies, string policy, double fraction)
+    {
+        var ratios = studies.Select(s => (s.Name, Ratio: s.Study.VsBelady(policy, fraction))).ToList();
+        var counted = ratios.Where(r => double.IsFinite(r.Ratio)).Select(r => r.Ratio).ToList();
+        var leftOut = ratios.Where(r => !double.IsFinite(r.Ratio)).Select(r => r.Name).ToList();
+        return (counted.Count == 0 ? double.NaN : counted.Average(), counted.Count, leftOut);
+    }
+
+    /// <summary>
+    /// The last line: the headline capacity (10 %) with each policy's hits over Belady's (mean over the logs with
+    /// Belady hits), every capacity in <c>capacities</c>, each log's own numbers in <c>logs</c>, and the training
+    /// search's transfer figures. A value that does not exist (no Belady hit, no evaluated child) is null, with a note.
     /// </summary>
     private static string Json(List<(string Name, CacheStudy Study)> studies, TrainingResult? training)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream))
         {
-            void VsBelady(Func<string, double> ratio)
+            void Number(string key, double value, int digits, string context, string why)
             {
+                if (double.IsFinite(value))
+                {
+                    w.WriteNumber(key, Math.Round(value, digits));
+                    return;
+                }
+                Console.WriteLine($"note: {context}{key} is null in the JSON: the measured value is {value} ({why})");
+                w.WriteNull(key);
+            }
+            void VsBelady(IReadOnlyList<(string Name, CacheStudy Study)> of, double fraction, string context)
+            {
+                var mean = CacheStudy.OnlinePolicies.ToDictionary(p => p, p => MeanVsBelady(of, p, fraction));
                 w.WriteStartObject("vsBelady");
                 foreach (var policy in CacheStudy.OnlinePolicies)
-                    w.WriteNumber(policy, double.IsFinite(ratio(policy)) ? Math.Round(ratio(policy), 3) : 0);   // no Belady hit: 0
+                    Number(policy, mean[policy].Mean, 3, $"{context}vsBelady.", "Belady has no hit at this capacity, in this log or in every log of the mean");
                 w.WriteEndObject();
+                if (of.Count > 1)
+                {
+                    var first = mean[CacheStudy.OnlinePolicies[0]];
+                    w.WriteNumber("logsCounted", first.Counted);
+                    w.WriteNumber("logsWithoutBeladyHits", first.LeftOut.Count);
+                }
             }
-            void Capacities(IReadOnlyList<CacheStudy> of)
+            void Capacities(IReadOnlyList<(string Name, CacheStudy Study)> of, string context)
             {
                 w.WriteStartArray("capacities");
                 foreach (var fraction in CacheStudy.DefaultFractions)
                 {
                     w.WriteStartObject();
                     w.WriteNumber("capacity", fraction);
-                    VsBelady(p => of.Average(s => s.VsBelady(p, fraction)));
+                    VsBelady(of, fraction, $"{context}capacity {fraction:P0}: ");
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
             }
-            var all = studies.Select(s => s.Study).ToList();
             w.WriteStartObject();
             w.WriteNumber("capacity", 0.1);
-            VsBelady(p => all.Average(s => s.VsBelady(p, 0.1)));
-            Capacities(all);
+            VsBelady(studies, 0.1, "capacity 10 %: ");
+            Capacities(studies, "");
             w.WriteStartArray("logs");
-            foreach (var (name, study) in studies)
+            foreach (var study in studies)
             {
                 w.WriteStartObject();
-                w.WriteString("log", name);
-                w.WriteNumber("requests", study.Requests);
-                w.WriteNumber("storedLayers", study.DistinctOffered);
-                Capacities([study]);
+                w.WriteString("log", study.Name);
+                w.WriteNumber("requests", study.Study.Requests);
+                w.WriteNumber("storedLayers", study.Study.DistinctOffered);
+                Capacities([study], $"{study.Name}, ");
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            void Number(string key, double value, int digits) => w.WriteNumber(key, double.IsFinite(value) ? Math.Round(value, digits) : 0);
             if (training is null)
             {
                 w.WriteEndObject();
                 w.Flush();
                 return Encoding.UTF8.GetString(stream.ToArray());
             }
+            const string noChild = "no child was evaluated in that search";
             w.WriteNumber("fashionEvaluations", training.Evaluations);
-            Number("fashionTrainSecondsWithTransfer", training.TrainSecondsWith, 4);
-            Number("fashionTrainSecondsWithoutTransfer", training.TrainSecondsWithout, 4);
-            Number("fashionTrainSecondsFrozenTransfer", training.TrainSecondsFrozen, 4);
-            Number("fashionTransferSeconds", training.TransferSeconds, 4);
-            Number("fashionTrainSecondsSavedPerEvaluationFrozen", training.TrainSecondsWithout - training.TrainSecondsFrozen, 4);
-            Number("fashionAccuracyWithTransfer", training.AccuracyWith, 4);
-            Number("fashionAccuracyWithoutTransfer", training.AccuracyWithout, 4);
-            Number("fashionAccuracyFrozenTransfer", training.AccuracyFrozen, 4);
-            Number("fashionTransferredParameterShare", training.TransferredShare, 4);
+            Number("fashionTrainSecondsWithTransfer", training.TrainSecondsWith, 4, "", noChild);
+            Number("fashionTrainSecondsWithoutTransfer", training.TrainSecondsWithout, 4, "", noChild);
+            Number("fashionTrainSecondsFrozenTransfer", training.TrainSecondsFrozen, 4, "", noChild);
+            Number("fashionTransferSeconds", training.TransferSeconds, 4, "", noChild);
+            Number("fashionTrainSecondsSavedPerEvaluationFrozen", training.TrainSecondsWithout - training.TrainSecondsFrozen, 4, "", noChild);
+            Number("fashionAccuracyWithTransfer", training.AccuracyWith, 4, "", noChild);
+            Number("fashionAccuracyWithoutTransfer", training.AccuracyWithout, 4, "", noChild);
+            Number("fashionAccuracyFrozenTransfer", training.AccuracyFrozen, 4, "", noChild);
+            Number("fashionTransferredParameterShare", training.TransferredShare, 4, "", noChild);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using ActorNas.Core.Events;
 
 namespace ActorNas.Benchmarks;
@@ -35,27 +34,47 @@ internal static class ClusterBenchmark
         Console.WriteLine($"kill -9 of the singleton's node -> Population recovered on another node after {handover:F1} s");
 
         var big = await UtilizationAsync(server, totalSlots: quick ? 300 : 2000, budget: options.Budget ?? (quick ? 3000 : 40000));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{big.Slots} slots over 3 processes, 1 s log-normal tasks: utilisation {big.Utilization:P2} over {big.Window:F1} s, " +
-            $"{big.Rate:F0} evaluations/s (ideal {big.Slots / 1.0:F0}), gap between a result and the next start: median {big.GapMedianMs:F0} ms, " +
-            $"p99 {big.GapP99Ms:F0} ms; {big.Evaluated} evaluated in {big.Total:F1} s"));
+        PrintUtilization(big);
 
-        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["speedup3v1"] = Math.Round(speedup, 3),
-            ["reissueSeconds"] = Math.Round(reissue, 2),
-            ["handoverSeconds"] = Math.Round(handover, 2),
-            ["utilization2000"] = Math.Round(big.Utilization, 4),
-            ["throughput1"] = Math.Round(one, 1),
-            ["throughput3"] = Math.Round(three, 1),
-            ["slots"] = big.Slots,
-            ["evaluationsPerSecond"] = Math.Round(big.Rate, 1),
-            ["gapMedianMs"] = Math.Round(big.GapMedianMs, 1),
-            ["gapP99Ms"] = Math.Round(big.GapP99Ms, 1),
-            ["quick"] = quick,
-        }));
+        var json = new BenchJson()
+            .Add("speedup3v1", speedup, 3)
+            .Add("reissueSeconds", reissue, 2)
+            .Add("handoverSeconds", handover, 2);
+        AddUtilization(json, big)
+            .Add("throughput1", one, 1)
+            .Add("throughput3", three, 1)
+            .Add("quick", quick ? 1 : 0, 0);
+        Console.WriteLine(json);
         return 0;
     }
+
+    /// <summary>The utilisation run's lines: the steady window and the whole run, both over the configured slots.</summary>
+    private static void PrintUtilization(SlotUse big)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{big.Slots} slots configured over 3 processes, 1 s log-normal tasks; {big.Evaluated} evaluated, the seed process ran {big.Total:F1} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  steady window (every configured slot has had a candidate, up to the budget's tail): {big.Window:F1} s, utilisation " +
+            $"{big.Utilization:P2}, {big.Rate:F0} evaluations/s (ideal {big.Slots / 1.0:F0}); gap between a result and the next start: " +
+            $"median {big.GapMedianMs:F0} ms, p99 {big.GapP99Ms:F0} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  whole run (first start to last finish, ramp-up and tail included): {big.WholeSeconds:F1} s, utilisation " +
+            $"{big.WholeUtilization:P2}, {big.WholeRate:F0} evaluations/s; the last slot started its first candidate {big.RampUpSeconds:F1} s " +
+            $"after the first"));
+    }
+
+    /// <summary>The utilisation keys; the slot count is in their names, so a --quick run's keys do not claim 2,000 slots.</summary>
+    private static BenchJson AddUtilization(BenchJson json, SlotUse big) => json
+        .Add($"utilization{big.Slots}Steady", big.Utilization, 4)
+        .Add($"utilization{big.Slots}WholeRun", big.WholeUtilization, 4)
+        .Add("slots", big.Slots, 0)
+        .Add("evaluationsPerSecond", big.Rate, 1)
+        .Add("evaluationsPerSecondWholeRun", big.WholeRate, 1)
+        .Add("steadySeconds", big.Window, 1)
+        .Add("wholeRunSeconds", big.WholeSeconds, 1)
+        .Add("rampUpSeconds", big.RampUpSeconds, 1)
+        .Add("gapMedianMs", big.GapMedianMs, 1)
+        .Add("gapP99Ms", big.GapP99Ms, 1);
 
     private static string[] Seed(ClusterNodes nodes, string id, int budget, string config, int port, params string[] more) =>
     [
@@ -76,14 +95,18 @@ internal static class ClusterBenchmark
         var port = FreePort();
         var seed = nodes.Start("seed", Seed(nodes, "throughput", budget, config, port));
         for (var i = 0; i < processes; i++) nodes.Start($"worker{i}", Worker(port, slots, config));
-        await WaitAsync(seed, TimeSpan.FromMinutes(5), nodes, "seed");
-        var use = Measure((await nodes.ReadLogAsync("throughput")).OfType<CandidateEvaluated>().ToList(), 0);
+        await nodes.WaitForExitAsync("seed", seed, TimeSpan.FromMinutes(5));
+        await nodes.WaitForAllExitAsync(WorkersLeave);
+        var use = Measure((await nodes.ReadLogAsync("throughput")).OfType<CandidateEvaluated>().ToList(), processes * slots, 0);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {processes} x {slots} slots: {use.Rate:F1} evaluations/s over {use.Window:F1} s, utilisation {use.Utilization:P1}, gap median {use.GapMedianMs:F0} ms"));
         return use.Rate;
     }
 
-    /// <summary>Seconds from kill -9 of a worker to the first release of a candidate it held.</summary>
+    /// <summary>How long workers may take to exit 0 after the seed finished (they learn it when they next ask).</summary>
+    private static readonly TimeSpan WorkersLeave = TimeSpan.FromSeconds(60);
+
+    /// <summary>Seconds from kill -9 of a worker to the first release, after the kill, of a candidate it held.</summary>
     private static async Task<double> ReissueAsync(string server)
     {
         await using var nodes = await ClusterNodes.CreateAsync(server);
@@ -96,18 +119,20 @@ internal static class ClusterBenchmark
         var victimNode = $"127.0.0.1:{victimPort}";
         await nodes.WaitForLogAsync("reissue", e => e.OfType<CandidateEvaluated>().Count(v => v.Node == victimNode) >= 200, TimeSpan.FromMinutes(2));
         var killedAt = DateTimeOffset.UtcNow;
-        ClusterNodes.KillHard(victim);
-        var events = await nodes.WaitForLogAsync("reissue", e => Released(e, victimNode).Any(), TimeSpan.FromMinutes(2));
-        return (Released(events, victimNode).Min(r => r.At) - killedAt).TotalSeconds;
+        nodes.KillHard(victim);
+        var events = await nodes.WaitForLogAsync("reissue", e => Released(e, victimNode, killedAt).Any(), TimeSpan.FromMinutes(2));
+        nodes.ThrowIfAnyFailed();
+        return (Released(events, victimNode, killedAt).Min(r => r.At) - killedAt).TotalSeconds;
     }
 
-    private static IEnumerable<CandidateReleased> Released(IReadOnlyList<ISearchEvent> events, string node)
+    /// <summary>Releases at or after <paramref name="after"/> of candidates that <paramref name="node"/> held (earlier ones are not the kill's).</summary>
+    private static IEnumerable<CandidateReleased> Released(IReadOnlyList<ISearchEvent> events, string node, DateTimeOffset after)
     {
         var holder = new Dictionary<long, string>();
         foreach (var e in events)
         {
             if (e is CandidateStarted s) holder[s.Id] = s.Node;
-            if (e is CandidateReleased r && holder.GetValueOrDefault(r.Id) == node) yield return r;
+            if (e is CandidateReleased r && r.At >= after && holder.GetValueOrDefault(r.Id) == node) yield return r;
         }
     }
 
@@ -123,15 +148,21 @@ internal static class ClusterBenchmark
         nodes.Start("worker", Worker(first, 16, config));
         await nodes.WaitForLogAsync("handover", e => e.OfType<CandidateEvaluated>().Count() >= 200, TimeSpan.FromMinutes(2));
         var killedAt = DateTimeOffset.UtcNow;
-        ClusterNodes.KillHard(oldest);
-        var events = await nodes.WaitForLogAsync("handover", e => Recovered(e).Any(), TimeSpan.FromMinutes(2));
-        return (Recovered(events).Min(r => r.At) - killedAt).TotalSeconds;
+        nodes.KillHard(oldest);
+        var events = await nodes.WaitForLogAsync("handover", e => Recovered(e, killedAt).Any(), TimeSpan.FromMinutes(2));
+        nodes.ThrowIfAnyFailed();
+        return (Recovered(events, killedAt).Min(r => r.At) - killedAt).TotalSeconds;
     }
 
-    private static IEnumerable<CandidateReleased> Recovered(IReadOnlyList<ISearchEvent> events) =>
-        events.OfType<CandidateReleased>().Where(r => r.Reason.Contains("recovered", StringComparison.Ordinal));
+    private static IEnumerable<CandidateReleased> Recovered(IReadOnlyList<ISearchEvent> events, DateTimeOffset after) =>
+        events.OfType<CandidateReleased>().Where(r => r.At >= after && r.Reason.Contains("recovered", StringComparison.Ordinal));
 
-    private sealed record SlotUse(int Slots, double Utilization, double Window, double Rate, double GapMedianMs, double GapP99Ms, int Evaluated, double Total)
+    /// <param name="Slots">The slots configured (not the ones that show up in the log).</param>
+    /// <param name="Utilization">Busy slot time over slots x the steady window.</param>
+    /// <param name="WholeUtilization">Busy slot time over slots x the whole run (first start to last finish).</param>
+    /// <param name="RampUpSeconds">From the first start of any slot to the first start of the last slot to begin.</param>
+    private sealed record SlotUse(int Slots, double Utilization, double Window, double Rate, double WholeUtilization, double WholeSeconds,
+        double WholeRate, double RampUpSeconds, double GapMedianMs, double GapP99Ms, int Evaluated, double Total)
     {
         public IReadOnlyDictionary<string, double> CpuMsPerEvaluation { get; init; } = new Dictionary<string, double>();
     }
@@ -146,21 +177,13 @@ internal static class ClusterBenchmark
             return 2;
         }
         var big = await UtilizationAsync(server, totalSlots: options.Quick ? 300 : 2000, budget: options.Budget ?? (options.Quick ? 3000 : 40000));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{big.Slots} slots over 3 processes, 1 s log-normal tasks: utilisation {big.Utilization:P2} over {big.Window:F1} s, " +
-            $"{big.Rate:F0} evaluations/s, gap median {big.GapMedianMs:F0} ms, p99 {big.GapP99Ms:F0} ms; {big.Evaluated} evaluated in {big.Total:F1} s"));
+        PrintUtilization(big);
         foreach (var (name, ms) in big.CpuMsPerEvaluation)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {ms:F3} ms CPU per evaluation"));
-        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["utilization2000"] = Math.Round(big.Utilization, 4),
-            ["slots"] = big.Slots,
-            ["evaluationsPerSecond"] = Math.Round(big.Rate, 1),
-            ["gapMedianMs"] = Math.Round(big.GapMedianMs, 1),
-            ["gapP99Ms"] = Math.Round(big.GapP99Ms, 1),
-            ["cpuMsPerEvaluation"] = big.CpuMsPerEvaluation.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 3)),
-            ["quick"] = options.Quick,
-        }));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {ms:F3} ms CPU per evaluation in the steady window"));
+        var json = AddUtilization(new BenchJson(), big);
+        foreach (var (name, ms) in big.CpuMsPerEvaluation)
+            json.Add($"cpuMsPerEvaluation{char.ToUpperInvariant(name[0])}{name[1..]}", ms, 3);
+        Console.WriteLine(json.Add("quick", options.Quick ? 1 : 0, 0));
         return 0;
     }
 
@@ -175,12 +198,13 @@ internal static class ClusterBenchmark
         for (var i = 0; i < 3; i++)
             processes[$"worker{i}"] = nodes.Start($"worker{i}", Worker(port, totalSlots / 3 + (i < totalSlots % 3 ? 1 : 0), config));
         var cpu = SampleCpu(processes, processes["seed"]);
-        await WaitAsync(processes["seed"], TimeSpan.FromMinutes(10), nodes, "seed");
+        await nodes.WaitForExitAsync("seed", processes["seed"], TimeSpan.FromMinutes(10));
         var total = clock.Elapsed.TotalSeconds;
         var samples = await cpu;
+        await nodes.WaitForAllExitAsync(WorkersLeave);
 
         var evaluated = (await nodes.ReadLogAsync("utilization")).OfType<CandidateEvaluated>().ToList();
-        return Measure(evaluated, total) with { CpuMsPerEvaluation = CpuPerEvaluation(samples, evaluated) };
+        return Measure(evaluated, totalSlots, total) with { CpuMsPerEvaluation = CpuPerEvaluation(samples, evaluated, totalSlots) };
     }
 
     private sealed record CpuSample(DateTimeOffset At, Dictionary<string, double> Seconds);
@@ -214,11 +238,10 @@ internal static class ClusterBenchmark
     /// CPU ms per evaluation of each process over the steady state (from the moment every slot had its first candidate
     /// to the budget's tail), so start-up and JIT are not counted.
     /// </summary>
-    private static Dictionary<string, double> CpuPerEvaluation(List<CpuSample> samples, IReadOnlyList<CandidateEvaluated> evaluated)
+    private static Dictionary<string, double> CpuPerEvaluation(List<CpuSample> samples, IReadOnlyList<CandidateEvaluated> evaluated, int slots)
     {
-        var workers = evaluated.GroupBy(e => e.Worker).ToList();
-        var from = workers.Max(g => g.Min(e => e.StartedAt));
-        var to = evaluated.Select(e => e.FinishedAt).Order().ElementAt(Math.Max(0, evaluated.Count - workers.Count - 1));
+        var from = evaluated.GroupBy(e => e.Worker).Max(g => g.Min(e => e.StartedAt));
+        var to = evaluated.Select(e => e.FinishedAt).Order().ElementAt(Math.Max(0, evaluated.Count - slots - 1));
         var inside = samples.Where(s => s.At >= from && s.At <= to).ToList();
         if (inside.Count < 2) return [];
         var (first, last) = (inside[0], inside[^1]);
@@ -228,22 +251,30 @@ internal static class ClusterBenchmark
     }
 
     /// <summary>
-    /// Slot use between the moment every slot has had its first candidate and the moment the budget's tail begins
-    /// (budget minus slots evaluated): the share of slot-time spent evaluating, the rate, and the gaps between a slot's
-    /// result and its next start (the round trip through the Population and its journal).
+    /// Slot use over the configured slots, two ways. Steady: from the moment every configured slot has had its first
+    /// candidate to the moment the budget's tail begins (budget minus slots evaluated): the share of slot-time spent
+    /// evaluating, the rate, and the gaps between a slot's result and its next start (the round trip through the
+    /// Population and its journal). Whole run: from the first start to the last finish, joining and tail included.
+    /// A configured slot that never evaluated anything fails the benchmark: there is no steady window without it.
     /// </summary>
-    private static SlotUse Measure(IReadOnlyList<CandidateEvaluated> evaluated, double total)
+    private static SlotUse Measure(IReadOnlyList<CandidateEvaluated> evaluated, int slots, double total)
     {
         var byWorker = evaluated.GroupBy(e => e.Worker).ToDictionary(g => g.Key, g => g.OrderBy(e => e.StartedAt).ToList());
+        if (byWorker.Count != slots)
+            throw new BenchmarkFailedException($"{slots} slots were configured but {byWorker.Count} evaluated candidates: " +
+                                               (byWorker.Count < slots ? "a worker process did not join or lost slots" : "the log has slots nobody started"));
+        var firstStart = evaluated.Min(e => e.StartedAt);
+        var lastFinish = evaluated.Max(e => e.FinishedAt);
         var from = byWorker.Values.Max(l => l[0].StartedAt);
-        var to = evaluated.Select(e => e.FinishedAt).Order().ElementAt(Math.Max(0, evaluated.Count - byWorker.Count - 1));
+        var to = evaluated.Select(e => e.FinishedAt).Order().ElementAt(Math.Max(0, evaluated.Count - slots - 1));
         var window = (to - from).TotalSeconds;
-        double busy = 0;
+        double busy = 0, busyWhole = 0;
         var gaps = new List<double>();
         foreach (var list in byWorker.Values)
         {
             for (var i = 0; i < list.Count; i++)
             {
+                busyWhole += (list[i].FinishedAt - list[i].StartedAt).TotalSeconds;
                 var (start, end) = (Max(list[i].StartedAt, from), Min(list[i].FinishedAt, to));
                 if (end > start) busy += (end - start).TotalSeconds;
                 if (i > 0 && list[i].StartedAt > from && list[i].StartedAt < to) gaps.Add((list[i].StartedAt - list[i - 1].FinishedAt).TotalMilliseconds);
@@ -251,26 +282,14 @@ internal static class ClusterBenchmark
         }
         gaps.Sort();
         var inWindow = evaluated.Count(e => e.FinishedAt > from && e.FinishedAt <= to);
-        return new SlotUse(byWorker.Count, busy / (byWorker.Count * window), window, inWindow / window,
-            gaps.Count == 0 ? 0 : gaps[gaps.Count / 2], gaps.Count == 0 ? 0 : gaps[(int)(gaps.Count * 0.99)], evaluated.Count, total);
+        var whole = (lastFinish - firstStart).TotalSeconds;
+        return new SlotUse(slots, busy / (slots * window), window, inWindow / window, busyWhole / (slots * whole), whole, evaluated.Count / whole,
+            (from - firstStart).TotalSeconds, gaps.Count == 0 ? double.NaN : gaps[gaps.Count / 2], gaps.Count == 0 ? double.NaN : gaps[(int)(gaps.Count * 0.99)],
+            evaluated.Count, total);
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    private static async Task WaitAsync(Process process, TimeSpan timeout, ClusterNodes nodes, string name)
-    {
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"{name} did not finish within {timeout.TotalMinutes:F0} min:\n{nodes.Output(name)}");
-        }
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{name} exited {process.ExitCode}:\n{nodes.Output(name)}");
-    }
 
     private static int FreePort()
     {

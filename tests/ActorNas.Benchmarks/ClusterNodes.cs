@@ -9,10 +9,14 @@ using Npgsql;
 
 namespace ActorNas.Benchmarks;
 
-/// <summary>Real `actornas` processes of one cluster, a fresh PostgreSQL database for them, and their log read back.</summary>
+/// <summary>
+/// Real `actornas` processes of one cluster, a fresh PostgreSQL database for them, and their log read back. A process
+/// that exits non-zero, unless the benchmark killed it on purpose, fails the benchmark (<see cref="ThrowIfAnyFailed"/>).
+/// </summary>
 internal sealed class ClusterNodes : IAsyncDisposable
 {
-    private readonly List<Process> _processes = [];
+    private readonly List<(string Name, Process Process)> _processes = [];
+    private readonly HashSet<Process> _killed = [];
     private readonly string _server;
     private readonly string _database;
 
@@ -63,15 +67,53 @@ internal sealed class ClusterNodes : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        _processes.Add(process);
+        _processes.Add((name, process));
         return process;
     }
 
     public string Output(string name) => File.Exists(Dir.File(name + ".out")) ? File.ReadAllText(Dir.File(name + ".out")) : "";
 
-    public static void KillHard(Process process)
+    /// <summary>The last lines a process printed, for an error message.</summary>
+    public string Tail(string name, int lines = 30) => string.Join('\n', Output(name).Split('\n').TakeLast(lines));
+
+    /// <summary>kill -9 on purpose: this process's exit is not a failure.</summary>
+    public void KillHard(Process process)
     {
+        _killed.Add(process);
         try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+    }
+
+    /// <summary>Throws when a process that was not killed on purpose has exited with a non-zero code.</summary>
+    public void ThrowIfAnyFailed()
+    {
+        foreach (var (name, process) in _processes)
+            if (!_killed.Contains(process) && process.HasExited && process.ExitCode != 0)
+                throw new BenchmarkFailedException($"`actornas` process {name} exited {process.ExitCode}; its last output:\n{Tail(name)}");
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="process"/> to exit 0, failing at once when any other process fails first, and after
+    /// <paramref name="timeout"/>.
+    /// </summary>
+    public async Task WaitForExitAsync(string name, Process process, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!process.HasExited)
+        {
+            ThrowIfAnyFailed();
+            if (DateTime.UtcNow > deadline)
+                throw new BenchmarkFailedException($"{name} did not finish within {timeout.TotalMinutes:F1} min; its last output:\n{Tail(name)}");
+            await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(500));
+        }
+        await process.WaitForExitAsync();   // its output is flushed
+        ThrowIfAnyFailed();
+    }
+
+    /// <summary>After a search completed: every process not killed on purpose exits, and exits 0.</summary>
+    public async Task WaitForAllExitAsync(TimeSpan timeout)
+    {
+        foreach (var (name, process) in _processes.Where(p => !_killed.Contains(p.Process)))
+            await WaitForExitAsync(name, process, timeout);
     }
 
     public Task<IReadOnlyList<ISearchEvent>> ReadLogAsync(string searchId) => LogReading.FromPostgresAsync(ConnectionString, searchId);
@@ -81,18 +123,23 @@ internal sealed class ClusterNodes : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
+            ThrowIfAnyFailed();
             var events = await ReadLogAsync(searchId);
             if (condition(events)) return events;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the log of {searchId} did not get there in {timeout.TotalSeconds:F0} s ({events.Count} events)");
+            if (DateTime.UtcNow > deadline)
+                throw new BenchmarkFailedException($"the log of {searchId} did not get there in {timeout.TotalSeconds:F0} s ({events.Count} events)");
             await Task.Delay(500);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var p in _processes)
+        foreach (var (_, p) in _processes)
         {
-            if (!p.HasExited) KillHard(p);
+            if (!p.HasExited)
+            {
+                try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            }
             await p.WaitForExitAsync();
             p.Dispose();
         }

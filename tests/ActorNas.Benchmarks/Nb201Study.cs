@@ -12,13 +12,21 @@ namespace ActorNas.Benchmarks;
 /// NAS-Bench-201 on a simulated clock: random search, Regularized Evolution and hybrid (screened) evolution over
 /// many seeds and budgets, on all three datasets; then batch against continuous scheduling with W workers.
 /// Each search selects on the dataset's validation accuracy and reports the selected cell's test accuracy.
+/// <para>The protocol is fixed in advance and reports every budget: the headline is the paper's time budget
+/// (<see cref="PaperSeconds"/> on our simulated clock), and the fixed evaluation budgets sit beside it, each with its
+/// mean, standard deviation and seed count. No figure is chosen by how close it lands to a published number.</para>
 /// </summary>
 internal static class Nb201Study
 {
-    // the issue asks for 100, 150, 300 and 1,000; 25 and 50 show where REA meets the published mean (see docs/tabular.md)
     private static readonly int[] Budgets = [25, 50, 100, 150, 300, 1000];
-    /// <summary>The paper's time budget, in simulated seconds of our FLOPs-proportional duration model (one worker).</summary>
+    /// <summary>
+    /// The paper's time budget, in simulated seconds of our FLOPs-proportional duration model. Spent by one worker,
+    /// evaluations back to back from 0 s; an evaluation counts if it finishes at or before this time; the one that
+    /// straddles it (and everything after) does not: its result would arrive after the budget.
+    /// </summary>
     private const double PaperSeconds = 12_000;
+    /// <summary>Random search is evolution whose population never fills: every candidate is drawn at random.</summary>
+    private const int RandomPopulation = 1_000_000;
     private static readonly double[] QualityTargets = [93.5, 94.0];
 
     // NB201 paper (Dong & Yang 2020), REA test accuracy: mean +- std
@@ -31,7 +39,7 @@ internal static class Nb201Study
 
     private sealed record Algorithm(string Name, int Population, int Sample, Screening Screening);
 
-    private static readonly Algorithm Random = new("random", 0, 1, Screening.Off);   // P = budget: every candidate random
+    private static readonly Algorithm Random = new("random", RandomPopulation, 1, Screening.Off);
     private static readonly Algorithm Rea = new("rea P10 S3", 10, 3, Screening.Off);
     private static readonly Algorithm ReaLarge = new("rea P100 S25", 100, 25, Screening.Off);
     private static readonly Algorithm Hybrid = new("hybrid P10 S3 k8 surrogate", 10, 3, new Screening(8, ProxyKind.Surrogate));
@@ -58,6 +66,8 @@ internal static class Nb201Study
         Console.WriteLine("simulated time: each evaluation takes 1 simulated s per MFLOP of its network (NB201 skeleton, C=16, N=5) " +
                           "x log-normal noise (sigma 0.2, mean 1); the table has no training times, so this is a stated model");
         Console.WriteLine("selection: best validation accuracy of the searched dataset; reported: that cell's test accuracy (mean +- std over seeds)");
+        Console.WriteLine($"paper time: one worker spends {PaperSeconds:N0} simulated s from 0; an evaluation counts if it finishes by then, " +
+                          "the one that straddles the end does not");
 
         var results = new Dictionary<(Nb201Dataset, string), Outcome[]>();
         foreach (var dataset in Nb201Datasets.All)
@@ -93,13 +103,24 @@ internal static class Nb201Study
 
     private static Outcome Search(Algorithm algorithm, Nb201Dataset dataset, TabularEvaluator evaluator, long seed)
     {
-        var maxBudget = Budgets[^1];
+        // With one worker a search stopped at budget b is exactly the first b evaluations of a longer one (tested in
+        // Core), so a search that has not passed the paper's time at the largest fixed budget is run again, longer.
+        for (var budget = Budgets[^1]; ; budget *= 2)
+        {
+            var outcome = Search(algorithm, dataset, evaluator, seed, budget);
+            if (outcome is not null) return outcome;
+        }
+    }
+
+    /// <summary>One search of <paramref name="budget"/> evaluations; null when its clock never passed the paper's time.</summary>
+    private static Outcome? Search(Algorithm algorithm, Nb201Dataset dataset, TabularEvaluator evaluator, long seed, int budget)
+    {
         var config = new SearchConfig
         {
             Space = new SearchSpaceSpec(Nb201Space.SpaceName),
-            PopulationSize = algorithm.Population == 0 ? maxBudget : algorithm.Population,
+            PopulationSize = algorithm.Population,
             SampleSize = algorithm.Sample,
-            Budget = maxBudget,
+            Budget = budget,
             Seed = seed,
             Screening = algorithm.Screening,
             Evaluator = "tabular",
@@ -107,40 +128,40 @@ internal static class Nb201Study
         };
         var incumbent = new Incumbent();
         var atBudget = new double[Budgets.Length];
-        double atPaper = double.NaN;
+        double? atPaper = null;
         var evaluatedAtPaper = 0;
-        // with one worker a search stopped at budget b is exactly the first b evaluations of this one (tested in Core)
         SimulatedSearch.Run(config, evaluator, workers: 1, onEvent: e =>
         {
-            if (e is CandidateEvaluated v && (v.FinishedAt - SimulatedSearch.Epoch).TotalSeconds > PaperSeconds && double.IsNaN(atPaper))
-            {
-                atPaper = incumbent.Test;
-                evaluatedAtPaper = incumbent.Evaluated;
-            }
+            // one worker: results arrive in finishing order, so the first one past the paper's time closes it
+            if (atPaper is null && e is CandidateEvaluated v && (v.FinishedAt - SimulatedSearch.Epoch).TotalSeconds > PaperSeconds)
+                (atPaper, evaluatedAtPaper) = (incumbent.Test, incumbent.Evaluated);
             if (!incumbent.Observe(e)) return;
             var index = Array.IndexOf(Budgets, incumbent.Evaluated);
             if (index >= 0) atBudget[index] = incumbent.Test;
         });
-        if (double.IsNaN(atPaper)) (atPaper, evaluatedAtPaper) = (incumbent.Test, incumbent.Evaluated);
-        return new Outcome(atBudget, atPaper, evaluatedAtPaper);
+        return atPaper is { } test ? new Outcome(atBudget, test, evaluatedAtPaper) : null;
     }
 
     private static void ReportComparison(Dictionary<(Nb201Dataset, string), Outcome[]> results, int seeds, BenchJson json)
     {
-        Console.WriteLine("targets (CIFAR-10 test unless named):");
         Stat At(Nb201Dataset d, Algorithm a, int budget) =>
             Stat.Of(results[(d, a.Name)].Select(o => o.TestAtBudget[Array.IndexOf(Budgets, budget)]).ToList());
+        Stat AtPaper(Nb201Dataset d, Algorithm a) => Stat.Of(results[(d, a.Name)].Select(o => o.TestAtPaperTime).ToList());
+        double EvaluatedAtPaper(Nb201Dataset d, Algorithm a) => results[(d, a.Name)].Average(o => o.EvaluatedAtPaperTime);
 
+        Console.WriteLine($"REA P10 S3 at the paper's time budget ({PaperSeconds:N0} simulated s, one worker; an evaluation counts if it finishes " +
+                          "by then) against the published REA result; the table holds 200-epoch accuracies, the paper's searches saw a " +
+                          "shorter training's, so this is not a like-for-like comparison:");
         foreach (var dataset in Nb201Datasets.All)
         {
             var published = Published[dataset];
-            var matches = Budgets.Where(b => Math.Abs(At(dataset, Rea, b).Mean - published.Mean) <= At(dataset, Rea, b).StandardError).ToList();
-            var closest = Budgets.MinBy(b => Math.Abs(At(dataset, Rea, b).Mean - published.Mean));
-            var stat = At(dataset, Rea, closest);
-            Console.WriteLine($"  {dataset.Name()}: REA P10 S3 closest to the published {published.Mean:F2} at {closest} evaluations: " +
-                              $"{stat.Mean:F2} +- {stat.Std:F2} (standard error {stat.StandardError:F2}); within one standard error at: " +
-                              (matches.Count > 0 ? string.Join(", ", matches) : "no budget"));
+            var rea = AtPaper(dataset, Rea);
+            var difference = rea.Mean - published.Mean;
+            Console.WriteLine($"  {dataset.Name()}: {rea.Mean:F2} +- {rea.Std:F2} (standard error {rea.StandardError:F3}, " +
+                              $"{EvaluatedAtPaper(dataset, Rea):F0} evaluations on average) against {published.Mean:F2} +- {published.Std:F2}: " +
+                              $"{difference:+0.00;-0.00} ({difference / rea.StandardError:+0.0;-0.0} standard errors)");
         }
+        Console.WriteLine("CIFAR-10 test, REA P10 S3 against random search and hybrid (surrogate, K=8):");
         foreach (var budget in Budgets)
         {
             var random = At(Nb201Dataset.Cifar10, Random, budget);
@@ -150,22 +171,21 @@ internal static class Nb201Study
                               $"hybrid {hybrid.Mean:F2} ({(hybrid.Mean > rea.Mean ? "beats" : "does NOT beat")} REA)");
         }
 
-        // the headline numbers: CIFAR-10 at the budget where REA is closest to the published mean
-        var headline = Budgets.MinBy(b => Math.Abs(At(Nb201Dataset.Cifar10, Rea, b).Mean - Published[Nb201Dataset.Cifar10].Mean));
-        Console.WriteLine($"  headline budget (REA closest to the published CIFAR-10 mean): {headline} evaluations");
-        var reaHead = At(Nb201Dataset.Cifar10, Rea, headline);
-        json.Add("reaC10TestMean", reaHead.Mean, 3)
-            .Add("reaC10TestStd", reaHead.Std, 3)
-            .Add("randomC10TestMean", At(Nb201Dataset.Cifar10, Random, headline).Mean, 3)
-            .Add("hybridC10TestMean", At(Nb201Dataset.Cifar10, Hybrid, headline).Mean, 3)
-            .Add("seeds", seeds, 0)
-            .Add("headlineBudget", headline, 0)
-            .Add("reaC100TestMean", At(Nb201Dataset.Cifar100, Rea, headline).Mean, 3)
-            .Add("reaIn16TestMean", At(Nb201Dataset.ImageNet16, Rea, headline).Mean, 3);
+        // the headline: the paper's time budget, fixed before any result was seen; then every fixed budget
+        void Both(string key, Stat stat) => json.Add(key, stat.Mean, 3).Add(key + "Std", stat.Std, 3);
+        json.Add("seeds", seeds, 0).Add("paperSeconds", PaperSeconds, 0);
+        Both("reaC10TestAtPaperTime", AtPaper(Nb201Dataset.Cifar10, Rea));
+        json.Add("reaC10EvaluationsAtPaperTime", EvaluatedAtPaper(Nb201Dataset.Cifar10, Rea), 1);
+        Both("randomC10TestAtPaperTime", AtPaper(Nb201Dataset.Cifar10, Random));
+        Both("hybridC10TestAtPaperTime", AtPaper(Nb201Dataset.Cifar10, Hybrid));
+        Both("reaC100TestAtPaperTime", AtPaper(Nb201Dataset.Cifar100, Rea));
+        Both("reaIn16TestAtPaperTime", AtPaper(Nb201Dataset.ImageNet16, Rea));
         foreach (var budget in Budgets)
-            json.Add($"reaC10Test{budget}", At(Nb201Dataset.Cifar10, Rea, budget).Mean, 3)
-                .Add($"randomC10Test{budget}", At(Nb201Dataset.Cifar10, Random, budget).Mean, 3)
-                .Add($"hybridC10Test{budget}", At(Nb201Dataset.Cifar10, Hybrid, budget).Mean, 3);
+        {
+            Both($"reaC10Test{budget}", At(Nb201Dataset.Cifar10, Rea, budget));
+            Both($"randomC10Test{budget}", At(Nb201Dataset.Cifar10, Random, budget));
+            Both($"hybridC10Test{budget}", At(Nb201Dataset.Cifar10, Hybrid, budget));
+        }
     }
 
     /// <summary>The same REA search (P=100, S=25, 1,000 evaluations, CIFAR-10) with W workers, continuous and batch (B = W).</summary>

@@ -5,12 +5,13 @@ namespace ActorNas.Benchmarks;
 
 /// <summary>
 /// What the actors cost: evaluations/s of (a) the plain loop over SearchState, (b) the actors with Akka's in-memory
-/// journal, (c) the actors with the SQLite journal, (d) raw SQLite inserts of the same rows; then how busy 64
-/// evaluator slots stay in continuous and batch mode.
+/// journal, (c) the actors with the SQLite journal, (d) raw SQLite inserts of the same rows (the best of a sweep of
+/// transaction sizes); then how busy 64 evaluator slots stay in continuous and batch mode.
 /// </summary>
 internal static class OrchestrationBenchmark
 {
-    private const int RowsPerTransaction = 256;
+    /// <summary>Each transaction size of the SQLite sweep stops after its first commit past this.</summary>
+    private static readonly TimeSpan SweepLimit = TimeSpan.FromSeconds(15);
     // normal gaps between the Population's decisions are a few ms; Microsoft.Data.Sqlite's busy retry sleeps 150 ms
     private static readonly TimeSpan PauseThreshold = TimeSpan.FromMilliseconds(100);
 
@@ -50,16 +51,21 @@ internal static class OrchestrationBenchmark
 
         var events = new List<ISearchEvent>();
         PlainLoop.Run(search, landscapeSeed, BenchSettings.Workers, events.Add);
-        var limit = SqliteLimit.Run(events, scratch.File("limit.db"), "bench-limit", RowsPerTransaction);
-        Console.WriteLine($"(d) SQLite inserts, no Akka (WAL)   {limit.PerSecond,10:N0} evaluations/s  ({limit.Rows} rows, " +
-                          $"{(double)limit.Rows / limit.Evaluations:F2} per evaluation, {limit.RowsPerTransaction} per transaction, " +
-                          $"{limit.RowsPerSecond:N0} rows/s)");
+        Console.WriteLine($"(d) SQLite inserts, no Akka (WAL), rows per transaction swept (each size stops after its first commit past " +
+                          $"{SweepLimit.TotalSeconds:F0} s, in a fresh file):");
+        var sweep = SqliteLimit.Sweep(events, name => scratch.File(name), "bench-limit", SweepLimit);
+        foreach (var run in sweep)
+            Console.WriteLine($"    {run.RowsPerTransaction,5} per transaction {run.PerSecond,10:N0} evaluations/s  ({run.Rows} rows in " +
+                              $"{run.Elapsed.TotalSeconds:F2} s{(run.Stopped ? ", stopped at the time limit" : "")}, {run.RowsPerSecond:N0} rows/s)");
+        var limit = sweep.MaxBy(r => r.PerSecond)!;
+        Console.WriteLine($"(d) SQLite inserts, no Akka (WAL)   {limit.PerSecond,10:N0} evaluations/s  (the best of the sweep: " +
+                          $"{limit.RowsPerTransaction} rows per transaction; {(double)events.Count / events.Count(e => e is CandidateEvaluated):F2} rows per evaluation)");
 
         var inMemoryOverPlain = inMemory.PerSecond / plain.PerSecond;
         var sqliteOverInMemory = sqlite.PerSecond / inMemory.PerSecond;
         var sqliteOverLimit = sqlite.PerSecond / limit.PerSecond;
         Console.WriteLine($"ratios: b/a = {inMemoryOverPlain:F3}, c/b = {sqliteOverInMemory:F3}, c/d = {sqliteOverLimit:F3}");
-        Console.WriteLine($"why c < d: (d) inserts pre-serialized rows in {RowsPerTransaction}-row transactions; (c) serializes every event on the " +
+        Console.WriteLine($"why c < d: (d) inserts pre-serialized rows in {limit.RowsPerTransaction}-row transactions; (c) serializes every event on the " +
                           "journal's path, goes through linq2db and ~5 actor messages per evaluation, keeps one write in flight " +
                           "(a worker gets its next candidate only after that write); pauses above would be snapshot writes meeting " +
                           "journal writes (SQLITE_BUSY, retried after 150 ms), which is why snapshots have their own file");
@@ -72,11 +78,12 @@ internal static class OrchestrationBenchmark
         var continuousInMemory = await MeasureUtilization("continuous", PersistenceProvider.InMemory, utilizationBudget, scratch);
         var batchInMemory = await MeasureUtilization("batch", PersistenceProvider.InMemory, utilizationBudget, scratch);
 
-        Console.WriteLine(new BenchJson()
+        var json = new BenchJson()
             .Add("plainLoopPerSec", plain.PerSecond, 1)
             .Add("inMemoryPerSec", inMemory.PerSecond, 1)
             .Add("sqlitePerSec", sqlite.PerSecond, 1)
             .Add("sqliteLimitPerSec", limit.PerSecond, 1)
+            .Add("sqliteLimitRowsPerTransaction", limit.RowsPerTransaction, 0)
             .Add("utilizationContinuous", continuous.Measured, 4)
             .Add("utilizationBatch", batch.Measured, 4)
             .Add("inMemoryOverPlain", inMemoryOverPlain, 4)
@@ -89,16 +96,21 @@ internal static class OrchestrationBenchmark
             .Add("sqliteWithoutPausesPerSec", withoutPauses, 1)
             .Add("utilizationContinuousNominal", continuous.Nominal, 4)
             .Add("utilizationBatchNominal", batch.Nominal, 4)
-            .Add("utilizationContinuousSteady", continuous.Steady, 4)
-            .Add("utilizationBatchSteady", batch.Steady, 4)
+            .Add("utilizationContinuousSteady", continuous.Steady, 4, NoSteadyWindow)
+            .Add("utilizationBatchSteady", batch.Steady, 4, NoSteadyWindow)
             .Add("utilizationContinuousInMemory", continuousInMemory.Measured, 4)
             .Add("utilizationBatchInMemory", batchInMemory.Measured, 4)
-            .Add("utilizationContinuousInMemorySteady", continuousInMemory.Steady, 4)
-            .Add("utilizationBatchInMemorySteady", batchInMemory.Steady, 4)
+            .Add("utilizationContinuousInMemorySteady", continuousInMemory.Steady, 4, NoSteadyWindow)
+            .Add("utilizationBatchInMemorySteady", batchInMemory.Steady, 4, NoSteadyWindow)
             .Add("budget", budget, 0)
-            .Add("workers", BenchSettings.Workers, 0));
+            .Add("workers", BenchSettings.Workers, 0);
+        foreach (var run in sweep)
+            json.Add($"sqliteLimitPerSecAt{run.RowsPerTransaction}", run.PerSecond, 1);
+        Console.WriteLine(json);
         return 0;
     }
+
+    private const string NoSteadyWindow = "every evaluation started at the same moment: no window before the last start";
 
     private static async Task<Utilization.Result> MeasureUtilization(string mode, PersistenceProvider journal, int budget, ScratchDirectory scratch)
     {

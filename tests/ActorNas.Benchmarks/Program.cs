@@ -15,7 +15,17 @@ catch (ArgumentException e)
     return Usage(e.Message);
 }
 
-return args[0] switch
+try
+{
+    return await RunAsync(args[0], options);
+}
+catch (BenchmarkFailedException e)
+{
+    Console.Error.WriteLine($"error: the {args[0]} benchmark failed: {e.Message}");
+    return 1;
+}
+
+static async Task<int> RunAsync(string name, BenchOptions options) => name switch
 {
     "orchestration" => await OrchestrationBenchmark.RunAsync(options),
     "nb201" => Nb201Study.Run(options),
@@ -25,7 +35,7 @@ return args[0] switch
     "cache-transfer" => await CacheTransferBenchmark.RunAsync(options),
     "cluster" => await ClusterBenchmark.RunAsync(options),
     "cluster-utilization" => await ClusterBenchmark.RunUtilizationAsync(options),
-    _ => Usage($"unknown benchmark \"{args[0]}\""),
+    _ => Usage($"unknown benchmark \"{name}\""),
 };
 
 static int Usage(string problem)

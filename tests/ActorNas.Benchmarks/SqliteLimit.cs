@@ -9,14 +9,28 @@ namespace ActorNas.Benchmarks;
 /// <summary>
 /// What the disk allows: a search's event rows inserted straight into a journal-shaped SQLite table (WAL, the
 /// journal's connection string) in batched transactions, with no Akka. Rows are serialized before the clock
-/// starts, so this is the cost of the writes alone.
+/// starts, so this is the cost of the writes alone. The rows per transaction are swept, not assumed: the limit is
+/// the best of the sweep.
 /// </summary>
 internal static class SqliteLimit
 {
-    public sealed record Result(int Rows, int Evaluations, int RowsPerTransaction, TimeSpan Elapsed)
+    /// <summary>The transaction sizes tried, from one row per commit to more than a whole mailbox run ever writes.</summary>
+    public static readonly int[] SweptRowsPerTransaction = [1, 4, 16, 64, 256, 1024, 4096];
+
+    /// <param name="Rows">Rows inserted (fewer than the log's when the run hit its time limit).</param>
+    /// <param name="Evaluations">Evaluations those rows stand for, at the log's rows per evaluation.</param>
+    public sealed record Result(int Rows, double Evaluations, int RowsPerTransaction, TimeSpan Elapsed, bool Stopped)
     {
         public double PerSecond => Evaluations / Elapsed.TotalSeconds;
         public double RowsPerSecond => Rows / Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Every size of <see cref="SweptRowsPerTransaction"/>, each into a fresh file; the best is the limit.</summary>
+    public static IReadOnlyList<Result> Sweep(IReadOnlyList<ISearchEvent> events, Func<string, string> path, string searchId, TimeSpan limitEach)
+    {
+        // not reported: the first inserts also pay for the JIT and SQLite's start-up
+        Run(events.Take(2000).ToList(), path("limit-warmup.db"), searchId, 64, limitEach);
+        return SweptRowsPerTransaction.Select(n => Run(events, path($"limit-{n}.db"), searchId, n, limitEach)).ToList();
     }
 
     // The table and indexes Akka.Persistence.Sql creates for SQLite (auto-initialize), so each insert maintains the
@@ -42,10 +56,14 @@ internal static class SqliteLimit
         VALUES ($created, 0, $pid, $seq, $message, $manifest, $identifier, $writer)
         """;
 
-    public static Result Run(IReadOnlyList<ISearchEvent> events, string path, string searchId, int rowsPerTransaction)
+    /// <summary>
+    /// Inserts the rows in transactions of <paramref name="rowsPerTransaction"/>; stops after the first commit past
+    /// <paramref name="limit"/> (one row per commit can take minutes), and counts what it inserted.
+    /// </summary>
+    public static Result Run(IReadOnlyList<ISearchEvent> events, string path, string searchId, int rowsPerTransaction, TimeSpan limit)
     {
         var rows = events.Select(e => (Manifest: EventSerializer.ManifestOf(e), Bytes: EventSerializer.ToBytes(e))).ToArray();
-        var evaluations = events.Count(e => e is CandidateEvaluated);
+        var rowsPerEvaluation = (double)rows.Length / Math.Max(1, events.Count(e => e is CandidateEvaluated));
 
         using var connection = new SqliteConnection(PersistenceConfig.SqliteConnectionString(path));
         connection.Open();
@@ -66,7 +84,8 @@ internal static class SqliteLimit
         writer.Value = Guid.NewGuid().ToString();
 
         var clock = Stopwatch.StartNew();
-        for (var start = 0; start < rows.Length; start += rowsPerTransaction)
+        var inserted = 0;
+        for (var start = 0; start < rows.Length && clock.Elapsed < limit; start += rowsPerTransaction)
         {
             using var transaction = connection.BeginTransaction();
             insert.Transaction = transaction;
@@ -80,8 +99,10 @@ internal static class SqliteLimit
                 insert.ExecuteNonQuery();
             }
             transaction.Commit();
+            inserted = end;
         }
-        return new Result(rows.Length, evaluations, rowsPerTransaction, clock.Elapsed);
+        var elapsed = clock.Elapsed;
+        return new Result(inserted, inserted / rowsPerEvaluation, rowsPerTransaction, elapsed, inserted < rows.Length);
     }
 
     private static void Execute(SqliteConnection connection, string sql)
