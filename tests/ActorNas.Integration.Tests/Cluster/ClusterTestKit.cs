@@ -65,6 +65,7 @@ internal sealed class ClusterTestKit : IAsyncDisposable
     public string WriteConfig(string name, double meanMs, string extra = "") => Dir.Write(name, FormattableString.Invariant($$"""
         actornas.persistence.provider = postgresql
         actornas.persistence.postgresql.connection-string = "{{ConnectionString}}"
+        actornas.evaluator.name = synthetic
         actornas.evaluator.synthetic { duration = lognormal, mean = {{meanMs}}ms, sigma = 0.5 }
         actornas.evaluator.request-retry = 2s
         akka.cluster.failure-detector.acceptable-heartbeat-pause = 6s
