@@ -40,8 +40,9 @@ public sealed class TabularCliTests(ITestOutputHelper output)
     /// <summary>
     /// README's first command, as written there, in an empty folder: Regularized Evolution (P = 100, S = 25, 1,000
     /// evaluations) on the shipped table's CIFAR-10 accuracies. The summary names the best cell with the validation
-    /// accuracy it was chosen by and its test accuracy, both as the table has them. Above 93.5 % test: the table holds
-    /// 15,625 cells, and `simulate` of this search over 40 seeds (docs/tabular.md) never ended below 94.0 %.
+    /// accuracy it was chosen by and its test accuracy, both as the table has them. Above 93.5 % test with room to spare:
+    /// `simulate` of this search on seeds 1 to 40 ended every time on the cell of the table's best CIFAR-10 validation
+    /// accuracy (91.61 %; test 94.37 %), so only a search that stopped working would fall below.
     /// </summary>
     [Fact]
     public async Task READMEs_first_command_searches_the_shipped_table_and_prints_the_best_cells_validation_and_test_accuracy()
