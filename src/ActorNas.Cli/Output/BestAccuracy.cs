@@ -12,11 +12,21 @@ namespace ActorNas.Cli.Output;
 /// </summary>
 internal sealed record BestAccuracy(string Dataset, double ValidAccuracy, double TestAccuracy)
 {
-    /// <summary>Looked up in the search's table (the shipped one is loaded once per process); null for other evaluators.</summary>
+    /// <summary>
+    /// Looked up in the search's table (the shipped one is loaded once per process); null for other evaluators, and
+    /// where this process cannot read the table (a cluster's population node need not hold the workers' table file).
+    /// </summary>
     public static BestAccuracy? Of(EvaluatorSettings evaluator, Member? best)
     {
         if (best is null || evaluator.Name != BuiltInEvaluators.Tabular) return null;
-        var entry = Nb201Table.LoadOrShipped(evaluator.TablePath).Lookup(best.Genotype, evaluator.Tabular.Dataset);
-        return new BestAccuracy(evaluator.Tabular.Dataset.Name(), entry.ValidAccuracy, entry.TestAccuracy);
+        try
+        {
+            var entry = Nb201Table.LoadOrShipped(evaluator.TablePath).Lookup(best.Genotype, evaluator.Tabular.Dataset);
+            return new BestAccuracy(evaluator.Tabular.Dataset.Name(), entry.ValidAccuracy, entry.TestAccuracy);
+        }
+        catch (TableFormatException)
+        {
+            return null;
+        }
     }
 }
