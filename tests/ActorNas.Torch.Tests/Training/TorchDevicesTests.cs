@@ -17,8 +17,12 @@ public sealed class TorchDevicesTests(ITestOutputHelper output)
 {
     private static bool Cuda => torch.cuda.is_available();
 
+    // device_count() only where CUDA is there. On this AMD family-26 machine, calling it on the CPU build made later NB201
+    // trainings in the same process give NaN now and then (3 of 6 full runs of this project; 0 of 5 without the calls).
+    private static int CudaDevices => Cuda ? torch.cuda.device_count() : 0;
+
     private static void SkipWithCuda() =>
-        Skip.If(Cuda, $"{Gpu.NeedsNoGpu} TorchSharp sees {torch.cuda.device_count()} CUDA device(s); the GPU tests of this class run instead");
+        Skip.If(Cuda, $"{Gpu.NeedsNoGpu} TorchSharp sees {CudaDevices} CUDA device(s); the GPU tests of this class run instead");
 
     private static void SkipWithoutCuda() =>
         Skip.IfNot(Cuda, $"{Gpu.NeedsGpu} TorchSharp sees no CUDA device (this build uses the CPU libtorch unless built with a CUDA TorchSharp package)");
@@ -36,7 +40,7 @@ public sealed class TorchDevicesTests(ITestOutputHelper output)
     [Fact]
     public void A_cuda_device_past_the_last_one_is_an_error_naming_the_setting()
     {
-        var setting = $"cuda:{torch.cuda.device_count()}";
+        var setting = $"cuda:{CudaDevices}";
         var e = Assert.Throws<ArgumentException>(() => TorchDevices.ForSlot(setting, 0));
         output.WriteLine(e.Message);
         Assert.Contains("CUDA", e.Message);
@@ -46,7 +50,7 @@ public sealed class TorchDevicesTests(ITestOutputHelper output)
     [Fact]
     public void Workshop_prepare_stops_on_a_missing_gpu_as_bad_input()
     {
-        var missing = $"cuda:{torch.cuda.device_count()}";
+        var missing = $"cuda:{CudaDevices}";
         using var workshop = new TorchWorkshop(TrainingTestKit.Options() with { Device = missing }, Environment.ProcessorCount);
         var e = Assert.Throws<ArgumentException>(workshop.Prepare);
         Assert.Contains("CUDA", e.Message);
@@ -83,7 +87,7 @@ public sealed class TorchDevicesTests(ITestOutputHelper output)
     public void With_cuda_auto_gives_slot_k_the_device_k_modulo_the_count()
     {
         SkipWithoutCuda();
-        var count = torch.cuda.device_count();
+        var count = CudaDevices;
         foreach (var slot in Enumerable.Range(0, 2 * count + 1))
         {
             var device = TorchDevices.ForSlot("auto", slot);
