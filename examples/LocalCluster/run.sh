@@ -25,10 +25,12 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-# the cluster's settings: the shared log, and evaluations that take ~50 ms so that the workers have something to do
+# the cluster's settings: the shared log, and synthetic evaluations that take ~50 ms so that the workers have
+# something to do (the default tabular evaluator answers at once)
 cat > "$work/cluster.hocon" <<HOCON
 actornas.persistence.provider = postgresql
 actornas.persistence.postgresql.connection-string = "$pg"
+actornas.evaluator.name = synthetic
 actornas.evaluator.synthetic { duration = lognormal, mean = 50ms, sigma = 0.5 }
 HOCON
 

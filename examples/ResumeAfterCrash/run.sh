@@ -7,7 +7,9 @@ work="${1:-$(mktemp -d)}"
 mkdir -p "$work"
 dotnet build src/ActorNas.Cli -c Release -v quiet -nologo >/dev/null
 actornas() { dotnet src/ActorNas.Cli/bin/Release/net10.0/actornas.dll "$@"; }
+# the synthetic evaluator, made to take ~20 ms a candidate (the default tabular one answers at once)
 cat > "$work/slow.conf" <<'HOCON'
+actornas.evaluator.name = synthetic
 actornas.evaluator.synthetic { duration = lognormal, mean = 20ms }
 HOCON
 

@@ -48,6 +48,31 @@ public sealed class RecordedSettingsTests
         Assert.Equal(PersistenceProvider.Sqlite, reread.Persistence.Provider);
     }
 
+    /// <summary>
+    /// A search started on the default evaluator recorded no evaluator.name. The default was synthetic before it became
+    /// tabular: resuming such a search must keep its evaluator, which its log names.
+    /// </summary>
+    [Fact]
+    public void A_recorded_search_resumes_on_the_evaluator_its_log_names_not_on_todays_default()
+    {
+        var recordedBeforeTheChange = new Core.Evolution.SearchConfig
+        {
+            Space = new Core.Spaces.SearchSpaceSpec("sequential"),
+            Evaluator = "synthetic",
+            Settings = RecordedSettings.Of("actornas.space.name = sequential\nactornas.search.budget = 50"),
+        };
+        Assert.DoesNotContain("evaluator", recordedBeforeTheChange.Settings, StringComparison.Ordinal);
+        var text = RecordedSettings.OfSearch(recordedBeforeTheChange);
+        var settings = ActorNasSettings.From(ActorNasConfig.Combine(ActorNasConfig.Parse(text, "recorded")), text);
+        Assert.Equal("synthetic", settings.Evaluator.Name);
+        Assert.Equal(50, settings.Search.Budget);
+
+        // a command-line --config still overrides what was recorded
+        var overridden = ActorNasConfig.Combine(ActorNasConfig.Parse("actornas.evaluator.synthetic.mean = 5ms", "flags"),
+            ActorNasConfig.Parse(text, "recorded"));
+        Assert.Equal(5, ActorNasSettings.From(overridden).Evaluator.Synthetic.MeanMs);
+    }
+
     [Fact]
     public void Lists_and_empty_text_survive()
     {

@@ -18,7 +18,7 @@ public sealed class SettingsTests
         Assert.Equal(SchedulingMode.Continuous, settings.Search.Mode);
         Assert.Equal(settings.Evaluator.Workers, settings.Search.BatchSize);   // batch-size 0 means "the workers"
         Assert.Equal("nb201", settings.Search.Space.Name);
-        Assert.Equal("synthetic", settings.Evaluator.Name);
+        Assert.Equal("tabular", settings.Evaluator.Name);   // on the shipped NAS-Bench-201 table
         Assert.Null(settings.Evaluator.Timeout);
         Assert.Equal(DurationKind.Zero, settings.Evaluator.Synthetic.Duration);
         Assert.Equal(PersistenceProvider.Sqlite, settings.Persistence.Provider);

@@ -26,9 +26,6 @@ public sealed class TabularSearchTests : SqliteTestKit
     private const double TimeScale = 0.0002;
     private const int Budget = 40;
 
-    private static readonly Lazy<(string? Path, Nb201Table? Table)> Shared = new(() =>
-        SharedData.Find(SharedData.Nb201Table) is { } path ? (path, Nb201Table.Load(path)) : (null, null));
-
     private readonly ITestOutputHelper _output;
 
     public TabularSearchTests(ITestOutputHelper output) : base(output)
@@ -36,23 +33,21 @@ public sealed class TabularSearchTests : SqliteTestKit
         _output = output;
     }
 
+    /// <summary>On the shipped table: the settings name none.</summary>
     [Fact]
-    public Task The_simulated_clock_gives_the_same_search_as_real_sleeping() => CompareAsync("plain", screening: "");
+    public Task The_simulated_clock_gives_the_same_search_as_real_sleeping() => CompareAsync("plain", screening: "", tablePath: null);
 
+    /// <summary>On the repository's file, named as a .gz path like --table would.</summary>
     [Fact]
     public Task With_surrogate_screening_the_proxy_travels_to_the_Mutator_and_the_search_still_matches_the_simulation() =>
-        CompareAsync("screened", screening: "screening { mutants = 4, proxy = surrogate }");
+        CompareAsync("screened", screening: "screening { mutants = 4, proxy = surrogate }", tablePath: ShippedTable.GzPath);
 
     [Fact]
     public void Screening_changes_the_children_so_the_screened_comparison_is_not_the_plain_one_twice()
     {
-        if (Shared.Value.Table is not { } table)
-        {
-            _output.WriteLine($"SKIPPED: the NAS-Bench-201 table (shared/{SharedData.Nb201Table}) is not on this machine");
-            return;
-        }
-        var plain = Settings(Shared.Value.Path!, "");
-        var screened = Settings(Shared.Value.Path!, "screening { mutants = 4, proxy = surrogate }");
+        var table = Nb201Table.Shipped;
+        var plain = Settings(null, "");
+        var screened = Settings(null, "screening { mutants = 4, proxy = surrogate }");
         Assert.Equal(new Screening(4, ProxyKind.Surrogate), screened.Search.Screening);
         Assert.False(plain.Search.Screening.IsOn);
 
@@ -65,14 +60,11 @@ public sealed class TabularSearchTests : SqliteTestKit
         Assert.NotEqual(childrenA, childrenB);
     }
 
-    private async Task CompareAsync(string searchId, string screening)
+    private async Task CompareAsync(string searchId, string screening, string? tablePath)
     {
-        if (Shared.Value is not { Path: { } path, Table: { } table })
-        {
-            _output.WriteLine($"SKIPPED: the NAS-Bench-201 table (shared/{SharedData.Nb201Table}) is not on this machine");
-            return;
-        }
-        var settings = Settings(path, screening);
+        var table = Nb201Table.Shipped;
+        var settings = Settings(tablePath, screening);
+        Assert.Equal(tablePath ?? "", settings.Evaluator.TablePath);
         Assert.Equal(BuiltInEvaluators.Tabular, settings.Evaluator.Name);
         Assert.Equal(TimeScale, settings.Evaluator.Tabular.TimeScale);
         Assert.Equal(1, settings.Evaluator.Workers);
@@ -148,7 +140,8 @@ public sealed class TabularSearchTests : SqliteTestKit
     private static List<(long Id, long? ParentId, string Genotype, Mutation? Mutation)> Proposals(IEnumerable<ISearchEvent> log) =>
         log.OfType<CandidateProposed>().Select(p => (p.Id, p.ParentId, string.Join(',', p.Genotype), p.Mutation)).ToList();
 
-    private static ActorNasSettings Settings(string tablePath, string screening) =>
+    /// <param name="tablePath">The table file, or null for none (the shipped table).</param>
+    private static ActorNasSettings Settings(string? tablePath, string screening) =>
         ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString(string.Create(CultureInfo.InvariantCulture, $$"""
             actornas.space.name = nb201
             actornas.search {
@@ -158,7 +151,7 @@ public sealed class TabularSearchTests : SqliteTestKit
             actornas.evaluator {
               name = tabular
               workers = 1
-              tabular { table = "{{tablePath.Replace("\\", "\\\\", StringComparison.Ordinal)}}", dataset = cifar10, time-scale = {{TimeScale}} }
+              tabular { {{(tablePath is null ? "" : $"table = \"{tablePath.Replace("\\", "\\\\", StringComparison.Ordinal)}\",")}} dataset = cifar10, time-scale = {{TimeScale}} }
             }
             """))));
 }

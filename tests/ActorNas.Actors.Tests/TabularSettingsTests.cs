@@ -16,9 +16,11 @@ public sealed class TabularSettingsTests
     private static SettingsException Refused(string hocon) => Assert.Throws<SettingsException>(() => Read(hocon));
 
     [Fact]
-    public void The_defaults_are_cifar10_no_sleeping_and_no_screening()
+    public void The_defaults_are_the_tabular_evaluator_on_the_shipped_table_cifar10_no_sleeping_and_no_screening()
     {
         var settings = ActorNasSettings.From(ActorNasConfig.Reference);
+        Assert.Equal(BuiltInEvaluators.Tabular, settings.Evaluator.Name);
+        Assert.Equal(BuiltInEvaluators.Tabular, settings.Search.Evaluator);
         Assert.Equal("", settings.Evaluator.TablePath);
         Assert.Equal(Nb201Dataset.Cifar10, settings.Evaluator.Tabular.Dataset);
         Assert.Equal(0, settings.Evaluator.Tabular.TimeScale);
@@ -57,20 +59,35 @@ public sealed class TabularSettingsTests
     {
         var settings = Read("""
             actornas.space.name = sequential
+            actornas.evaluator.name = synthetic
             actornas.search.screening { mutants = 3, proxy = surrogate }
             """);
         Assert.Equal(new Screening(3, ProxyKind.Surrogate), settings.Search.Screening);
     }
 
     [Fact]
-    public void Tabular_without_a_table_is_refused_pointing_at_the_table_flag()
+    public async Task Tabular_without_a_table_answers_from_the_shipped_table()
     {
-        var e = Refused("actornas.evaluator.name = tabular");
-        Assert.Contains("--table", e.Message, StringComparison.Ordinal);
-        Assert.Contains("actornas.evaluator.tabular.table", e.Message, StringComparison.Ordinal);
+        foreach (var hocon in new[] { "", "actornas.evaluator.name = tabular", "actornas.evaluator { name = tabular, tabular.table = \"  \" }" })
+        {
+            var settings = Read(hocon);
+            var evaluator = BuiltInEvaluators.Factory(settings.Evaluator)(0);
+            var cell = Nb201Table.CellAt(12_345);
+            var result = await evaluator.EvaluateAsync(new Core.Evaluation.Candidate(1, null, cell, 1),
+                new Core.Evaluation.EvaluationContext("s", Core.Spaces.Nb201Space.Instance, 1, "w", "n", 0), CancellationToken.None);
+            var entry = Nb201Table.Shipped.Lookup(cell, Nb201Dataset.Cifar10);
+            Assert.Equal(entry.ValidAccuracy, result.Objective);
+            Assert.Equal(entry.TestAccuracy, result.Metrics!["testAccuracy"]);
+        }
+    }
 
-        var blank = Refused("actornas.evaluator { name = tabular, tabular.table = \"  \" }");
-        Assert.Contains("--table", blank.Message, StringComparison.Ordinal);
+    [Fact]
+    public void The_default_evaluator_with_the_sequential_space_is_refused_naming_the_evaluators_that_fit()
+    {
+        var e = Refused("actornas.space.name = sequential");
+        Assert.Contains("tabular", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--space nb201", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--evaluator synthetic", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,7 +113,7 @@ public sealed class TabularSettingsTests
     [InlineData("actornas.search.screening.mutants = 0", "actornas.search.screening.mutants")]
     [InlineData("actornas.search.screening.proxy = magic", "flops")]
     [InlineData("actornas.search.screening.proxy = 1", "flops")]
-    [InlineData("actornas.space.name = sequential\nactornas.search.screening { mutants = 2, proxy = flops }", "surrogate")]
+    [InlineData("actornas.space.name = sequential\nactornas.evaluator.name = synthetic\nactornas.search.screening { mutants = 2, proxy = flops }", "surrogate")]
     [InlineData("actornas.evaluator.tabular.time-scale = -1", "actornas.evaluator.tabular.time-scale")]
     [InlineData("actornas.evaluator.tabular.time-scale = slow", "actornas.evaluator.tabular.time-scale")]
     [InlineData("actornas.evaluator.tabular.seconds-per-megaflop = 0", "seconds-per-megaflop")]

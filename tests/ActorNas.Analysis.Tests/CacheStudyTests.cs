@@ -69,12 +69,13 @@ public sealed class CacheStudyTests
     }
 
     [Fact]
-    public void The_study_on_a_real_search_keeps_online_policies_at_or_below_belady_and_agrees_with_a_plain_replay()
+    public void The_study_on_a_real_search_agrees_with_a_plain_replay_and_no_policy_hits_a_layer_before_it_was_offered()
     {
         var fold = Simulate(budget: 400, workers: 4);
         var study = CacheStudy.Compute(fold, window: 20);
         var trace = CacheTrace.Of(fold);
         Assert.Equal((20, 5), (trace.PopulationSize, trace.SampleSize));   // from the log's SearchStarted
+        var reachable = ReachableHits(trace);
 
         Assert.Equal(CacheStudy.DefaultFractions.Count * CacheStudy.Policies.Count, study.Rows.Count);
         Assert.Equal(400 * 6, study.Requests);   // no failures: one attempt per candidate, six layers each
@@ -85,27 +86,50 @@ public sealed class CacheStudyTests
             var belady = study.Row(CacheStudy.Belady, fraction);
             Assert.Equal(Math.Max(1, capacity), belady.Capacity);
             Assert.True(belady.Hits > 0, $"belady has no hit at {fraction}");
-            foreach (var policy in CacheStudy.OnlinePolicies)
+            foreach (var policy in CacheStudy.Policies)
             {
+                // true of any policy by construction: a layer is held only after an evaluation offered it
                 var row = study.Row(policy, fraction);
-                Assert.True(row.Hits <= belady.Hits, $"{policy} at {fraction}: {row.Hits} hits, belady {belady.Hits}");
+                Assert.True(row.Hits <= reachable, $"{policy} at {fraction}: {row.Hits} hits, only {reachable} requests follow an offer");
                 Assert.True(row.Hits > 0, $"{policy} has no hit at {fraction}");
+                if (policy == CacheStudy.Belady) continue;
                 // the reusable replay gives the same hits as the study
                 var book = new LayerCacheBook(row.Capacity, CachePolicies.Create(policy, new CachePolicyOptions(20, Population: 20, Sample: 5)));
                 Assert.Equal(row.Hits, CacheReplay.Run(trace.Events(), book));
                 Assert.Equal(row.Evictions, book.Evictions);
             }
         }
-        // more room never hurts the bound
-        var beladyHits = study.Fractions.Order().Select(f => study.Row(CacheStudy.Belady, f).Hits).ToList();
-        Assert.Equal(beladyHits.Order(), beladyHits);
     }
 
+    /// <summary>
+    /// Belady is the study's yardstick, not a proven optimum here: a layer can be admitted only when an evaluation that
+    /// holds it finishes, so keeping a layer can be worth more than farthest-next-use says (BeladyPolicy's remarks; on
+    /// random sequences with late offers LRU can beat it). What holds on search logs is an observation, and this test
+    /// keeps it honest on several seeds: the online policies stay below Belady with room to spare (measured on 60
+    /// simulated logs of P = 10..50, 2..8 workers: at most 0.946 of Belady's hits, donor-popularity at 25 %), so a
+    /// change that makes one pass Belady, or reach within 2 % of it, is a change to look at. Belady's hits also grew
+    /// with capacity on every one of those logs.
+    /// </summary>
     [Fact]
-    public void With_room_for_every_stored_layer_belady_hits_every_request_for_a_layer_offered_before_it()
+    public void On_several_simulated_searches_the_online_policies_stay_clearly_below_belady_and_more_room_never_costs_belady_hits()
     {
-        var fold = Simulate(budget: 200, workers: 3);
-        var trace = CacheTrace.Of(fold);
+        foreach (var seed in new long[] { 1, 2, 3, 4, 5 })
+        {
+            var study = CacheStudy.Compute(Simulate(budget: 400, workers: 4, seed), window: 20);
+            var beladyHits = study.Fractions.Order().Select(f => study.Row(CacheStudy.Belady, f).Hits).ToList();
+            Assert.True(beladyHits.SequenceEqual(beladyHits.Order()), $"seed {seed}: belady's hits by capacity {string.Join(", ", beladyHits)}");
+            foreach (var fraction in study.Fractions)
+                foreach (var policy in CacheStudy.OnlinePolicies)
+                {
+                    var ratio = study.VsBelady(policy, fraction);
+                    Assert.True(ratio <= 0.98, $"seed {seed}: {policy} at {fraction} reaches {ratio:F3} of belady's hits");
+                }
+        }
+    }
+
+    /// <summary>Requests for a layer that some evaluation offered before: the most hits any cache of any size can have.</summary>
+    private static long ReachableHits(CacheTrace trace)
+    {
         var offered = new HashSet<string>();
         long reachable = 0;
         foreach (var e in trace.Events())
@@ -113,6 +137,15 @@ public sealed class CacheStudyTests
             if (e.Kind == CacheEventKind.Offer) offered.Add(e.Layer);
             else if (e.Kind == CacheEventKind.Request && offered.Contains(e.Layer)) reachable++;
         }
+        return reachable;
+    }
+
+    [Fact]
+    public void With_room_for_every_stored_layer_belady_hits_every_request_for_a_layer_offered_before_it()
+    {
+        var fold = Simulate(budget: 200, workers: 3);
+        var trace = CacheTrace.Of(fold);
+        var reachable = ReachableHits(trace);
         var study = CacheStudy.Compute(trace, window: 10, fractions: [1.0]);
         Assert.Equal(reachable, study.Row(CacheStudy.Belady, 1.0).Hits);
         Assert.Equal(reachable, study.Row("lru", 1.0).Hits);   // nothing is ever evicted
@@ -132,11 +165,11 @@ public sealed class CacheStudyTests
     }
 
     /// <summary>A search on the simulated clock (the log `actornas simulate` writes), folded.</summary>
-    private static LogFold Simulate(int budget, int workers)
+    private static LogFold Simulate(int budget, int workers, long seed = 3)
     {
         var config = new SearchConfig
         {
-            Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 20, SampleSize = 5, Budget = budget, Seed = 3,
+            Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 20, SampleSize = 5, Budget = budget, Seed = seed,
         };
         var evaluator = new SyntheticEvaluator(new SyntheticOptions(DurationKind.LogNormal, 100, 0.5), config.Space.Create());
         var fold = new LogFold();

@@ -3,7 +3,7 @@ using Akka.Configuration;
 
 namespace ActorNas.Benchmarks;
 
-/// <summary>The search every orchestration measurement runs: 64 evaluator slots, P = 100, S = 25.</summary>
+/// <summary>The search every orchestration measurement runs: the synthetic evaluator on 64 slots, P = 100, S = 25.</summary>
 internal static class BenchSettings
 {
     public const int Workers = 64;
@@ -13,6 +13,7 @@ internal static class BenchSettings
     public static Config For(int budget, string sqlitePath, string extraHocon = "") =>
         ActorNasConfig.Combine(ConfigurationFactory.ParseString($"""
             actornas.search.budget = {budget}
+            actornas.evaluator.name = synthetic
             actornas.evaluator.workers = {Workers}
             actornas.search.population-size = 100
             actornas.search.sample-size = 25

@@ -32,17 +32,11 @@ internal static class CacheBenchmark
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        var path = options.Table ?? Nb201Study.FindTable();
-        if (path is null)
-        {
-            Console.Error.WriteLine("error: the NAS-Bench-201 table was not found; pass --table PATH (shared/data/nb201/nb201_merged.csv)");
-            return 2;
-        }
         var budget = options.Budget ?? (options.Quick ? 300 : 2000);
         var seeds = options.Seeds ?? (options.Quick ? 1 : 3);
         var window = options.Window ?? 100;
         var clock = Stopwatch.StartNew();
-        var table = Nb201Table.Load(path);
+        var table = Nb201Table.LoadOrShipped(options.Table);
         var evaluator = new TabularEvaluator(table, new TabularOptions(Nb201Dataset.Cifar10));
         Console.WriteLine($"cache study: hits of each policy as a fraction of Belady's (farthest next use) at capacities of " +
                           $"{string.Join(", ", CacheStudy.DefaultFractions.Select(f => $"{f:P0}"))} of all stored layers (distinct layers offered); " +

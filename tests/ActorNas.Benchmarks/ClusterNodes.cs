@@ -46,6 +46,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
         File.WriteAllText(path, FormattableString.Invariant($$"""
             actornas.persistence.provider = postgresql
             actornas.persistence.postgresql.connection-string = "{{ConnectionString}}"
+            actornas.evaluator.name = synthetic
             actornas.evaluator.synthetic { duration = lognormal, mean = {{meanMs}}ms, sigma = 0.5 }
             actornas.evaluator.request-retry = 5s
             {{extra}}

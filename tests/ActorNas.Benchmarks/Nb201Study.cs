@@ -53,14 +53,9 @@ internal static class Nb201Study
     public static int Run(BenchOptions options)
     {
         var seeds = options.Seeds ?? (options.Quick ? 5 : 100);
-        var path = options.Table ?? FindTable();
-        if (path is null)
-        {
-            Console.Error.WriteLine("error: the NAS-Bench-201 table was not found; pass --table PATH (shared/data/nb201/nb201_merged.csv)");
-            return 2;
-        }
         var clock = Stopwatch.StartNew();
-        var table = Nb201Table.Load(path);
+        var table = Nb201Table.LoadOrShipped(options.Table);
+        var path = table.Source;
         Console.WriteLine($"nb201 study: {seeds} seeds, budgets {string.Join(", ", Budgets)} evaluations and {PaperSeconds:N0} simulated s, " +
                           $"one worker, table {path}");
         Console.WriteLine("simulated time: each evaluation takes 1 simulated s per MFLOP of its network (NB201 skeleton, C=16, N=5) " +
@@ -238,15 +233,5 @@ internal static class Nb201Study
                 var key = $"{mode.ToString().ToLowerInvariant()}W{workers}";
                 json.Add($"{key}Utilization", utilization, 3).Add($"{key}Makespan", makespan, 0);
             }
-    }
-
-    internal static string? FindTable()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", "nb201", "nb201_merged.csv");
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
     }
 }

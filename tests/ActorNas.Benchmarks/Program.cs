@@ -63,7 +63,7 @@ static int Usage(string problem)
                           hand-over seconds, worker utilisation with 2,000 slots over 3 processes (1 s log-normal tasks)
           cluster-utilization  only the 2,000-slot run of `cluster`, with the CPU ms per evaluation of each process
           --seeds N       nb201: seeds per algorithm (default 100); cache: seeds per NB201 search (default 3)
-          --table PATH    nb201: the NAS-Bench-201 table (default: shared/data/nb201/nb201_merged.csv above this folder)
+          --table PATH    nb201, cache: a NAS-Bench-201 table, CSV or .csv.gz (default: the shipped data/nb201 table)
           --threads N     torch: libtorch threads for NASWOT and the training step (default 1)
           --quick         small numbers, for a CI smoke run
         """);

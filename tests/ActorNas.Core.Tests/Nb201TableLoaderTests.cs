@@ -2,25 +2,18 @@ using System.Globalization;
 using ActorNas.Core.Spaces;
 using ActorNas.Core.Tabular;
 using ActorNas.Core.Tests.TestSupport;
+using ActorNas.Tests.Shared;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace ActorNas.Core.Tests;
 
-/// <summary>The NAS-Bench-201 table loader: the real table's facts (README of shared/data/nb201) and every refusal.</summary>
+/// <summary>The NAS-Bench-201 table loader: the shipped table's facts (data/nb201/README.md) and every refusal.</summary>
 public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
 {
     private static readonly Genotype AllNone = new([0, 0, 0, 0, 0, 0]);
     private static readonly Genotype AllSkip = new([1, 1, 1, 1, 1, 1]);
     private static readonly Genotype AllConv3x3 = new([3, 3, 3, 3, 3, 3]);
-
-    private Nb201Table? RealOrSkip()
-    {
-        var table = Nb201Tables.Real;
-        if (table is null) output.WriteLine(Nb201Tables.SkipReason);
-        else output.WriteLine($"using {Nb201Tables.RealPath}");
-        return table;
-    }
 
     // ------------------------------------------------------------------ cell indexing (no table needed)
 
@@ -49,14 +42,14 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
         Assert.Throws<GenotypeFormatException>(() => Nb201Table.IndexOf(new Genotype([0, 1, 2, 3, 4, 5])));
     }
 
-    // ------------------------------------------------------------------ the real table
+    // ------------------------------------------------------------------ the real table: the one shipped with ActorNas
 
     [Fact]
-    public void The_real_table_has_every_cell_and_Lookup_returns_the_values_of_its_row()
+    public void The_shipped_table_has_every_cell_and_Lookup_returns_the_values_of_the_repositorys_file()
     {
-        if (RealOrSkip() is not { } table) return;
-
-        var lines = File.ReadAllLines(Nb201Tables.RealPath!);
+        // the embedded copy, loaded by ActorNas, against data/nb201/nb201_merged.csv.gz read here
+        var table = Nb201Table.Shipped;
+        var lines = ShippedTable.Lines;
         var header = lines[0].Split(',');
         int Column(string name)
         {
@@ -94,13 +87,55 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
                 Assert.InRange(entry.TestAccuracy, 0.5, 100);
             }
         }
-        Assert.Equal(Nb201Tables.RealPath, table.Source);
+        Assert.Equal(Nb201Table.ShippedSource, table.Source);
+        Assert.Same(table, Nb201Table.Shipped);   // loaded once per process
+        Assert.Same(table, Nb201Table.LoadOrShipped(""));
+    }
+
+    [Fact]
+    public void The_repositorys_file_loads_from_its_gz_path_and_as_plain_CSV_to_the_same_values_as_the_shipped_table()
+    {
+        var dir = Directory.CreateTempSubdirectory("actornas-table-");
+        try
+        {
+            var csv = ShippedTable.WriteCsv(dir.FullName);
+            foreach (var path in new[] { ShippedTable.GzPath, csv })
+            {
+                var table = Nb201Table.LoadOrShipped(path);
+                Assert.Equal(path, table.Source);
+                for (var i = 0; i < Nb201Table.CellCount; i += 7)
+                    foreach (var dataset in Nb201Datasets.All)
+                        Assert.Equal(Nb201Table.Shipped.Lookup(Nb201Table.CellAt(i), dataset), table.Lookup(Nb201Table.CellAt(i), dataset));
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_gz_file_that_is_not_gzip_is_refused_naming_the_file_and_how_names_are_read()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"actornas-plain-{Guid.NewGuid():N}.csv.gz");
+        File.WriteAllText(path, string.Join('\n', ShippedTable.Lines.Take(3)));
+        try
+        {
+            var e = Assert.Throws<TableFormatException>(() => Nb201Table.Load(path));
+            output.WriteLine(e.Message);
+            Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
+            Assert.Contains("not a gzip file", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
     public void The_real_tables_maxima_are_the_published_optima_of_the_space()
     {
-        if (RealOrSkip() is not { } table) return;
+        var table = Nb201Tables.Real;
         var cells = Enumerable.Range(0, Nb201Table.CellCount).Select(Nb201Table.CellAt).ToList();
         double Max(Nb201Dataset d, Func<TableEntry, double> pick) => cells.Max(c => pick(table.Lookup(c, d)));
 
@@ -114,7 +149,7 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
     [Fact]
     public void The_real_table_has_the_documented_values_of_the_all_none_all_skip_and_all_conv3x3_cells()
     {
-        if (RealOrSkip() is not { } table) return;
+        var table = Nb201Tables.Real;
         Assert.Equal(10.0, Math.Round(table.Lookup(AllNone, Nb201Dataset.Cifar10).TestAccuracy, 2));
         Assert.Equal(1.0, Math.Round(table.Lookup(AllNone, Nb201Dataset.Cifar100).TestAccuracy, 2));
         Assert.Equal(0.83, Math.Round(table.Lookup(AllNone, Nb201Dataset.ImageNet16).TestAccuracy, 2));
@@ -308,14 +343,9 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
 
     // ------------------------------------------------------------------ refusals of the real file, modified
 
-    private string? WriteModifiedRealTable(Func<List<string>, List<string>> change)
+    private static string WriteModifiedRealTable(Func<List<string>, List<string>> change)
     {
-        if (Nb201Tables.RealPath is not { } path)
-        {
-            output.WriteLine(Nb201Tables.SkipReason);
-            return null;
-        }
-        var lines = File.ReadAllLines(path).ToList();
+        var lines = ShippedTable.Lines.ToList();
         var temp = Path.Combine(Path.GetTempPath(), $"actornas-table-{Guid.NewGuid():N}.csv");
         File.WriteAllLines(temp, change(lines));
         return temp;
@@ -331,7 +361,6 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
             lines.RemoveAt(1_000);
             return lines;
         });
-        if (temp is null) return;
         try
         {
             var e = Assert.Throws<TableFormatException>(() => Nb201Table.Load(temp));
@@ -358,7 +387,6 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
             lines.Insert(10, lines[5]);            // becomes line 11
             return lines;
         });
-        if (temp is null) return;
         try
         {
             var e = Assert.Throws<TableFormatException>(() => Nb201Table.Load(temp));
@@ -382,7 +410,6 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
             lines[15_000] = lines[2];   // 15,625 rows still, but one cell twice and one absent
             return lines;
         });
-        if (temp is null) return;
         try
         {
             var e = Assert.Throws<TableFormatException>(() => Nb201Table.Load(temp));

@@ -1,6 +1,7 @@
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Events;
 using ActorNas.Hosting;
+using ActorNas.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit;
@@ -97,15 +98,36 @@ public sealed class HostedSearchTests : IDisposable
             var outcome = await search.WaitForCompletionAsync();
             Assert.False(outcome.Completed);
         }
+        // what the first host recorded before it stopped
+        var before = await LogReading.FromSqliteAsync(_scratch.File("hosted.db"), "hosted");
+        var evaluatedBefore = before.OfType<CandidateEvaluated>().Select(e => e.Id).ToList();
+        Assert.InRange(evaluatedBefore.Count, 5, 39);
+        Assert.DoesNotContain(before, e => e is SearchCompleted);
 
         using var second = Build(budget: 40);
         await second.StartAsync();
         var resumed = second.Services.GetRequiredService<ActorNasSearch>();
+        // the second host starts from the recorded count, not from zero
+        Assert.True((await resumed.GetStatusAsync(TimeSpan.FromSeconds(30))).Evaluated >= evaluatedBefore.Count);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var end = await resumed.WaitForCompletionAsync(timeout.Token);
+        var after = new List<LoggedEvent>();
+        await foreach (var e in resumed.SubscribeAsync(0, timeout.Token)) after.Add(e);
         await second.StopAsync();
         Assert.True(end.Completed, end.Error);
         Assert.Equal(40, end.Status!.Evaluated);
+
+        // one log, continued: the first host's events are its beginning, unchanged, with the same candidate ids; one
+        // SearchStarted; each candidate evaluated once, those of the first host included
+        var log = after.Select(e => e.Event).ToList();
+        Assert.Equal(before.Select(e => e.GetType()), log.Take(before.Count).Select(e => e.GetType()));
+        Assert.Equal(before.OfType<CandidateProposed>().Select(p => (p.Id, string.Join(',', p.Genotype))),
+            log.Take(before.Count).OfType<CandidateProposed>().Select(p => (p.Id, string.Join(',', p.Genotype))));
+        Assert.Single(log.OfType<SearchStarted>());
+        var evaluated = log.OfType<CandidateEvaluated>().Select(e => e.Id).ToList();
+        Assert.Equal(40, evaluated.Count);
+        Assert.Equal(evaluated.Count, evaluated.Distinct().Count());
+        Assert.Equal(evaluatedBefore, evaluated.Take(evaluatedBefore.Count));
     }
 
     [Fact]

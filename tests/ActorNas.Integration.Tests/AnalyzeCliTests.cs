@@ -1,4 +1,3 @@
-using ActorNas.Tests.Shared;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
@@ -168,7 +167,7 @@ public sealed class AnalyzeCliTests(AnalyzedSearch analyzed, ITestOutputHelper o
             Assert.Equal(failedRun.Failed, failedRows.Count(r => r.Status == "failed"));
             Assert.All(failedRows.Where(r => r.Status == "failed"), r => Assert.Null(r.ObjectiveText));
 
-            var status = await WaitForEvaluatedAsync(dir, liveDb, "live", 3, live, TimeSpan.FromSeconds(40));
+            var status = await Cli.WaitForEvaluatedAsync(dir, liveDb, "live", 3, live, TimeSpan.FromSeconds(40));
             output.WriteLine("live search before the analysis: " + status.Json);
             var (liveSummary, liveReport) = await AnalyzeAsync(dir, liveDb, "live", dir.File("live"));
             Assert.False(live.HasExited, "the live search ended while it was analysed");
@@ -252,11 +251,8 @@ public sealed class AnalyzeCliTests(AnalyzedSearch analyzed, ITestOutputHelper o
     {
         using var dir = new TempDirectory();
         var db = dir.File("compare.db");
-        var table = SharedData.Find(SharedData.Nb201Table);
-        string[] evaluator = table is not null
-            ? ["--evaluator", "tabular", "--table", table]
-            : ["--evaluator", "synthetic", "--config", dir.Write("synthetic.hocon", Cli.SyntheticConfig(meanMs: 50, sigma: 1.0))];
-        output.WriteLine(table is not null ? $"tabular evaluator over {table}" : "synthetic evaluator (no NB201 table here)");
+        // the tabular evaluator on the shipped table: simulated durations that follow each cell's FLOPs
+        string[] evaluator = ["--evaluator", "tabular"];
 
         var simulated = new Dictionary<string, double>();
         foreach (var (id, mode) in new[] { ("continuous-w8", "continuous"), ("batch-w8", "batch") })
@@ -466,19 +462,6 @@ public sealed class AnalyzeCliTests(AnalyzedSearch analyzed, ITestOutputHelper o
             });
         }
         Assert.Equal(candidates.Where(c => Int(c, "attempts") > 0).Select(c => c.JobId).Order(), requests.Select(r => r.Candidate).Distinct().Order());
-    }
-
-    private static async Task<SearchSummary> WaitForEvaluatedAsync(TempDirectory dir, string db, string searchId, int count, ActorNasProcess run, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (run.HasExited) Assert.Fail("the search ended early\n" + await run.ResultAsync(TimeSpan.FromSeconds(10)));
-            var status = await ActorNasProcess.RunAsync(dir.Path, "status", "--db", db, "--search-id", searchId, "--json");
-            if (status.ExitCode == 0 && status.Summary() is { } summary && summary.Evaluated >= count) return summary;
-            Assert.True(clock.Elapsed < timeout, $"fewer than {count} evaluated after {timeout.TotalSeconds:F0} s\n{status}");
-            await Task.Delay(250);
-        }
     }
 
     /// <summary>

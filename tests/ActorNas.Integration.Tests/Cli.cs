@@ -16,6 +16,23 @@ internal static class Cli
         return result.Summary();
     }
 
+    /// <summary>
+    /// Polls `status` until the log of a running search holds <paramref name="count"/> evaluations: a test waits on what
+    /// the log says, not on a clock. Fails if the run exits first or the deadline passes.
+    /// </summary>
+    public static async Task<SearchSummary> WaitForEvaluatedAsync(TempDirectory dir, string db, string searchId, int count, ActorNasProcess run, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (run.HasExited) Assert.Fail("the search ended early\n" + await run.ResultAsync(TimeSpan.FromSeconds(10)));
+            var status = await ActorNasProcess.RunAsync(dir.Path, "status", "--db", db, "--search-id", searchId, "--json");
+            if (status.ExitCode == 0 && status.Summary() is { } summary && summary.Evaluated >= count) return summary;
+            Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} evaluated after {timeout.TotalSeconds:F0} s\n{status}");
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>`actornas list --db db`: the search ids, one a line.</summary>
     public static async Task<IReadOnlyList<string>> ListAsync(TempDirectory dir, string db)
     {

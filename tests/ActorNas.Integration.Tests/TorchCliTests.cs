@@ -5,7 +5,7 @@ namespace ActorNas.Integration.Tests;
 /// <summary>
 /// The TorchSharp evaluators through the real `actornas` process: `train` (trains each candidate on Fashion-MNIST,
 /// objective = validation accuracy, with weight transfer) and `naswot` (training-free score). The end-to-end searches
-/// need Fashion-MNIST at its standard place (Debian package dataset-fashion-mnist) and are skipped without it; the
+/// need Fashion-MNIST at its standard place (Debian package dataset-fashion-mnist) and skip without it, saying so; the
 /// error cases need no data.
 /// </summary>
 public sealed class TorchCliTests(ITestOutputHelper output)
@@ -18,14 +18,11 @@ public sealed class TorchCliTests(ITestOutputHelper output)
     private static readonly string[] TrainMetrics =
         ["metric:parameters", "metric:trainSeconds", "metric:finalLoss", "metric:transferredParameters"];
 
-    private bool FashionMnistIsMissing()
-    {
-        if (File.Exists(Path.Combine(FashionMnistDir, "train-images-idx3-ubyte.gz")) &&
-            File.Exists(Path.Combine(FashionMnistDir, "train-labels-idx1-ubyte.gz")))
-            return false;
-        output.WriteLine($"SKIPPED: Fashion-MNIST is not installed at {FashionMnistDir} (sudo apt-get install dataset-fashion-mnist)");
-        return true;
-    }
+    /// <summary>Skips the test, with the reason, where Fashion-MNIST is not at its standard place.</summary>
+    private static void SkipWithoutFashionMnist() =>
+        Skip.IfNot(File.Exists(Path.Combine(FashionMnistDir, "train-images-idx3-ubyte.gz")) &&
+                   File.Exists(Path.Combine(FashionMnistDir, "train-labels-idx1-ubyte.gz")),
+            $"Fashion-MNIST is not installed at {FashionMnistDir} (sudo apt-get install dataset-fashion-mnist)");
 
     /// <summary>The run exited 0 and its --json summary says it completed with exactly <paramref name="budget"/> evaluated.</summary>
     private SearchSummary CompletedToBudget(CliResult run, int budget)
@@ -44,10 +41,10 @@ public sealed class TorchCliTests(ITestOutputHelper output)
     private static double Metric(ExportRow row, string column) => double.Parse(row.Cells[column], CultureInfo.InvariantCulture);
 
     /// <summary>The issue's train command, word for word: sequential space, 12 candidates, two workers.</summary>
-    [Fact]
+    [SkippableFact]
     public async Task Train_search_from_the_issue_completes_with_accuracies_metrics_and_weight_transfer()
     {
-        if (FashionMnistIsMissing()) return;
+        SkipWithoutFashionMnist();
         using var dir = new TempDirectory();
 
         var run = await ActorNasProcess.RunAsync(dir.Path, TimeSpan.FromSeconds(120),
@@ -97,10 +94,10 @@ public sealed class TorchCliTests(ITestOutputHelper output)
     /// A candidate whose activation kernel is singular (a cell that passes nothing on) is a failed candidate, not a
     /// crash: the search goes on and reaches its budget.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     public async Task Naswot_search_from_the_issue_completes_with_finite_scores()
     {
-        if (FashionMnistIsMissing()) return;
+        SkipWithoutFashionMnist();
         using var dir = new TempDirectory();
 
         var run = await ActorNasProcess.RunAsync(dir.Path, TimeSpan.FromSeconds(240),
@@ -142,10 +139,10 @@ public sealed class TorchCliTests(ITestOutputHelper output)
     /// job id gets, and which trained layers are in the store when a child starts (weight transfer). Training itself is
     /// seeded per candidate (search seed and job id), so one worker leaves nothing to chance.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     public async Task A_train_search_with_one_worker_and_a_fixed_seed_is_reproducible()
     {
-        if (FashionMnistIsMissing()) return;
+        SkipWithoutFashionMnist();
         using var dir = new TempDirectory();
         var exports = new List<IReadOnlyList<ExportRow>>();
         foreach (var db in new[] { dir.File("first.db"), dir.File("second.db") })

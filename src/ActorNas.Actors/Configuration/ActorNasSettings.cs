@@ -14,7 +14,7 @@ public sealed record PersistenceSettings(PersistenceProvider Provider, string Sq
     public TimeSpan OutageGrace { get; init; } = TimeSpan.FromMinutes(5);
 }
 
-/// <param name="TablePath">The tabular evaluator's table (empty unless that evaluator is chosen).</param>
+/// <param name="TablePath">The tabular evaluator's table file; empty for the table shipped with ActorNas.</param>
 /// <param name="Timeout">A fixed per-candidate limit, or null (none, or <see cref="AutoTimeout"/>).</param>
 public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeout, TimeSpan RequestRetry, SyntheticOptions Synthetic,
     string TablePath, TabularOptions Tabular, TrainingOptions Training)
@@ -137,14 +137,10 @@ public sealed record ActorNasSettings(
             OutageGrace = reader.Duration("persistence.outage-grace"),
         };
 
-        if (evaluator.Name == "tabular")
-        {
-            if (string.IsNullOrWhiteSpace(evaluator.TablePath))
-                throw new SettingsException("the tabular evaluator needs a table: pass --table PATH (the NAS-Bench-201 CSV, " +
-                    "e.g. shared/data/nb201/nb201_merged.csv) or set actornas.evaluator.tabular.table");
-            if (search.Space.Name != Nb201Space.SpaceName)
-                throw new SettingsException($"the tabular evaluator answers NAS-Bench-201 cells; use --space nb201, not {search.Space.Name}");
-        }
+        // an empty table path means the table shipped with ActorNas (Nb201Table.Shipped)
+        if (evaluator.Name == "tabular" && search.Space.Name != Nb201Space.SpaceName)
+            throw new SettingsException($"the tabular evaluator (the default) answers NAS-Bench-201 cells only; use --space nb201, " +
+                $"or choose an evaluator for the {search.Space.Name} space: --evaluator synthetic, train or naswot");
 
         return new ActorNasSettings(search, evaluator, reader.Int("mutator.pool-size", min: 1), persistence,
             reader.Duration("progress.interval"), ReadWeightCache(reader, evaluator.Training.KeepModelsMb, search));

@@ -30,6 +30,14 @@ public static class RecordedSettings
         return text.ToString();
     }
 
+    /// <summary>
+    /// The settings to run a recorded search with: its recorded text, and the evaluator its log names. A search that
+    /// used the default evaluator recorded no <c>evaluator.name</c>, and the default changed (synthetic, then tabular):
+    /// without this line such a search would resume on another evaluator.
+    /// </summary>
+    public static string OfSearch(Core.Evolution.SearchConfig config) =>
+        Of(config.Settings) + "actornas.evaluator.name = " + Quote(config.Evaluator) + "\n";
+
     private static void WriteSettings(StringBuilder text, string path, HoconValue value)
     {
         if (value.IsObject())

@@ -26,7 +26,7 @@ public static class BuiltInEvaluators
             case Synthetic:
                 return _ => new SyntheticEvaluator(settings.Synthetic);
             case Tabular:
-                var table = Nb201Table.Load(settings.TablePath);
+                var table = Nb201Table.LoadOrShipped(settings.TablePath);
                 return _ => new TabularEvaluator(table, settings.Tabular);
             default:
                 throw Unknown(settings.Name);
@@ -37,7 +37,7 @@ public static class BuiltInEvaluators
     public static ISimulatedEvaluator Simulated(EvaluatorSettings settings, ISearchSpace space) => settings.Name switch
     {
         Synthetic => new SyntheticEvaluator(settings.Synthetic, space),
-        Tabular => new TabularEvaluator(Nb201Table.Load(settings.TablePath), settings.Tabular),
+        Tabular => new TabularEvaluator(Nb201Table.LoadOrShipped(settings.TablePath), settings.Tabular),
         _ => throw new SettingsException($"evaluator \"{settings.Name}\" cannot run on a simulated clock (its results and durations are " +
             $"not known without running it); simulate works with: {string.Join(", ", Names)}"),
     };

@@ -48,7 +48,8 @@ internal static class SimulateCommand
                 $"utilisation {result.Utilization:F3}; writing {result.Events.Count:N0} events to {db}")).ConfigureAwait(false);
             await SearchLogWriter.WriteAsync(store.System, searchId, result.Events).ConfigureAwait(false);
 
-            Summary.Print(SearchStatus.Of(searchId, result.State), parse.GetValue(flags.Json), space, start.AddSeconds(result.Seconds));
+            Summary.Print(SearchStatus.Of(searchId, result.State), parse.GetValue(flags.Json), space, start.AddSeconds(result.Seconds),
+                BestAccuracy.Of(settings.Evaluator, result.State.Best));
             return result.State.CompletionReason == "budget" ? ExitCodes.Ok : ExitCodes.SearchFailed;
         }));
         return command;

@@ -82,7 +82,7 @@ internal static class ClusterRunner
         var final = search.LocalOutcome is { IsCompletedSuccessfully: true } done && (await done.ConfigureAwait(false)).Status is { } s ? s : last!;
         await DrainAsync(system, cluster.DrainTimeout, cancel).ConfigureAwait(false);
         await ClusterNode.LeaveAsync(system).ConfigureAwait(false);
-        Summary.Print(final, request.Json, settings.Search.Space.Create());
+        Summary.Print(final, request.Json, settings.Search.Space.Create(), accuracy: BestAccuracy.Of(settings.Evaluator, final.Best));
         return final.CompletionReason == "budget" ? ExitCodes.Ok : ExitCodes.SearchFailed;
     }
 
@@ -155,7 +155,7 @@ internal static class ClusterRunner
     private static ActorNasSettings Recorded(Core.Evolution.SearchConfig config, string settingsText, string searchId)
     {
         var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(settingsText, "the command-line settings"),
-            ActorNasConfig.Parse(config.Settings, $"the settings recorded with search {searchId}"));
+            ActorNasConfig.Parse(RecordedSettings.OfSearch(config), $"the settings recorded with search {searchId}"));
         return ActorNasSettings.From(combined, config.Settings) with { Search = config };
     }
 

@@ -45,7 +45,7 @@ internal static class SearchRunner
                 throw UnknownSearchException.For(searchId, request.Db);
             var recorded = started.Config.Settings;
             var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"),
-                ActorNasConfig.Parse(recorded, $"the settings recorded with search {searchId}"));
+                ActorNasConfig.Parse(RecordedSettings.OfSearch(started.Config), $"the settings recorded with search {searchId}"));
             settings = ActorNasSettings.From(combined, recorded) with { Search = started.Config };
             evaluators = EvaluatorCatalog.Prepare(settings.Evaluator, settings.Search);
         }
@@ -84,7 +84,7 @@ internal static class SearchRunner
             await session.DisposeAsync().ConfigureAwait(false);
             await Console.Error.WriteLineAsync($"interrupted; everything evaluated is recorded. Continue with: " +
                 $"actornas resume --db {request.Db} --search-id {searchId}").ConfigureAwait(false);
-            if (last is not null) Summary.Print(last, request.Json, settings.Search.Space.Create());
+            if (last is not null) Summary.Print(last, request.Json, settings.Search.Space.Create(), accuracy: BestAccuracy.Of(settings.Evaluator, last.Best));
             return ExitCodes.Interrupted;
         }
 
@@ -94,7 +94,7 @@ internal static class SearchRunner
             throw LogFaultMessage.For(fault, outcome.Error!, store.Persistence, $"actornas resume --db {request.Db} --search-id {searchId}");
         if (outcome.Error is { } error)
             throw new UnknownSearchException(error);
-        Summary.Print(outcome.Status!, request.Json, settings.Search.Space.Create());
+        Summary.Print(outcome.Status!, request.Json, settings.Search.Space.Create(), accuracy: BestAccuracy.Of(settings.Evaluator, outcome.Status!.Best));
         return outcome.Status!.CompletionReason == "budget" ? ExitCodes.Ok : ExitCodes.SearchFailed;
     }
 

@@ -32,7 +32,18 @@ internal sealed record NodeCacheJson(
     string Node, int Evaluations, long LayersRequested, long LocalHits, long RemoteHits, double HitRatio, long BytesInCache, long Evictions,
     long BytesFetchedRemotely);
 
-internal sealed record BestJson(long Id, string Genotype, double Objective);
+internal sealed record BestJson(long Id, string Genotype, double Objective)
+{
+    /// <summary>Tabular searches: the NAS-Bench-201 dataset searched, and the best cell's validation and test accuracy (percent) on it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Dataset { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidAccuracy { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? TestAccuracy { get; init; }
+}
 
 /// <summary>The --json summary of analyze.</summary>
 internal sealed record AnalysisJson(string SearchId, int Candidates, int Evaluated, int Failed, bool Completed, long Events, string Out, List<string> Files);

@@ -9,9 +9,14 @@ namespace ActorNas.Cli.Output;
 /// <summary>The end-of-command report: readable lines, then (with --json) one JSON object as the last line.</summary>
 internal static class Summary
 {
-    public static SearchSummaryJson ToJson(SearchStatus s, ISearchSpace? space, DateTimeOffset? end = null) => new(
+    public static SearchSummaryJson ToJson(SearchStatus s, ISearchSpace? space, DateTimeOffset? end = null, BestAccuracy? accuracy = null) => new(
         s.SearchId, s.Evaluated, s.FinalFailures, s.Budget,
-        s.Best is null ? null : new BestJson(s.Best.Id, space?.Format(s.Best.Genotype) ?? s.Best.Genotype.ToString(), s.Best.Objective),
+        s.Best is null ? null : new BestJson(s.Best.Id, space?.Format(s.Best.Genotype) ?? s.Best.Genotype.ToString(), s.Best.Objective)
+        {
+            Dataset = accuracy?.Dataset,
+            ValidAccuracy = accuracy?.ValidAccuracy,
+            TestAccuracy = accuracy?.TestAccuracy,
+        },
         Math.Round(((end ?? DateTimeOffset.UtcNow) - s.StartedAt).TotalSeconds, 3),
         s.IsCompleted, s.CompletionReason, s.Running, s.Queued, s.Paused)
     {
@@ -20,14 +25,18 @@ internal static class Summary
                 r.StartedAt is { } at ? Math.Round((DateTimeOffset.UtcNow - at).TotalSeconds, 3) : null)).ToList(),
     };
 
-    public static void Print(SearchStatus status, bool json, ISearchSpace? space = null, DateTimeOffset? end = null)
+    /// <param name="accuracy">The best cell's accuracies on a NAS-Bench-201 dataset (tabular searches), or null.</param>
+    public static void Print(SearchStatus status, bool json, ISearchSpace? space = null, DateTimeOffset? end = null, BestAccuracy? accuracy = null)
     {
-        var summary = ToJson(status, space, end);
+        var summary = ToJson(status, space, end, accuracy);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"search {summary.SearchId}: {(summary.Completed ? $"completed ({summary.CompletionReason})" : summary.Paused ? "paused" : "not completed")}, " +
             $"evaluated {summary.Evaluated}/{summary.Budget}, failed {summary.Failed}, elapsed {summary.ElapsedSeconds:F1} s"));
         if (summary.Best is { } best)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best: {best.Objective:F6} candidate {best.Id} {best.Genotype}"));
+        if (accuracy is not null)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"best cell on {accuracy.Dataset} (NAS-Bench-201): validation accuracy {accuracy.ValidAccuracy:F2} %, test accuracy {accuracy.TestAccuracy:F2} %"));
         if (!summary.Completed && RunningText.Lines(status, DateTimeOffset.UtcNow) is { } running) Console.WriteLine(running);
         if (json) Console.WriteLine(JsonSerializer.Serialize(summary, CliJson.Relaxed.SearchSummaryJson));
     }

@@ -1,4 +1,3 @@
-using ActorNas.Tests.Shared;
 using System.Globalization;
 using System.Text;
 using ActorNas.Core.Spaces;
@@ -7,23 +6,13 @@ using ActorNas.Core.Tabular;
 namespace ActorNas.Core.Tests.TestSupport;
 
 /// <summary>
-/// NAS-Bench-201 tables for tests: the real one (shared/data/nb201/nb201_merged.csv, loaded once per test run
-/// because it is 4 MB) and a synthetic complete table with known values, so tests that need only "some complete
-/// table" run without the shared data.
+/// NAS-Bench-201 tables for tests: the real one (the table shipped with ActorNas, data/nb201, loaded once per process)
+/// and a synthetic complete table with known values, for tests of the loader and the evaluator that need exact values.
 /// </summary>
 internal static class Nb201Tables
 {
-    public static readonly string RelativePath = Path.Combine("data", "nb201", "nb201_merged.csv");
-
-    /// <summary>The path of the real table, or null when the shared data is absent.</summary>
-    public static string? RealPath { get; } = SharedData.Find(RelativePath);
-
-    private static readonly Lazy<Nb201Table?> LazyReal = new(() => RealPath is null ? null : Nb201Table.Load(RealPath));
-
-    /// <summary>The real table (loaded once), or null when the shared data is absent.</summary>
-    public static Nb201Table? Real => LazyReal.Value;
-
-    public static string SkipReason => $"SKIPPED: shared/{RelativePath.Replace('\\', '/')} not found above {AppContext.BaseDirectory}";
+    /// <summary>The real table: the one built into ActorNas.Core.</summary>
+    public static Nb201Table Real => Nb201Table.Shipped;
 
     /// <summary>Validation accuracy of cell <paramref name="index"/> on <paramref name="dataset"/> in the synthetic table.</summary>
     public static double SyntheticValid(int index, Nb201Dataset dataset) => ((index * 37L + 1_013L * (int)dataset) % 9_000) / 100.0;

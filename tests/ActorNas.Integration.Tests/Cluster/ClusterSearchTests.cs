@@ -14,7 +14,7 @@ public sealed class ClusterSearchTests(ITestOutputHelper output)
 
     private static string[] SeedArgs(string searchId, int budget, string config, int port, string log, params string[] more) =>
     [
-        "seed", "--search-id", searchId, "--budget", budget.ToString(CultureInfo.InvariantCulture), "--population", "20", "--sample", "5",
+        "seed", "--search-id", searchId, "--evaluator", "synthetic", "--budget", budget.ToString(CultureInfo.InvariantCulture), "--population", "20", "--sample", "5",
         "--seed", "11", "--config", config, "--port", port.ToString(CultureInfo.InvariantCulture), "--log-file", log, "--json", .. more,
     ];
 

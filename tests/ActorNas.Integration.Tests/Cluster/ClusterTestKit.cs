@@ -58,7 +58,9 @@ internal sealed class ClusterTestKit : IAsyncDisposable
     }
 
     /// <summary>
-    /// A --config file: the log in this test's database, a sleeping synthetic evaluator, and <paramref name="extra"/>.
+    /// A --config file: the log in this test's database, a sleeping synthetic evaluator (chosen by the seed's
+    /// --evaluator flag, which the workers receive with the recorded settings: a worker's own --config would override
+    /// it), and <paramref name="extra"/>.
     /// `dotnet test` runs the test projects side by side on 2 cores: the failure detector tolerates 6 s without a
     /// heartbeat (cluster.conf: 3 s), so a starved process is not taken for a dead one.
     /// </summary>

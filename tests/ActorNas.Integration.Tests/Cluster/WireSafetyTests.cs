@@ -19,7 +19,7 @@ public sealed class WireSafetyTests(ITestOutputHelper output)
 
     private static string[] Seed(string searchId, string config, int port, string log) =>
     [
-        "seed", "--search-id", searchId, "--budget", "150", "--population", "10", "--sample", "3", "--config", config,
+        "seed", "--search-id", searchId, "--evaluator", "synthetic", "--budget", "150", "--population", "10", "--sample", "3", "--config", config,
         "--port", port.ToString(CultureInfo.InvariantCulture), "--log-file", log, "--json",
     ];
 

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace ActorNas.Torch.Tests.Data;
 
-/// <summary>Fashion-MNIST from Debian's package, loaded once for the class (null where it is not installed).</summary>
+/// <summary>Fashion-MNIST from Debian's package, loaded once for the class (null where it is not installed: the tests skip).</summary>
 public sealed class FashionMnistFixture : IDisposable
 {
     public FashionMnistFixture()
@@ -13,7 +13,7 @@ public sealed class FashionMnistFixture : IDisposable
         var dir = DatasetLoader.DefaultFashionMnistDir;
         ImagesPath = Path.Combine(dir, "train-images-idx3-ubyte.gz");
         LabelsPath = Path.Combine(dir, "train-labels-idx1-ubyte.gz");
-        if (!File.Exists(ImagesPath) || !File.Exists(LabelsPath)) return;
+        if (!FashionMnistAvailability.Installed) return;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         Full = DatasetLoader.Load(new DataOptions("fashion-mnist"));
         LoadTime = watch.Elapsed;
@@ -31,17 +31,10 @@ public sealed class FashionMnistFixture : IDisposable
 
 public sealed class FashionMnistTests(FashionMnistFixture data, ITestOutputHelper output) : IClassFixture<FashionMnistFixture>
 {
-    private bool Skipped()
-    {
-        if (data.Full is not null) return false;
-        output.WriteLine($"SKIPPED: Fashion-MNIST is not installed in {DatasetLoader.DefaultFashionMnistDir} (sudo apt-get install dataset-fashion-mnist)");
-        return true;
-    }
-
-    [Fact]
+    [SkippableFact]
     public void FullSplit()
     {
-        if (Skipped()) return;
+        FashionMnistAvailability.SkipIfMissing();
         var split = data.Full!;
         Assert.Equal(new long[] { 50_000, 1, 28, 28 }, split.Train.Images.shape);
         Assert.Equal(new long[] { 10_000, 1, 28, 28 }, split.Validation.Images.shape);
@@ -77,10 +70,10 @@ public sealed class FashionMnistTests(FashionMnistFixture data, ITestOutputHelpe
         Assert.InRange(split.Train.ChannelStd[0], 0.25f, 0.45f);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ValidationIsTheLastTenThousandOfTheTrainingFile()
     {
-        if (Skipped()) return;
+        FashionMnistAvailability.SkipIfMissing();
         var split = data.Full!;
         var raw = data.Raw!;
         Assert.Equal(60_000, raw.Count);
@@ -96,10 +89,10 @@ public sealed class FashionMnistTests(FashionMnistFixture data, ITestOutputHelpe
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void LimitsTakeTheFirstImagesOfEachSplit()
     {
-        if (Skipped()) return;
+        FashionMnistAvailability.SkipIfMissing();
         using var limited = DatasetLoader.Load(new DataOptions("Fashion-MNIST", TrainLimit: 1000, ValidationLimit: 300));
         Assert.Equal(new long[] { 1000, 1, 28, 28 }, limited.Train.Images.shape);
         Assert.Equal(new long[] { 300, 1, 28, 28 }, limited.Validation.Images.shape);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorNas.Core.Spaces;
+using ActorNas.Torch.Tests.Data;
 using ActorNas.Torch.Training;
 using Xunit;
 using Xunit.Abstractions;
@@ -24,21 +25,14 @@ public sealed class FashionMnistTrainingTests : IClassFixture<FashionMnistSmallF
     private static readonly Core.Evaluation.TrainingOptions Options =
         TrainingTestKit.Options(trainImages: 5000, validationImages: 1000, transfer: false, dataset: "fashion-mnist");
 
-    private bool Skipped()
-    {
-        if (fixture.Data is not null) return false;
-        output.WriteLine(FashionMnistSmallFixture.SkipMessage);
-        return true;
-    }
-
     /// <summary>
     /// One epoch is 79 steps under a cosine schedule: measured 76.0 % here (seeds 1-3: 75.4-77.1 %; one dense layer of
     /// 64: 78.5-78.9 %), so 80 % is out of reach in one epoch; three epochs reach it (next test).
     /// </summary>
-    [Fact]
+    [SkippableFact]
     public void Two_dense_layers_learn_in_one_epoch()
     {
-        if (Skipped()) return;
+        FashionMnistAvailability.SkipIfMissing();
         var data = fixture.Data!;
         Assert.Equal((5000, 1000), (data.Train.Count, data.Validation.Count));
         var space = new SequentialSpace(new SequentialSpaceOptions { Layers = 2, Units = [64], Activations = ["relu"] });
@@ -59,10 +53,10 @@ public sealed class FashionMnistTrainingTests : IClassFixture<FashionMnistSmallF
     }
 
     /// <summary>Measured 82.6 % here (seed 2: 82.1 %; two epochs: 80.5 / 82.1 %).</summary>
-    [Fact]
+    [SkippableFact]
     public void Two_dense_layers_reach_80_percent_in_three_epochs()
     {
-        if (Skipped()) return;
+        FashionMnistAvailability.SkipIfMissing();
         var space = new SequentialSpace(new SequentialSpaceOptions { Layers = 2, Units = [64], Activations = ["relu"] });
         var genotype = space.Parse("dense:64:relu/zero|dense:64:relu/zero");
         var watch = Stopwatch.StartNew();
@@ -72,10 +66,10 @@ public sealed class FashionMnistTrainingTests : IClassFixture<FashionMnistSmallF
         Assert.True(outcome.ValidationAccuracy >= 0.80, $"accuracy {outcome.ValidationAccuracy:P1} < 80 %");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Tiny_nb201_network_learns_in_one_epoch()
     {
-        if (Skipped()) return;
+        FashionMnistAvailability.SkipIfMissing();
         var data = fixture.Data!;
         var genotype = Nb201Space.Instance.Parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|");
 

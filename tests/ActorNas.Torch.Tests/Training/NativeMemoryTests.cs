@@ -19,14 +19,10 @@ public sealed class NativeMemoryTests(ITestOutputHelper output)
         return TrainingTestKit.ResidentKilobytes() ?? 0;
     }
 
-    [Fact]
+    [SkippableFact]
     public void Thirty_short_trainings_do_not_grow_the_process()
     {
-        if (TrainingTestKit.ResidentKilobytes() is null)
-        {
-            output.WriteLine("SKIPPED: /proc/self/status is not readable here");
-            return;
-        }
+        Skip.If(TrainingTestKit.ResidentKilobytes() is null, "/proc/self/status is not readable here: the resident set size (VmRSS) comes from it");
         set_num_threads(1);
         using var data = TrainingTestKit.Synthetic(100, 50);
         var sequential = TrainingTestKit.Sequential(2);

@@ -26,8 +26,7 @@ public sealed class FashionMnistSmallFixture : IDisposable
 {
     public FashionMnistSmallFixture()
     {
-        var dir = DatasetLoader.DefaultFashionMnistDir;
-        if (!File.Exists(Path.Combine(dir, "train-images-idx3-ubyte.gz")) || !File.Exists(Path.Combine(dir, "train-labels-idx1-ubyte.gz"))) return;
+        if (!Tests.Data.FashionMnistAvailability.Installed) return;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         Data = DatasetLoader.Load(new DataOptions("fashion-mnist", TrainLimit: 5000, ValidationLimit: 1000));
         LoadTime = watch.Elapsed;
@@ -35,9 +34,6 @@ public sealed class FashionMnistSmallFixture : IDisposable
 
     public DataSplit? Data { get; }
     public TimeSpan LoadTime { get; }
-
-    public static string SkipMessage =>
-        $"SKIPPED: Fashion-MNIST is not installed in {DatasetLoader.DefaultFashionMnistDir} (sudo apt-get install dataset-fashion-mnist)";
 
     public void Dispose() => Data?.Dispose();
 }
