@@ -8,7 +8,14 @@ namespace ActorNas.Actors.Configuration;
 
 public enum PersistenceProvider { Sqlite, PostgreSql, InMemory }
 
-public sealed record PersistenceSettings(PersistenceProvider Provider, string SqlitePath, string PostgresConnectionString, int SnapshotEvery);
+public sealed record PersistenceSettings(PersistenceProvider Provider, string SqlitePath, string PostgresConnectionString, int SnapshotEvery)
+{
+    /// <summary>For commands that only read the log: SQLite opens read-only and no table is created.</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>A resume reads every event already in the log, beside the search, and stops it at one it cannot read.</summary>
+    public bool CheckOnResume { get; init; } = true;
+}
 
 /// <param name="TablePath">The tabular evaluator's table (empty unless that evaluator is chosen).</param>
 public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeout, TimeSpan RequestRetry, SyntheticOptions Synthetic,
@@ -109,7 +116,7 @@ public sealed record ActorNasSettings(
             reader.Enum<PersistenceProvider>("persistence.provider"),
             reader.String("persistence.sqlite.path"),
             reader.String("persistence.postgresql.connection-string", allowEmpty: true),
-            reader.Int("persistence.snapshot-every", min: 1));
+            reader.Int("persistence.snapshot-every", min: 1)) { CheckOnResume = reader.Bool("persistence.check-on-resume") };
 
         if (evaluator.Name == "tabular")
         {
