@@ -177,16 +177,29 @@ public sealed class PopulationActor : ReceivePersistentActor
         Decide(events, () => asker.Tell(Status()));
     }
 
-    private void CannotRun(string reason)
-    {
-        _listener.Tell(new SearchCannotRun(_searchId, reason));
-        Context.Stop(Self);
-    }
+    private void CannotRun(string reason) => EndSession(new SearchCannotRun(_searchId, reason));
 
+    /// <summary>
+    /// The log cannot be replayed (an event it cannot read or apply): the session ends now, with nothing appended after
+    /// the unreadable event. Akka stops this actor after this call.
+    /// </summary>
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        _listener.Tell(new SearchCannotRun(_searchId, $"the log of search \"{_searchId}\" cannot be read: {reason.Message}"));
-        base.OnRecoveryFailure(reason, message);
+        _log.Warning("search {0}: recovery failed after event {1}: {2}", _searchId, LastSequenceNr, reason.Message);
+        EndSession(new SearchCannotRun(_searchId, $"the log of search \"{_searchId}\" cannot be read after event {LastSequenceNr}: {reason.Message}",
+            LogUnreadable: true), stopSelf: false);
+    }
+
+    /// <summary>
+    /// The search cannot run at all: the listener hears why, and so does the parent, because the back-off supervisor
+    /// above would otherwise start this actor again into the same failure, forever. It passes messages from its child
+    /// up to the <see cref="Search.SearchGuardian"/>, which then stops the search.
+    /// </summary>
+    private void EndSession(SearchCannotRun why, bool stopSelf = true)
+    {
+        _listener.Tell(why);
+        Context.Parent.Tell(why);
+        if (stopSelf) Context.Stop(Self);
     }
 
     private void Track(string worker, string node)

@@ -54,4 +54,6 @@ public sealed record SearchStatus(
 public sealed record SearchEnded(SearchStatus Status) : IActorNasMessage;
 
 /// <summary>Sent to the listener when the Population cannot run: no such search to resume, or the log is unreadable.</summary>
-public sealed record SearchCannotRun(string SearchId, string Reason) : IActorNasMessage;
+/// <param name="LogUnreadable">Its recovery failed: the log holds something it cannot read (the session's owner can
+/// name the event with <see cref="Query.SearchLog.VerifyAsync"/>).</param>
+public sealed record SearchCannotRun(string SearchId, string Reason, bool LogUnreadable = false) : IActorNasMessage;

@@ -3,6 +3,7 @@ using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Evaluators;
 using ActorNas.Actors.Mutators;
 using ActorNas.Actors.Population;
+using ActorNas.Actors.Protocol;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
 using Akka.Actor;
@@ -14,7 +15,7 @@ namespace ActorNas.Actors.Search;
 /// <summary>
 /// The supervision tree of one search in one process: the Population (restarted with back-off when its journal
 /// fails, recovering from the log), a pool of Mutators, and the evaluator slots. A failing evaluator is restarted
-/// and never stops the search.
+/// and never stops the search; a Population that cannot run at all (it says so) stops it.
 /// </summary>
 public sealed class SearchGuardian : ReceiveActor
 {
@@ -50,6 +51,8 @@ public sealed class SearchGuardian : ReceiveActor
                 EvaluatorActor.NameOf(slot));
         }
 
+        // the Population cannot run (no such search, an unreadable log): restarting it would fail the same way
+        Receive<SearchCannotRun>(_ => Sender.Equals(population), _ => Context.Stop(Self));
         ReceiveAny(m => population.Forward(m));
     }
 

@@ -5,7 +5,8 @@ using Akka.Actor;
 namespace ActorNas.Actors.Search;
 
 /// <summary>How a session ended.</summary>
-public sealed record SearchOutcome(bool Completed, SearchStatus? Status, string? Error);
+/// <param name="LogUnreadable">The Population could not recover: its log holds an event it cannot read.</param>
+public sealed record SearchOutcome(bool Completed, SearchStatus? Status, string? Error, bool LogUnreadable = false);
 
 /// <summary>
 /// One search running inside an ActorSystem (its own or the caller's): start it, ask its status, await its end.
@@ -74,7 +75,7 @@ public sealed class SearchSession : IAsyncDisposable
         public OutcomeListener(TaskCompletionSource<SearchOutcome> outcome)
         {
             Receive<SearchEnded>(e => outcome.TrySetResult(new SearchOutcome(true, e.Status, null)));
-            Receive<SearchCannotRun>(e => outcome.TrySetResult(new SearchOutcome(false, null, e.Reason)));
+            Receive<SearchCannotRun>(e => outcome.TrySetResult(new SearchOutcome(false, null, e.Reason, e.LogUnreadable)));
         }
     }
 }
