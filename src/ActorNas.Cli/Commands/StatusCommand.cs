@@ -39,7 +39,7 @@ internal static class StatusCommand
             }
             var path = parse.GetValue(db)!;
             Logging.Configure(null, path);
-            await using var store = StoreHost.Open(CliOptions.StoreConfig(parse.GetValue(config)), path, mustExist: true);
+            await using var store = StoreHost.OpenForReading(CliOptions.StoreConfig(parse.GetValue(config)), path);
             var ids = parse.GetValue(searchId) is { } one ? [SearchIds.Validate(one)] : await store.Log.ListSearchIdsAsync(cancel);
             var summaries = new List<SearchSummaryJson>();
             foreach (var id in ids)
@@ -93,9 +93,11 @@ internal static class ListCommand
         {
             var path = parse.GetValue(db)!;
             Logging.Configure(null, path);
-            await using var store = StoreHost.Open(CliOptions.StoreConfig(parse.GetValue(config)), path, mustExist: true);
+            await using var store = StoreHost.OpenForReading(CliOptions.StoreConfig(parse.GetValue(config)), path);
             var ids = await store.Log.ListSearchIdsAsync(cancel);
             foreach (var id in ids) Console.WriteLine(id);
+            // on stderr: stdout stays one search id a line for scripts
+            if (ids.Count == 0) await Console.Error.WriteLineAsync($"{path} holds no search");
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(ids.ToList(), CliJson.Relaxed.ListString));
             return ExitCodes.Ok;
         }));
