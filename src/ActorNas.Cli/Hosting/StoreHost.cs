@@ -17,6 +17,9 @@ internal sealed class StoreHost : IAsyncDisposable
     public SearchLog Log { get; }
     public PersistenceSettings Persistence { get; }
 
+    /// <summary>Where the log is, for messages: the SQLite path, or PostgreSQL's database and host.</summary>
+    public string Where => JournalRows.Describe(Persistence);
+
     private StoreHost(ActorSystem? system, PersistenceSettings persistence, SearchLog log)
     {
         _system = system;
