@@ -46,7 +46,7 @@ public sealed class ClusterSearch
         public Listener(TaskCompletionSource<SearchOutcome> outcome)
         {
             Receive<SearchEnded>(e => outcome.TrySetResult(new SearchOutcome(true, e.Status, null)));
-            Receive<SearchCannotRun>(e => outcome.TrySetResult(new SearchOutcome(false, null, e.Reason)));
+            Receive<SearchCannotRun>(e => outcome.TrySetResult(new SearchOutcome(false, null, e.Reason, e.LogUnreadable)));
         }
     }
 }

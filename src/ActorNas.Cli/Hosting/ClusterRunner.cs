@@ -64,9 +64,10 @@ internal static class ClusterRunner
             }
         }).ConfigureAwait(false);
 
-        if (search.LocalOutcome is { IsCompleted: true } local && (await local.ConfigureAwait(false)).Error is { } error)
+        if (search.LocalOutcome is { IsCompleted: true } local && await local.ConfigureAwait(false) is { Error: { } error } failed)
         {
             await ClusterNode.LeaveAsync(system).ConfigureAwait(false);
+            if (failed.LogUnreadable) throw await LogGuard.RecoveryFailedAsync(store, searchId, failed).ConfigureAwait(false);
             throw new SettingsException(error);
         }
         if (cancel.IsCancellationRequested)
