@@ -64,4 +64,39 @@ public sealed class PostgresJournalTests(ITestOutputHelper output) : Akka.TestKi
         Assert.Equal(150, SearchState.Replay(after).Evaluated);
         Assert.Contains(searchId, await log.ListSearchIdsAsync());
     }
+
+    [SkippableFact]
+    public async Task An_unreadable_event_in_PostgreSQL_is_named_and_the_readable_prefix_is_found()
+    {
+        Skip.If(string.IsNullOrWhiteSpace(ConnectionString), "ACTORNAS_TEST_POSTGRES is not set: no PostgreSQL server configured");
+        var settings = ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString("""
+            actornas.search { budget = 20, population-size = 5, sample-size = 2 }
+            actornas.evaluator { workers = 2, synthetic { duration = constant, mean = 1ms } }
+            actornas.persistence.provider = postgresql
+            """)));
+        var searchId = "pg-damaged-" + Guid.NewGuid().ToString("N")[..12];
+        var session = SearchSession.Start(Sys, new SearchSessionOptions(searchId, settings.Search, true, settings,
+            _ => new SyntheticEvaluator(settings.Evaluator.Synthetic), "node"));
+        Assert.True((await session.Completion.WaitAsync(TimeSpan.FromSeconds(60))).Completed);
+        await session.DisposeAsync();
+
+        await using (var connection = new Npgsql.NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE journal SET message = '\\x00ff'::bytea WHERE persistence_id = @p AND sequence_number = 7";
+            command.Parameters.AddWithValue("p", PersistenceConfig.PersistenceId(searchId));
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var error = await Assert.ThrowsAsync<UnreadableLogException>(() => new SearchLog(Sys).ReadAsync(searchId, _ => { }));
+        Assert.Equal(7, error.Unreadable.SequenceNr);
+        Assert.Contains("PostgreSQL database", error.Message);
+        Assert.DoesNotContain("Password", error.Message, StringComparison.OrdinalIgnoreCase);
+        var rows = new JournalRows(new PersistenceSettings(PersistenceProvider.PostgreSql, "", ConnectionString!, 0));
+        var (events, stoppedAt) = await LogCheck.ReadablePrefixAsync(rows, searchId);
+        Assert.Equal(6, events.Count);
+        Assert.Equal(7, stoppedAt!.SequenceNr);
+        Assert.True(JournalRows.PostgresHoldsJournal(ConnectionString!));
+    }
 }

@@ -55,10 +55,38 @@ public sealed class SettingsTests
     [InlineData("actornas { search { budget = 5 }", "never closed")]
     [InlineData("actornas { } }", "closes nothing")]
     [InlineData("actornas.space.name = \"nb201", "never closed")]
+    [InlineData("actornas.search.population-size = 20\nactornas.search.budget 40\n", "line 2: `actornas.search.budget 40` has no '='")]
+    [InlineData("actornas.search {\n  budget = = 5\n}", "line 2: the value of `budget` starts with '='")]
+    [InlineData("actornas.search.budget = 5 actornas.search.sample-size = 3", "line 1: '=' inside the value of `actornas.search.budget`")]
+    [InlineData("actornas.evaluator.train.device = cuda:1", "line 1: ':' inside the value")]
+    [InlineData("actornas.search.budget =\nactornas.search.sample-size = 3", "line 1: `actornas.search.budget` has '=' but no value")]
+    [InlineData("actornas.search {\n  budget\n}", "line 2: `budget` has no value")]
+    [InlineData("= 5", "line 1: '=' where a key should start")]
     public void Malformed_HOCON_is_refused_before_the_parser_sees_it(string hocon, string expected)
     {
         var e = Assert.Throws<SettingsException>(() => ActorNasConfig.Parse(hocon, "test"));
         Assert.Contains(expected, e.Message);
+    }
+
+    /// <summary>The stricter check must not refuse what HOCON allows and ActorNas's own files and users' files use.</summary>
+    [Theory]
+    [InlineData("actornas.evaluator.synthetic { duration = lognormal, mean = 3ms, sigma = 0.5 }")]
+    [InlineData("actornas {\n  search: { budget: 5 }\n  evaluator.name = synthetic # a comment\n  // another\n}")]
+    [InlineData("{ actornas.search.budget = 5 }")]
+    [InlineData("akka.actor.serialization-bindings { \"ActorNas.Core.Events.ISearchEvent, ActorNas.Core\" = actornas }")]
+    [InlineData("actornas.cluster.seed-nodes = [\"akka.tcp://actornas@127.0.0.1:4053\",\n  \"akka.tcp://actornas@127.0.0.1:4054\"]")]
+    [InlineData("a = [1, 2\n, 3]\nb = ${?HOME}\nc = \"x\" y\nd += 4\ne = \"\"\"two\nlines\"\"\"\nf = [{ x = 1 }, { y = 2 }]")]
+    [InlineData("a = 1, b = 2\r\nc = 3\r\n")]
+    public void Valid_HOCON_passes_the_check(string hocon) => ActorNasConfig.Parse(hocon, "test");
+
+    [Fact]
+    public void Every_shipped_HOCON_file_passes_the_check()
+    {
+        var root = ActorNas.Tests.Shared.RepositoryRoot.Path();
+        var files = Directory.EnumerateFiles(Path.Combine(root, "hocon"), "*.conf")
+            .Concat(Directory.EnumerateFiles(Path.Combine(root, "examples"), "*.conf", SearchOption.AllDirectories)).ToList();
+        Assert.NotEmpty(files);
+        foreach (var file in files) ActorNasConfig.Parse(File.ReadAllText(file), file);
     }
 
     [Fact]

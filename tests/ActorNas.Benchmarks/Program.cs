@@ -30,6 +30,7 @@ static async Task<int> RunAsync(string name, BenchOptions options) => name switc
     "orchestration" => await OrchestrationBenchmark.RunAsync(options),
     "nb201" => Nb201Study.Run(options),
     "analyze" => await AnalysisBenchmark.RunAsync(options),
+    "log-check" => await LogCheckBenchmark.RunAsync(options),
     "torch" => TorchBenchmark.Run(options),
     "cache" => await CacheBenchmark.RunAsync(options),
     "cache-transfer" => await CacheTransferBenchmark.RunAsync(options),
@@ -49,6 +50,8 @@ static int Usage(string problem)
           nb201           NAS-Bench-201 on a simulated clock: random search, REA and hybrid REA over many seeds and
                           budgets on CIFAR-10, CIFAR-100 and ImageNet16-120; batch vs continuous with 8, 32, 128 workers
           analyze         time and peak memory of `analyze` on a 100,000-candidate log (--budget N to change it)
+          log-check       seconds to read a 100,000-candidate log row by row (resume's check of older events, the
+                          unreadable-log verdict, repair), the read journal, and SQLite's online backup (--budget N)
           torch           TorchSharp on the CPU: native memory over 500 train evaluations, NASWOT ms per NB201 network,
                           one NB201 training step, training steps a mutated child saves with weight transfer
           cache           the offline cache study: lru, lfu, donor-popularity as a fraction of Belady at 1, 5, 10, 25 % of the

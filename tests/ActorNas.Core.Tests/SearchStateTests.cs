@@ -182,6 +182,33 @@ public sealed class SearchStateTests
     }
 
     [Fact]
+    public void A_log_cut_between_the_last_result_and_the_completion_is_settled_with_the_completion()
+    {
+        var state = Started(Config(budget: 1));
+        var c = Take(state, "w0");
+        Assert.Empty(state.Settle(T0));   // mid-search: nothing is due
+        var events = state.Complete(c.Id, new EvaluationResult(0.5), T0, T0.AddSeconds(1), "w0", "node");
+        Apply(state, events.Where(e => e is not SearchCompleted));   // what a log repaired before its last event holds
+
+        var settled = state.Settle(T0.AddSeconds(2));
+
+        Assert.Equal("budget", Assert.IsType<SearchCompleted>(Assert.Single(settled)).Reason);
+        Apply(state, settled);
+        Assert.True(state.IsCompleted);
+        Assert.Empty(state.Settle(T0.AddSeconds(3)));
+    }
+
+    [Fact]
+    public void A_log_cut_after_the_last_allowed_failure_is_settled_with_the_failure_limit()
+    {
+        var state = Started(Config(attempts: 1, maxFailures: 1));
+        var a = Take(state, "w0");
+        Apply(state, state.Fail(a.Id, "boom", "w0", T0).Where(e => e is not SearchCompleted));
+
+        Assert.Equal("failure-limit", Assert.IsType<SearchCompleted>(Assert.Single(state.Settle(T0))).Reason);
+    }
+
+    [Fact]
     public void The_failure_limit_ends_the_search_and_later_reports_change_nothing()
     {
         var state = Started(Config(attempts: 1, maxFailures: 1));

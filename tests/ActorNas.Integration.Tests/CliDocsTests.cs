@@ -13,6 +13,8 @@ public sealed class CliDocsTests
     [InlineData("list")]
     [InlineData("export")]
     [InlineData("analyze")]
+    [InlineData("repair")]
+    [InlineData("backup")]
     [InlineData("seed")]
     [InlineData("worker")]
     public async Task The_reference_shows_the_help_the_command_prints(string command)

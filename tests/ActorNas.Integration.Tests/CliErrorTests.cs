@@ -122,6 +122,68 @@ public sealed class CliErrorTests(ITestOutputHelper output)
         Assert.False(File.Exists(db), "the settings are checked before the database is created");
     }
 
+    /// <summary>Akka's parser takes these silently (the first ran the default budget); they are refused with their line.</summary>
+    [Theory]
+    [InlineData("actornas.search.population-size = 20\nactornas.search.budget 40\n", 2, "has no '='")]
+    [InlineData("actornas.search {\n  sample-size = 5\n  budget = = 5\n}\n", 3, "starts with '='")]
+    [InlineData("actornas.search.budget = 5 actornas.search.sample-size = 3\n", 1, "put one setting on each line")]
+    public async Task Hocon_that_Akka_would_misread_is_bad_input_that_names_the_line(string hocon, int line, string says)
+    {
+        using var dir = new TempDirectory();
+        var db = dir.File("new.db");
+        var config = dir.Write("broken.hocon", hocon);
+
+        var result = await ActorNasProcess.RunAsync(dir.Path, Cli.RunArgs(db, "s", budget: 20, seed: 1, "--space", "nb201", "--config", config));
+
+        var error = AssertCleanError(result, BadInput);
+        Assert.Contains($"line {line}: ", error, StringComparison.Ordinal);
+        Assert.Contains(says, error, StringComparison.Ordinal);
+        Assert.False(File.Exists(db));
+    }
+
+    [Theory]
+    [InlineData("--budget", "abc", "--budget: 'abc' is not a whole number")]
+    [InlineData("--seed", "1.5", "--seed: '1.5' is not a whole number")]
+    [InlineData("--time-scale", "fast", "--time-scale: 'fast' is not a number")]
+    public async Task A_flag_value_of_the_wrong_kind_names_the_flag_and_no_dotnet_type(string flag, string value, string says)
+    {
+        using var dir = new TempDirectory();
+
+        var result = await ActorNasProcess.RunAsync(dir.Path, "run", "--db", dir.File("new.db"), flag, value);
+
+        Assert.True(result.ExitCode == BadInput, result.ToString());
+        Assert.Equal($"error: {says}", result.StderrLines[0].Split(" (such as", 2)[0]);
+        Assert.DoesNotContain("System.", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_config_that_is_a_directory_is_named_as_one_and_an_early_error_leaves_no_log_file_behind()
+    {
+        using var dir = new TempDirectory();
+        var folder = dir.File("configs");
+        Directory.CreateDirectory(folder);
+
+        var result = await ActorNasProcess.RunAsync(dir.Path, Cli.RunArgs(dir.File("new.db"), "s", budget: 20, seed: 1, "--config", folder));
+
+        var error = AssertCleanError(result, BadInput);
+        Assert.Contains("is a directory", error, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir.Path));   // no actornas.log in the working folder, no database
+    }
+
+    [Fact]
+    public async Task List_says_so_when_the_database_holds_no_search()
+    {
+        using var dir = new TempDirectory();
+        var db = dir.Write("empty.db", "");
+
+        var result = await ActorNasProcess.RunAsync(dir.Path, "list", "--db", db);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Empty(result.StdoutLines);
+        Assert.Contains($"{db} holds no search", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(db).Length);
+    }
+
     [Fact]
     public async Task Run_with_an_existing_search_id_is_bad_input()
     {

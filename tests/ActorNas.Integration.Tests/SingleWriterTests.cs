@@ -55,6 +55,39 @@ public sealed class SingleWriterTests(ITestOutputHelper output)
         Assert.Equal(rows.Count, rows.Select(r => r.JobId).Distinct().Count());
     }
 
+    [Fact]
+    public async Task The_same_database_reached_through_a_symbolic_link_has_the_same_lock()
+    {
+        using var dir = new TempDirectory();
+        var db = dir.File("searches.db");
+        var fileLink = dir.File("link.db");
+        File.CreateSymbolicLink(fileLink, db);
+        var folderLink = dir.Path + "-link";
+        Directory.CreateSymbolicLink(folderLink, dir.Path);
+        try
+        {
+            var config = dir.Write("synthetic.hocon", Cli.SyntheticConfig(meanMs: 20));
+            using var first = ActorNasProcess.Start(dir.Path,
+                Cli.RunArgs(db, SearchId, budget: 100_000, seed: 4, "--space", "nb201", "--workers", "2", "--config", config));
+            await DatabaseFiles.WaitForAsync(db, SearchId, events: 20, snapshot: false, first, TimeSpan.FromSeconds(60));
+
+            foreach (var other in new[] { fileLink, Path.Combine(folderLink, "searches.db") })
+            {
+                var second = await ActorNasProcess.RunAsync(dir.Path, "resume", "--db", other, "--search-id", SearchId);
+                output.WriteLine($"resume --db {other}: exit {second.ExitCode}: {string.Join(" | ", second.StderrLines)}");
+                Assert.True(second.ExitCode == StoreError, second.ToString());
+                Assert.Contains("another process", Assert.Single(second.StderrLines), StringComparison.Ordinal);
+            }
+            Assert.False(first.HasExited, "the first process ended while others tried to resume its search through links");
+            first.KillHard();
+            await first.ResultAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Directory.Delete(folderLink);
+        }
+    }
+
     /// <summary>Polls `status` until more than <paramref name="above"/> evaluations are recorded; fails if the process dies first.</summary>
     private static async Task<int> WaitForProgressAsync(TempDirectory dir, string db, ActorNasProcess process, int above)
     {

@@ -42,6 +42,8 @@ public static class ActorNasConfig
     /// <summary>Reads a HOCON file, with a clear error when it is missing or malformed.</summary>
     public static string ReadFile(string path)
     {
+        if (Directory.Exists(path))
+            throw new SettingsException($"config file \"{path}\" is a directory; pass a HOCON file to --config (see hocon/ for examples)");
         if (!File.Exists(path))
             throw new SettingsException($"config file \"{path}\" does not exist; pass an existing HOCON file to --config (see hocon/ for examples)");
         var text = File.ReadAllText(path);

@@ -12,6 +12,12 @@ public sealed record PersistenceSettings(PersistenceProvider Provider, string Sq
 {
     /// <summary>How long a search waits for a log that became unavailable (actornas.persistence.outage-grace) before it stops.</summary>
     public TimeSpan OutageGrace { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>For commands that only read the log: SQLite opens read-only and no table is created.</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>A resume reads every event already in the log, beside the search, and stops it at one it cannot read.</summary>
+    public bool CheckOnResume { get; init; } = true;
 }
 
 /// <param name="TablePath">The tabular evaluator's table file; empty for the table shipped with ActorNas.</param>
@@ -135,6 +141,7 @@ public sealed record ActorNasSettings(
             reader.Int("persistence.snapshot-every", min: 1))
         {
             OutageGrace = reader.Duration("persistence.outage-grace"),
+            CheckOnResume = reader.Bool("persistence.check-on-resume"),
         };
 
         // an empty table path means the table shipped with ActorNas (Nb201Table.Shipped)

@@ -47,6 +47,7 @@ public static class PersistenceConfig
 
         var (connection, provider) = settings.Provider switch
         {
+            PersistenceProvider.Sqlite when settings.ReadOnly => (SqliteFiles.ReadOnlyConnectionString(settings.SqlitePath), "SQLite.MS"),
             PersistenceProvider.Sqlite => (SqliteConnectionString(settings.SqlitePath), "SQLite.MS"),
             PersistenceProvider.PostgreSql when string.IsNullOrWhiteSpace(settings.PostgresConnectionString) =>
                 throw new SettingsException("actornas.persistence.provider = postgresql needs actornas.persistence.postgresql.connection-string"),
@@ -55,9 +56,11 @@ public static class PersistenceConfig
         var quoted = Quote(connection);
         // SQLite has one writer per file: snapshots in the journal's file collided with journal writes, and
         // Microsoft.Data.Sqlite sleeps 150 ms before retrying a busy statement. They get a file of their own.
-        var snapshotQuoted = settings.Provider == PersistenceProvider.Sqlite
-            ? Quote(SqliteConnectionString(SnapshotPath(settings.SqlitePath)))
-            : quoted;
+        var snapshotQuoted = settings.Provider != PersistenceProvider.Sqlite ? quoted
+            : settings.ReadOnly ? Quote(SqliteFiles.ReadOnlyConnectionString(SnapshotPath(settings.SqlitePath)))
+            : Quote(SqliteConnectionString(SnapshotPath(settings.SqlitePath)));
+        // a reader creates nothing: the tables of a database that has none are left uncreated (it holds no search)
+        var initialize = settings.ReadOnly ? "false" : "true";
         // Akka.Persistence.Sql's plugins fall back to their own reference settings (table layout, batching) by themselves.
         return ConfigurationFactory.ParseString($$"""
             {{JournalPlugin}} {
@@ -65,14 +68,14 @@ public static class PersistenceConfig
               plugin-id = "{{JournalPlugin}}"
               connection-string = {{quoted}}
               provider-name = "{{provider}}"
-              auto-initialize = true
+              auto-initialize = {{initialize}}
             }
             {{SnapshotPlugin}} {
-              class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
+              class = "{{typeof(ActorNasSnapshotStore).FullName}}, ActorNas.Actors"
               plugin-id = "{{SnapshotPlugin}}"
               connection-string = {{snapshotQuoted}}
               provider-name = "{{provider}}"
-              auto-initialize = true
+              auto-initialize = {{initialize}}
             }
             {{QueryPlugin}} {
               class = "Akka.Persistence.Sql.Query.SqlReadJournalProvider, Akka.Persistence.Sql"
@@ -85,51 +88,34 @@ public static class PersistenceConfig
             """);
     }
 
+    /// <summary>
+    /// Where an ActorSystem's ActorNas log lives, read back from its plugin configuration (as <see cref="PluginsFor"/>
+    /// wrote it); null for an in-memory journal, or when the system has no ActorNas plugins.
+    /// </summary>
+    public static PersistenceSettings? SettingsOf(Config config)
+    {
+        var connection = config.GetString($"{QueryPlugin}.connection-string", null);
+        var provider = config.GetString($"{QueryPlugin}.provider-name", null);
+        if (string.IsNullOrEmpty(connection) || string.IsNullOrEmpty(provider)) return null;
+        return provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase)
+            ? new PersistenceSettings(PersistenceProvider.Sqlite, new SqliteConnectionStringBuilder(connection).DataSource, "", 0)
+            : new PersistenceSettings(PersistenceProvider.PostgreSql, "", connection, 0);
+    }
+
     /// <summary>The SQLite file that holds a database's snapshots, beside it.</summary>
     public static string SnapshotPath(string dbPath) => dbPath + ".snapshots";
 
     private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>
-    /// Checks that the file is (or can become) an SQLite database and switches it to WAL, which the journal
-    /// needs for throughput; the plugin cannot set it. Fails with a message that names the file and the fix.
+    /// Before a process writes: checks that the file is (or can become) an ActorNas log, not another program's database,
+    /// and switches it to WAL, which the journal needs for throughput; the plugin cannot set it. The snapshots file
+    /// beside it gets the same check. Fails with a message that names the file and the fix.
     /// </summary>
     public static void PrepareSqlite(string path, bool mustExist)
     {
-        PrepareFile(path, mustExist);
-        PrepareFile(SnapshotPath(path), mustExist: false);
-    }
-
-    private static void PrepareFile(string path, bool mustExist)
-    {
-        var full = Path.GetFullPath(path);
-        if (mustExist && !File.Exists(full))
-            throw new StoreException($"no database at \"{full}\"; check --db (a search is created with `actornas run`)");
-        if (Directory.Exists(full))
-            throw new StoreException($"--db \"{full}\" is a directory; pass a file path such as {Path.Combine(full, "actornas.db")}");
-        var directory = Path.GetDirectoryName(full);
-        if (directory is not null && !Directory.Exists(directory))
-            throw new StoreException($"the directory of --db \"{full}\" does not exist; create it first");
-        try
-        {
-            using var connection = new SqliteConnection(SqliteConnectionString(full));
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode=WAL; SELECT count(*) FROM sqlite_master;";
-            command.ExecuteScalar();
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 26)
-        {
-            throw new StoreException($"\"{full}\" is not an SQLite database (or it is corrupt); pass another --db path");
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
-        {
-            throw new StoreException($"\"{full}\" is locked by another process; wait for it to finish or use another --db");
-        }
-        catch (SqliteException e)
-        {
-            throw new StoreException($"cannot open \"{full}\" as an SQLite database: {e.Message}");
-        }
+        SqliteFiles.PrepareForWriting(path, mustExist, JournalLayout.JournalTable, JournalLayout.JournalColumns);
+        SqliteFiles.PrepareForWriting(SnapshotPath(path), mustExist: false, JournalLayout.SnapshotTable, JournalLayout.SnapshotColumns);
     }
 }
 

@@ -3,6 +3,7 @@ namespace ActorNas.Actors.Persistence;
 /// <summary>
 /// One writer per search: an exclusive lock file beside the SQLite database. The OS releases it when the process
 /// dies (also on kill -9), so a crashed search can be resumed at once; a second live writer gets a clear error.
+/// The lock sits beside the database's real path: the same file reached through a symbolic link gets the same lock.
 /// </summary>
 public sealed class SearchLock : IDisposable
 {
@@ -17,7 +18,7 @@ public sealed class SearchLock : IDisposable
 
     public static SearchLock Acquire(string dbPath, string searchId)
     {
-        var path = System.IO.Path.GetFullPath(dbPath) + "." + searchId + ".lock";
+        var path = PathOf(dbPath, searchId);
         try
         {
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
@@ -33,6 +34,9 @@ public sealed class SearchLock : IDisposable
                 $"search \"{searchId}\" in \"{dbPath}\" is being run by another process (lock {path}); wait for it, or stop it first");
         }
     }
+
+    /// <summary>The lock file of a search in a database.</summary>
+    public static string PathOf(string dbPath, string searchId) => RealPath.Of(dbPath) + "." + searchId + ".lock";
 
     public void Dispose() => _stream.Dispose();
 }

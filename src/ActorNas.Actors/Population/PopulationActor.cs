@@ -217,12 +217,12 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
         Decide(events, () => asker.Tell(Status()));
     }
 
-    private void CannotRun(string reason)
-    {
-        _listener.Tell(new SearchCannotRun(_searchId, reason));
-        Context.Stop(Self);
-    }
+    private void CannotRun(string reason) => EndSession(new SearchCannotRun(_searchId, reason));
 
+    /// <summary>
+    /// The log cannot be replayed (an event it cannot read or apply): the session ends now, with nothing appended after
+    /// the unreadable event. Akka stops this actor after this call.
+    /// </summary>
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         // the database failed (down, full, locked): the guardian waits for it or gives up; an event that cannot be read is another matter
@@ -232,8 +232,20 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
             _guardian.Tell(LogUnavailable(fault));
             return;
         }
-        _listener.Tell(new SearchCannotRun(_searchId, $"the log of search \"{_searchId}\" cannot be read: {reason.Message}"));
-        base.OnRecoveryFailure(reason, message);
+        _log.Warning("search {0}: recovery failed after event {1}: {2}", _searchId, LastSequenceNr, reason.Message);
+        EndSession(new SearchCannotRun(_searchId, $"the log of search \"{_searchId}\" cannot be read after event {LastSequenceNr}: {reason.Message}",
+            LogUnreadable: true), stopSelf: false);
+    }
+
+    /// <summary>
+    /// The search cannot run at all: the listener hears why, and so does the guardian, because the back-off supervisor
+    /// would otherwise start this actor again into the same failure, forever; the guardian then stops the search.
+    /// </summary>
+    private void EndSession(SearchCannotRun why, bool stopSelf = true)
+    {
+        _listener.Tell(why);
+        _guardian.Tell(why);
+        if (stopSelf) Context.Stop(Self);
     }
 
     /// <summary>A write failed: none of the events of that write (or after it) are in the journal. Akka stops this actor next.</summary>

@@ -64,6 +64,8 @@ public sealed record RunningCandidate(long Id, string Worker, DateTimeOffset? St
 public sealed record SearchEnded(SearchStatus Status) : IActorNasMessage;
 
 /// <summary>Sent to the listener when the Population cannot run: no such search to resume, or the log is unreadable.</summary>
+/// <param name="LogUnreadable">Its recovery failed: the log holds something it cannot read (the session's owner can
+/// name the event with <see cref="Query.SearchLog.VerifyAsync"/>).</param>
 /// <param name="LogFault">The log could not be written or reached (a full disk, a read-only file, an outage past its
 /// grace): what failed and what the log holds.</param>
-public sealed record SearchCannotRun(string SearchId, string Reason, LogUnavailable? LogFault = null) : IActorNasMessage;
+public sealed record SearchCannotRun(string SearchId, string Reason, bool LogUnreadable = false, LogUnavailable? LogFault = null) : IActorNasMessage;

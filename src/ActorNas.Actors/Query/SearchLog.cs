@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
 using ActorNas.Core.Events;
 using Akka.Actor;
@@ -8,21 +10,35 @@ using Akka.Streams.Dsl;
 
 namespace ActorNas.Actors.Query;
 
-/// <summary>Reads searches back from the journal through Akka.Persistence.Query (the read side of the log).</summary>
+/// <summary>
+/// Reads searches back from the journal through Akka.Persistence.Query (the read side of the log). When a read fails,
+/// the journal's rows are read underneath (<see cref="LogCheck"/>): an event that cannot be read becomes an
+/// <see cref="UnreadableLogException"/> naming it, the same verdict from every reader.
+/// </summary>
 public sealed class SearchLog
 {
-    private readonly SqlReadJournal _journal;
-    private readonly IMaterializer _materializer;
+    private readonly SqlReadJournal? _journal;
+    private readonly IMaterializer? _materializer;
+    private readonly PersistenceSettings? _store;
 
     public SearchLog(ActorSystem system)
     {
         _journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(PersistenceConfig.QueryPlugin);
         _materializer = system.Materializer();
+        _store = PersistenceConfig.SettingsOf(system.Settings.Config);
     }
+
+    private SearchLog()
+    {
+    }
+
+    /// <summary>The log of a database that holds no journal at all (another program's, or a new empty file): no searches.</summary>
+    public static SearchLog Empty { get; } = new();
 
     /// <summary>The ids of all searches in the database, sorted.</summary>
     public async Task<IReadOnlyList<string>> ListSearchIdsAsync(CancellationToken cancellationToken = default)
     {
+        if (_journal is null) return [];
         var ids = await _journal.CurrentPersistenceIds()
             .RunAggregate(new List<string>(), (list, id) => { list.Add(id); return list; }, _materializer)
             .WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -32,14 +48,15 @@ public sealed class SearchLog
     /// <summary>Streams every event of a search, in order, into <paramref name="onEvent"/>; returns how many there were.</summary>
     public async Task<long> ReadAsync(string searchId, Action<ISearchEvent> onEvent, long fromSequenceNr = 0, CancellationToken cancellationToken = default)
     {
+        if (_journal is null) return 0;
         long count = 0;
-        await _journal.CurrentEventsByPersistenceId(PersistenceConfig.PersistenceId(searchId), fromSequenceNr, long.MaxValue)
+        await Diagnosed(searchId, () => _journal.CurrentEventsByPersistenceId(PersistenceConfig.PersistenceId(searchId), fromSequenceNr, long.MaxValue)
             .RunForeach(envelope =>
             {
                 onEvent((ISearchEvent)envelope.Event);
                 count++;
             }, _materializer)
-            .WaitAsync(cancellationToken).ConfigureAwait(false);
+            .WaitAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         return count;
     }
 
@@ -49,6 +66,11 @@ public sealed class SearchLog
     /// </summary>
     public async Task<long> FollowAsync(string searchId, Func<ISearchEvent, bool> onEvent, CancellationToken cancellationToken)
     {
+        if (_journal is null)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
         long count = 0;
         var (kill, done) = _journal.EventsByPersistenceId(PersistenceConfig.PersistenceId(searchId), 0, long.MaxValue)
             .Select(envelope => (ISearchEvent)envelope.Event)
@@ -61,17 +83,52 @@ public sealed class SearchLog
             .ToMaterialized(Sink.Ignore<ISearchEvent>(), Keep.Both)
             .Run(_materializer);
         await using (cancellationToken.Register(() => kill.Shutdown()))
-            await done.ConfigureAwait(false);
+            await Diagnosed(searchId, () => done, cancellationToken).ConfigureAwait(false);
         return count;
     }
 
     /// <summary>The SearchStarted event of a search, or null when the search does not exist.</summary>
     public async Task<SearchStarted?> ReadStartAsync(string searchId, CancellationToken cancellationToken = default)
     {
+        if (_journal is null) return null;
         SearchStarted? started = null;
-        await _journal.CurrentEventsByPersistenceId(PersistenceConfig.PersistenceId(searchId), 0, 1)
+        await Diagnosed(searchId, () => _journal.CurrentEventsByPersistenceId(PersistenceConfig.PersistenceId(searchId), 0, 1)
             .RunForeach(envelope => started = envelope.Event as SearchStarted, _materializer)
-            .WaitAsync(cancellationToken).ConfigureAwait(false);
+            .WaitAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         return started;
+    }
+
+    /// <summary>
+    /// Throws the verdict of <see cref="LogCheck"/> when the search's log holds an unreadable event (reading every row
+    /// up to <paramref name="toSequenceNr"/>); returns quietly when all of them read.
+    /// </summary>
+    public async Task VerifyAsync(string searchId, long toSequenceNr = long.MaxValue, CancellationToken cancellationToken = default)
+    {
+        if (_store is null) return;
+        if (await LogCheck.FirstUnreadableAsync(new JournalRows(_store), searchId, toSequenceNr, cancellationToken).ConfigureAwait(false) is { } found)
+            throw UnreadableLogException.For(found, _store);
+    }
+
+    /// <summary>Runs a read; when it fails, looks for an unreadable event and throws that verdict instead of the reader's error.</summary>
+    private async Task Diagnosed(string searchId, Func<Task> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await read().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && _store is not null)
+        {
+            UnreadableEvent? found;
+            try
+            {
+                found = await LogCheck.FirstUnreadableAsync(new JournalRows(_store), searchId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                found = null;   // the rows cannot be read either (the database is gone): the reader's own error says more
+            }
+            if (found is not null) throw UnreadableLogException.For(found, _store);
+            ExceptionDispatchInfo.Capture(e).Throw();
+        }
     }
 }

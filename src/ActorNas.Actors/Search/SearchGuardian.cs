@@ -3,9 +3,9 @@ using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Evaluators;
 using ActorNas.Actors.Mutators;
 using ActorNas.Actors.Population;
+using ActorNas.Actors.Protocol;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
-using ActorNas.Actors.Protocol;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Pattern;
@@ -18,7 +18,8 @@ namespace ActorNas.Actors.Search;
 /// fails, recovering from the log), a pool of Mutators, and the evaluator slots. A failing evaluator is restarted
 /// and never stops the search. When the log fails, the guardian decides: a fault that may pass is waited for up to
 /// actornas.persistence.outage-grace (the Population keeps being restarted, and continues once it recovers); a fault
-/// that will not pass, or an outage past its grace, ends the search with <see cref="SearchCannotRun"/>.
+/// that will not pass, or an outage past its grace, ends the search with <see cref="SearchCannotRun"/>; so does a
+/// Population that cannot run at all (it says so: no such search, an unreadable log).
 /// </summary>
 public sealed class SearchGuardian : ReceiveActor, IWithTimers
 {
@@ -75,6 +76,8 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
         {
             if (_outageSince is not null && _lastFault is { } fault) GiveUp(fault, $"it has been unavailable for {_outageGrace}");
         });
+        // the Population cannot run (no such search, an unreadable log): restarting it would fail the same way
+        Receive<SearchCannotRun>(_ => Context.Stop(Self));
         ReceiveAny(m => population.Forward(m));
     }
 
@@ -115,7 +118,7 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
         var fault = failure.Fault;
         _log.Error("search {0} stops: {1} ({2}; {3}); the log holds {4} evaluations, up to candidate {5}", _searchId, fault.Summary,
             fault.Detail, why, failure.Evaluated, failure.LastRecordedCandidate);
-        _listener.Tell(new SearchCannotRun(_searchId, $"{fault.Summary}: {fault.Detail} ({why})", failure));
+        _listener.Tell(new SearchCannotRun(_searchId, $"{fault.Summary}: {fault.Detail} ({why})", LogFault: failure));
         Context.Stop(Self);
     }
 

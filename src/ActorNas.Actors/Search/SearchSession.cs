@@ -5,10 +5,11 @@ using Akka.Actor;
 namespace ActorNas.Actors.Search;
 
 /// <summary>How a session ended.</summary>
+/// <param name="LogUnreadable">The Population could not recover: its log holds an event it cannot read.</param>
 /// <param name="LogFault">The log could not be written or reached: what failed and what the log holds.</param>
-public sealed record SearchOutcome(bool Completed, SearchStatus? Status, string? Error, LogUnavailable? LogFault = null)
+public sealed record SearchOutcome(bool Completed, SearchStatus? Status, string? Error, bool LogUnreadable = false, LogUnavailable? LogFault = null)
 {
-    public static SearchOutcome CannotRun(SearchCannotRun e) => new(false, null, e.Reason, e.LogFault);
+    public static SearchOutcome CannotRun(SearchCannotRun e) => new(false, null, e.Reason, e.LogUnreadable, e.LogFault);
 }
 
 /// <summary>

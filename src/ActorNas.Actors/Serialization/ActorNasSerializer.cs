@@ -66,7 +66,20 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
             ? JsonSerializer.Deserialize(bytes, type, ProtocolJsonContext.Default)
               ?? throw new System.Runtime.Serialization.SerializationException($"empty {manifest} message")
             : CacheWireFormat.Types.ContainsKey(manifest) ? CacheWireFormat.FromBytes(bytes, manifest)
-            : EventSerializer.FromBytes(bytes, manifest);
+            : FromLog(bytes, manifest);
+
+    /// <summary>An event or snapshot: a failure names its manifest, so that readers of the log can say which entry it is.</summary>
+    private static object FromLog(byte[] bytes, string manifest)
+    {
+        try
+        {
+            return EventSerializer.FromBytes(bytes, manifest);
+        }
+        catch (Exception e)
+        {
+            throw new UnreadableEntryException(manifest, e);
+        }
+    }
 }
 
 [JsonSourceGenerationOptions(

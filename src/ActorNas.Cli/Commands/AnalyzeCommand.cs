@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Persistence;
 using ActorNas.Analysis;
 using ActorNas.Analysis.Output;
 using ActorNas.Cli.Hosting;
@@ -22,7 +23,7 @@ internal static class AnalyzeCommand
     {
         var db = CliOptions.Db();
         var searchId = CliOptions.SearchId("Search to analyse (may be left out when the database holds one search)");
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for report.md, the figures and the tables (created if missing)", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for report.md, the figures and the tables (created if missing)", Required = true };
         var window = new Option<int>("--window") { Description = "W: proposals in the donor-popularity window, and donor choices in the cache study's donor-popularity policy (default 100)", DefaultValueFactory = _ => 100 };
         var lowQuantile = new Option<double>("--low-quantile") { Description = "Results below this quantile count as low quality (default 0.25)", DefaultValueFactory = _ => 0.25 };
         var thresholds = new Option<string?>("--thresholds") { Description = "Objective levels to time, comma-separated (default: quantiles 0.5, 0.9, 0.99 and the best)" };
@@ -40,17 +41,17 @@ internal static class AnalyzeCommand
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
             var path = parse.GetValue(db)!;
+            var storeConfig = CliOptions.StoreConfig(parse.GetValue(config));
+            var outDir = OutputPaths.CheckFolder("--out", parse.GetValue(output)!, StoreHost.ReadPersistence(storeConfig, path));
             Logging.Configure(null, path);
             var options = new AnalysisOptions(parse.GetValue(window), parse.GetValue(lowQuantile), ParseThresholds(parse.GetValue(thresholds)), parse.GetValue(kgram));
             options.Validate();
             if (parse.GetValue(refresh) is var seconds && !(seconds > 0))
                 throw new SettingsException($"--refresh must be a positive number of seconds, got {seconds}");
-            var outDir = parse.GetValue(output)!.FullName;
 
             var following = parse.GetValue(follow);
-            var storeConfig = CliOptions.StoreConfig(parse.GetValue(config));
             if (following) await WaitForDatabaseAsync(storeConfig, path, TimeSpan.FromSeconds(seconds), cancel);
-            await using var store = StoreHost.Open(storeConfig, path, mustExist: true);
+            await using var store = StoreHost.OpenForReading(storeConfig, path);
             var id = parse.GetValue(searchId) is { } given ? SearchIds.Validate(given) : await store.OnlySearchAsync(path, cancel);
             // a search that is about to start is worth waiting for when following it; otherwise the id is wrong
             while (await store.Log.ReadStartAsync(id, cancel) is null)
@@ -143,11 +144,14 @@ internal static class AnalyzeCommand
                 : AnalysisWriter.WriteAsync(id, fold, options, outDir, others, source).GetAwaiter().GetResult();
     }
 
-    /// <summary>With --follow the command may start before the run that creates the database; wait for its file.</summary>
+    /// <summary>
+    /// With --follow the command may start before the run that creates the database; wait for its file and its journal
+    /// (a reader never creates the tables itself).
+    /// </summary>
     private static async Task WaitForDatabaseAsync(Akka.Configuration.Config storeConfig, string path, TimeSpan poll, CancellationToken cancel)
     {
         if (StoreHost.ReadPersistence(storeConfig, path).Provider != PersistenceProvider.Sqlite) return;
-        while (!File.Exists(path))
+        while (!File.Exists(path) || !SqliteFiles.HoldsJournal(path))
         {
             await Console.Error.WriteLineAsync($"waiting for {path} to be created ...");
             await Task.Delay(poll, cancel);

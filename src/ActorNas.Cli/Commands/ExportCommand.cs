@@ -1,8 +1,9 @@
-using ActorNas.Analysis.Output;
 using System.CommandLine;
 using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Persistence;
+using ActorNas.Actors.Query;
+using ActorNas.Analysis.Output;
 using ActorNas.Cli.Hosting;
-using ActorNas.Cli.Output;
 using ActorNas.Core.Events;
 
 namespace ActorNas.Cli.Commands;
@@ -15,28 +16,50 @@ internal static class ExportCommand
         var db = CliOptions.Db();
         var searchId = CliOptions.SearchId("Search to export");
         var format = new Option<string>("--format") { Description = "Output format: csv", DefaultValueFactory = _ => "csv" };
-        var output = new Option<FileInfo>("--out") { Description = "File to write", Required = true };
+        var output = new Option<string>("--out") { Description = "File to write (never the database or a file beside it)", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace --out if it exists" };
+        var skipUnreadable = new Option<bool>("--skip-unreadable")
+        {
+            Description = "Export what can be read from a damaged log: leave out the events that cannot be read (named on stderr)",
+        };
         var config = CliOptions.Config();
         var verbose = CliOptions.Verbose();
-        var command = new Command("export", "Write one row per candidate (DeepHyper-style results.csv columns)") { db, searchId, format, output, config, verbose };
+        var command = new Command("export", "Write one row per candidate (DeepHyper-style results.csv columns)")
+        {
+            db, searchId, format, output, force, skipUnreadable, config, verbose,
+        };
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), json: false, async () =>
         {
             if (parse.GetValue(format) != "csv")
                 throw new SettingsException($"--format {parse.GetValue(format)} is not supported; use --format csv");
             var path = parse.GetValue(db)!;
-            Logging.Configure(null, path);
             var id = parse.GetValue(searchId) is { } given ? SearchIds.Validate(given)
                 : throw new SettingsException("export needs --search-id; `actornas list --db " + path + "` shows the searches");
-            await using var store = StoreHost.Open(CliOptions.StoreConfig(parse.GetValue(config)), path, mustExist: true);
+            var storeConfig = CliOptions.StoreConfig(parse.GetValue(config));
+            // checked before anything is opened or logged: a refused --out leaves every file as it was
+            var file = OutputPaths.CheckFile("--out", parse.GetValue(output)!, StoreHost.ReadPersistence(storeConfig, path), parse.GetValue(force));
+            Logging.Configure(null, path);
+            await using var store = StoreHost.OpenForReading(storeConfig, path);
             var trace = new CandidateTrace();
-            var count = await store.Log.ReadAsync(id, trace.Apply, cancellationToken: cancel);
-            if (count == 0 || trace.Started is null)
+            if (parse.GetValue(skipUnreadable)) await ReadSkippingAsync(store, id, trace, cancel);
+            else await store.Log.ReadAsync(id, trace.Apply, cancellationToken: cancel);
+            if (trace.Started is null)
                 throw UnknownSearchException.For(id, path);
-            var file = parse.GetValue(output)!;
-            CandidatesCsv.Write(trace, file.FullName);
-            Console.WriteLine($"wrote {trace.Records.Count} candidates to {file.FullName}");
+            CandidatesCsv.Write(trace, file);
+            Console.WriteLine($"wrote {trace.Records.Count} candidates to {file}");
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>Reads the rows underneath the read journal, so that one unreadable event does not stop the export.</summary>
+    private static async Task ReadSkippingAsync(StoreHost store, string id, CandidateTrace trace, CancellationToken cancel)
+    {
+        if (store.Log == SearchLog.Empty) return;
+        var skipped = await LogCheck.ReadSkippingAsync(new JournalRows(store.Persistence), id, trace.Apply, cancel);
+        if (skipped.Count == 0) return;
+        var numbers = string.Join(", ", skipped.Take(20).Select(s => s.SequenceNr));
+        await Console.Error.WriteLineAsync($"skipped {skipped.Count} unreadable event(s) of search {id}, sequence numbers {numbers}" +
+            $"{(skipped.Count > 20 ? ", ..." : "")}; the candidates they describe may be missing or incomplete in the export");
     }
 }

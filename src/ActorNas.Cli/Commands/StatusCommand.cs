@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Protocol;
 using ActorNas.Cli.Hosting;
 using ActorNas.Cli.Output;
@@ -39,7 +40,7 @@ internal static class StatusCommand
             }
             var path = parse.GetValue(db)!;
             Logging.Configure(null, path);
-            await using var store = StoreHost.Open(CliOptions.StoreConfig(parse.GetValue(config)), path, mustExist: true);
+            await using var store = StoreHost.OpenForReading(CliOptions.StoreConfig(parse.GetValue(config)), path);
             var ids = parse.GetValue(searchId) is { } one ? [SearchIds.Validate(one)] : await store.Log.ListSearchIdsAsync(cancel);
             var summaries = new List<SearchSummaryJson>();
             foreach (var id in ids)
@@ -51,7 +52,7 @@ internal static class StatusCommand
                 Summary.PrintCache(cache.Nodes);
                 summaries.Add(Summary.ToJson(status, state.Space, state.IsCompleted ? lastAt : null) with { Cache = Summary.CacheJson(cache.Nodes) });
             }
-            if (ids.Count == 0) Console.WriteLine($"{path} holds no search");
+            if (ids.Count == 0) Console.WriteLine($"{(store.Persistence.Provider == PersistenceProvider.Sqlite ? path : store.Where)} holds no search");
             if (parse.GetValue(json))
                 Console.WriteLine(summaries.Count == 1
                     ? JsonSerializer.Serialize(summaries[0], CliJson.Relaxed.SearchSummaryJson)
@@ -93,9 +94,12 @@ internal static class ListCommand
         {
             var path = parse.GetValue(db)!;
             Logging.Configure(null, path);
-            await using var store = StoreHost.Open(CliOptions.StoreConfig(parse.GetValue(config)), path, mustExist: true);
+            await using var store = StoreHost.OpenForReading(CliOptions.StoreConfig(parse.GetValue(config)), path);
             var ids = await store.Log.ListSearchIdsAsync(cancel);
             foreach (var id in ids) Console.WriteLine(id);
+            // on stderr: stdout stays one search id a line for scripts
+            if (ids.Count == 0)
+                await Console.Error.WriteLineAsync($"{(store.Persistence.Provider == PersistenceProvider.Sqlite ? path : store.Where)} holds no search");
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(ids.ToList(), CliJson.Relaxed.ListString));
             return ExitCodes.Ok;
         }));

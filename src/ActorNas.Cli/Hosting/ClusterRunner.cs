@@ -69,6 +69,7 @@ internal static class ClusterRunner
             await ClusterNode.LeaveAsync(system).ConfigureAwait(false);
             if (outcome.LogFault is { } fault)
                 throw LogFaultMessage.For(fault, error, store.Persistence, $"actornas seed --search-id {searchId} --config ...");
+            if (outcome.LogUnreadable) throw await LogGuard.RecoveryFailedAsync(store, searchId, outcome).ConfigureAwait(false);
             throw new SettingsException(error);
         }
         if (cancel.IsCancellationRequested)

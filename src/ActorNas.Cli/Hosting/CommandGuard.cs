@@ -22,7 +22,8 @@ internal static class CommandGuard
         catch (Exception e)
         {
             var (code, message) = Classify(e);
-            Log.Info(e, "command failed: " + message);
+            // only into a log file the command chose: an error before the database is known leaves no file behind
+            if (Logging.IsConfigured) Log.Info(e, "command failed: " + message);
             await Console.Error.WriteLineAsync($"error: {message}").ConfigureAwait(false);
             if (verbose) await Console.Error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
             if (json) Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new ErrorJson(message, code), CliJson.Relaxed.ErrorJson));
@@ -37,7 +38,7 @@ internal static class CommandGuard
     private static (int Code, string Message) Classify(Exception e) => e switch
     {
         SettingsException or GenotypeFormatException or TableFormatException or DatasetException or ArgumentException => (ExitCodes.BadInput, e.Message),
-        StoreException => (ExitCodes.StoreError, e.Message),
+        StoreException or Actors.Query.UnreadableLogException => (ExitCodes.StoreError, e.Message),
         UnknownSearchException => (ExitCodes.BadInput, e.Message),
         Actors.Cluster.ClusterJoinException or NodeDownedException => (ExitCodes.SearchFailed, e.Message),
         Akka.Configuration.ConfigurationException => (ExitCodes.BadInput, $"bad configuration: {e.Message}"),

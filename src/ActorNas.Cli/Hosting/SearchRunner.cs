@@ -34,6 +34,7 @@ internal static class SearchRunner
         ActorNasSettings settings;
         if (request.IsNew)
         {
+            if (started is not null) await store.Log.VerifyAsync(searchId, cancellationToken: cancel).ConfigureAwait(false);   // a damaged log says so first
             if (started is not null)
                 throw new SettingsException($"search \"{searchId}\" already exists in {request.Db}; continue it with " +
                     $"`actornas resume --db {request.Db} --search-id {searchId}`, or choose another --search-id");
@@ -56,13 +57,17 @@ internal static class SearchRunner
         var session = SearchSession.Start(store.System, new SearchSessionOptions(
             searchId, settings.Search, request.IsNew, settings, evaluators!.Factory, node, evaluators.MutantScorer));
 
+        using var stopCheck = new CancellationTokenSource();
+        var logCheck = request.IsNew || !store.Persistence.CheckOnResume
+            ? Task.FromResult<Actors.Query.UnreadableLogException?>(null) : LogGuard.CheckInBackground(store, searchId, stopCheck.Token);
+        bool Unreadable() => logCheck.IsCompletedSuccessfully && logCheck.Result is not null;
         if (!request.IsNew) await ResumeIfPausedAsync(session, searchId).ConfigureAwait(false);
 
         SearchStatus? last = null;
         var display = ProgressDisplay.Create(settings.ProgressInterval);
         await display.RunAsync(async update =>
         {
-            while (!session.Completion.IsCompleted && !cancel.IsCancellationRequested)
+            while (!session.Completion.IsCompleted && !cancel.IsCancellationRequested && !Unreadable())
             {
                 try
                 {
@@ -73,18 +78,25 @@ internal static class SearchRunner
                 {
                     // the Population is recovering or busy; ask again
                 }
-                await Task.WhenAny(session.Completion, Task.Delay(250, cancel)).ConfigureAwait(false);
+                await Task.WhenAny(session.Completion, logCheck.IsCompleted ? session.Completion : logCheck, Task.Delay(250, cancel)).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
 
+        if (Unreadable())
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw logCheck.Result!;
+        }
+
         if (!session.Completion.IsCompleted)
         {
-            try { last = await session.GetStatusAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false); }
-            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException) { }
+            await stopCheck.CancelAsync().ConfigureAwait(false);
             await session.DisposeAsync().ConfigureAwait(false);
             await Console.Error.WriteLineAsync($"interrupted; everything evaluated is recorded. Continue with: " +
                 $"actornas resume --db {request.Db} --search-id {searchId}").ConfigureAwait(false);
-            if (last is not null) Summary.Print(last, request.Json, settings.Search.Space.Create(), accuracy: BestAccuracy.Of(settings.Evaluator, last.Best));
+            // from the log as the stopped actors left it: evaluations that finished while stopping are counted too
+            if (await RecordedStatusAsync(store, searchId).ConfigureAwait(false) is { } recorded)
+                Summary.Print(recorded, request.Json, settings.Search.Space.Create(), accuracy: BestAccuracy.Of(settings.Evaluator, recorded.Best));
             return ExitCodes.Interrupted;
         }
 
@@ -92,16 +104,39 @@ internal static class SearchRunner
         await session.DisposeAsync().ConfigureAwait(false);
         if (outcome.LogFault is { } fault)
             throw LogFaultMessage.For(fault, outcome.Error!, store.Persistence, $"actornas resume --db {request.Db} --search-id {searchId}");
+        if (outcome.LogUnreadable)
+            throw await LogGuard.RecoveryFailedAsync(store, searchId, outcome).ConfigureAwait(false);
         if (outcome.Error is { } error)
             throw new UnknownSearchException(error);
+        if (await logCheck.ConfigureAwait(false) is { } late)
+            throw late;   // the search ended before the check of its older events did: it still must not look healthy
         Summary.Print(outcome.Status!, request.Json, settings.Search.Space.Create(), accuracy: BestAccuracy.Of(settings.Evaluator, outcome.Status!.Best));
         return outcome.Status!.CompletionReason == "budget" ? ExitCodes.Ok : ExitCodes.SearchFailed;
+    }
+
+    /// <summary>The search's status folded from its log, or null when the log cannot be read now.</summary>
+    private static async Task<SearchStatus?> RecordedStatusAsync(StoreHost store, string searchId)
+    {
+        try
+        {
+            var state = new Core.Evolution.SearchState();
+            await store.Log.ReadAsync(searchId, state.Apply).ConfigureAwait(false);
+            return state.IsStarted ? SearchStatus.Of(searchId, state) : null;
+        }
+        catch (Exception e)
+        {
+            Log.Warn(e, "could not read search {0} back for its summary", searchId);
+            return null;
+        }
     }
 
     /// <summary>`resume` means "continue": a search its owner paused (through the embedding API) is resumed, and said so.</summary>
     private static async Task ResumeIfPausedAsync(SearchSession session, string searchId)
     {
-        var status = await session.GetStatusAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        // a Population that cannot recover ends the session at once: its outcome is the answer, not a 60 s time-out
+        var asked = session.GetStatusAsync(TimeSpan.FromSeconds(60));
+        if (await Task.WhenAny(asked, session.Completion).ConfigureAwait(false) != asked) return;
+        var status = await asked.ConfigureAwait(false);
         if (!status.Paused || status.IsCompleted) return;
         await session.ResumeAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         Log.Info("search {0} was paused; resumed", searchId);

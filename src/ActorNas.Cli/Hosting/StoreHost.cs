@@ -10,17 +10,24 @@ namespace ActorNas.Cli.Hosting;
 /// <summary>An ActorSystem connected to one event store, for the commands that run or read searches.</summary>
 internal sealed class StoreHost : IAsyncDisposable
 {
-    public ActorSystem System { get; }
+    private readonly ActorSystem? _system;
+
+    /// <summary>The ActorSystem of a store opened for writing, or for reading a database that holds a journal.</summary>
+    public ActorSystem System => _system ?? throw new InvalidOperationException("this database holds no journal; nothing runs on it");
     public SearchLog Log { get; }
     public PersistenceSettings Persistence { get; }
 
-    private StoreHost(ActorSystem system, PersistenceSettings persistence)
+    /// <summary>Where the log is, for messages: the SQLite path, or PostgreSQL's database and host.</summary>
+    public string Where => JournalRows.Describe(Persistence);
+
+    private StoreHost(ActorSystem? system, PersistenceSettings persistence, SearchLog log)
     {
-        System = system;
+        _system = system;
         Persistence = persistence;
-        Log = new SearchLog(system);
+        Log = log;
     }
 
+    /// <summary>For commands that write: the SQLite file is created if missing (unless <paramref name="mustExist"/>) and put in WAL mode.</summary>
     /// <param name="actorNas">The layered actornas.* configuration (flags, files, defaults).</param>
     /// <param name="dbPath">--db, the SQLite file; null where the command has no --db (`seed`: the log is in PostgreSQL).</param>
     /// <param name="extraAkka">More Akka configuration on top (a cluster node's remoting and cluster settings).</param>
@@ -30,7 +37,24 @@ internal sealed class StoreHost : IAsyncDisposable
         if (persistence.Provider == PersistenceProvider.Sqlite) PersistenceConfig.PrepareSqlite(persistence.SqlitePath, mustExist);
         if (persistence.Provider == PersistenceProvider.PostgreSql) PostgresProbe.Check(persistence.PostgresConnectionString, TimeSpan.FromSeconds(5));
         var config = ActorSystemConfig.Build(actorNas, persistence, extraAkka);
-        return new StoreHost(ActorSystem.Create(ActorSystemConfig.SystemName, config), persistence);
+        var system = ActorSystem.Create(ActorSystemConfig.SystemName, config);
+        return new StoreHost(system, persistence, new SearchLog(system));
+    }
+
+    /// <summary>
+    /// For commands that only read (status, list, export, analyze, repair's source): the database must exist; it is
+    /// opened read-only and nothing in it changes, no table, no journal mode. A database without ActorNas's journal
+    /// (another program's, or an empty file) holds no search.
+    /// </summary>
+    public static StoreHost OpenForReading(Config actorNas, string dbPath)
+    {
+        var persistence = ReadPersistence(actorNas, dbPath) with { ReadOnly = true };
+        var holdsJournal = persistence.Provider == PersistenceProvider.Sqlite
+            ? SqliteFiles.HoldsJournal(persistence.SqlitePath)
+            : JournalRows.PostgresHoldsJournal(persistence.PostgresConnectionString);
+        if (!holdsJournal) return new StoreHost(null, persistence, SearchLog.Empty);
+        var system = ActorSystem.Create(ActorSystemConfig.SystemName, ActorSystemConfig.Build(actorNas, persistence));
+        return new StoreHost(system, persistence, new SearchLog(system));
     }
 
     public static PersistenceSettings ReadPersistence(Config actorNas, string? dbPath)
@@ -57,6 +81,7 @@ internal sealed class StoreHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+        if (_system is null) return;
+        await CoordinatedShutdown.Get(_system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
     }
 }

@@ -48,6 +48,14 @@ internal sealed record BestJson(long Id, string Genotype, double Objective)
 /// <summary>The --json summary of analyze.</summary>
 internal sealed record AnalysisJson(string SearchId, int Candidates, int Evaluated, int Failed, bool Completed, long Events, string Out, List<string> Files);
 
+/// <summary>The --json summary of repair.</summary>
+/// <param name="FirstUnreadable">The sequence number of the event the copy stops before; null when every event read.</param>
+/// <param name="Settled">A completion was added: the copy ends where the search had used its budget (or failure limit).</param>
+internal sealed record RepairJson(string SearchId, string Out, int EventsCopied, long? FirstUnreadable, bool Settled);
+
+/// <summary>The --json summary of backup.</summary>
+internal sealed record BackupJson(string Db, string Out, string? SnapshotsOut, long Events);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SearchSummaryJson))]
 [JsonSerializable(typeof(NodeCacheJson))]
@@ -56,6 +64,8 @@ internal sealed record AnalysisJson(string SearchId, int Candidates, int Evaluat
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(ErrorJson))]
 [JsonSerializable(typeof(AnalysisJson))]
+[JsonSerializable(typeof(RepairJson))]
+[JsonSerializable(typeof(BackupJson))]
 internal sealed partial class CliJson : JsonSerializerContext
 {
     /// <summary>Writes '+' and '|' of genotype strings as themselves, not as \u escapes.</summary>

@@ -257,6 +257,17 @@ public sealed class SearchState
 
     public const string StopReasonPrefix = "stopped: ";
 
+    /// <summary>
+    /// The completion a log cut short lacks. One decision persists its events together (a result, then the search's
+    /// completion when it used the last of the budget), so a log written by the Population never ends between them;
+    /// a log repaired to the events before an unreadable one can. Nothing when the state needs nothing.
+    /// </summary>
+    public IReadOnlyList<ISearchEvent> Settle(DateTimeOffset now) =>
+        !IsStarted || IsCompleted ? []
+        : Evaluated >= Config.Budget ? [new SearchCompleted("budget", now)]
+        : FinalFailures >= Config.MaxFailures ? [new SearchCompleted("failure-limit", now)]
+        : [];
+
     // ---------------------------------------------------------------- the fold
 
     public void Apply(ISearchEvent e)

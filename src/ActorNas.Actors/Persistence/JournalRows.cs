@@ -1,0 +1,95 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using ActorNas.Actors.Configuration;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace ActorNas.Actors.Persistence;
+
+/// <summary>One journal row as stored: its bytes are not yet read as an event.</summary>
+public sealed record JournalRow(long SequenceNr, string? Manifest, int? SerializerId, byte[] Payload);
+
+/// <summary>
+/// Reads a search's journal rows with plain ADO.NET, underneath Akka: where the read journal stops at the first row it
+/// cannot deserialize, this sees every row, so that a damaged log can be diagnosed, repaired, or exported in part.
+/// SQLite is opened read-only; nothing is ever written through this class.
+/// </summary>
+public sealed class JournalRows
+{
+    private readonly PersistenceSettings _settings;
+
+    public JournalRows(PersistenceSettings settings)
+    {
+        if (settings.Provider == PersistenceProvider.InMemory)
+            throw new ArgumentException("an in-memory journal has no rows to read", nameof(settings));
+        _settings = settings;
+    }
+
+    /// <summary>Where the log lives, for messages: the SQLite path, or PostgreSQL's host and database (never the password).</summary>
+    public string Where => Describe(_settings);
+
+    public static string Describe(PersistenceSettings settings) => settings.Provider switch
+    {
+        PersistenceProvider.Sqlite => Path.GetFullPath(settings.SqlitePath),
+        PersistenceProvider.PostgreSql => new NpgsqlConnectionStringBuilder(settings.PostgresConnectionString) is var b
+            ? $"PostgreSQL database {b.Database} on {b.Host}:{b.Port}" : "PostgreSQL",
+        _ => "memory",
+    };
+
+    /// <summary>The rows of a search, in sequence order, up to <paramref name="toSequenceNr"/>.</summary>
+    public async IAsyncEnumerable<JournalRow> ReadAsync(string searchId, long toSequenceNr = long.MaxValue,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = Connect();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT sequence_number, manifest, identifier, message FROM {JournalLayout.JournalTable} " +
+            "WHERE persistence_id = @pid AND sequence_number <= @to AND deleted = @deleted ORDER BY sequence_number";
+        Add(command, "@pid", PersistenceConfig.PersistenceId(searchId));
+        Add(command, "@to", toSequenceNr);
+        Add(command, "@deleted", false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new JournalRow(
+                reader.GetInt64(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetInt32(2),
+                reader.IsDBNull(3) ? [] : (byte[])reader.GetValue(3));
+        }
+    }
+
+    /// <summary>The highest sequence number of a search (0 when it has no rows).</summary>
+    public async Task<long> HighestSequenceNrAsync(string searchId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Connect();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT MAX(sequence_number) FROM {JournalLayout.JournalTable} WHERE persistence_id = @pid";
+        Add(command, "@pid", PersistenceConfig.PersistenceId(searchId));
+        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>True when the PostgreSQL database holds ActorNas's journal table (a reader never creates it).</summary>
+    public static bool PostgresHoldsJournal(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT to_regclass('{JournalLayout.JournalTable}') IS NOT NULL";
+        return command.ExecuteScalar() is true;
+    }
+
+    private DbConnection Connect() => _settings.Provider == PersistenceProvider.Sqlite
+        ? new SqliteConnection(SqliteFiles.ReadOnlyConnectionString(_settings.SqlitePath))
+        : new NpgsqlConnection(_settings.PostgresConnectionString);
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
