@@ -46,10 +46,12 @@ internal sealed class LayerFetcher : ReceiveActor
     {
         _answered = true;
         _headers = opened.Layers;
-        if (_headers.Any(h => h.Length < 0 || h.Length > Array.MaxLength))
+        var limit = Math.Min(_settings.MaxLayerBytes, Array.MaxLength);
+        if (_headers.FirstOrDefault(h => h.Length < 0 || h.Length > limit) is { } bad)
         {
             Sender.Tell(new TransferAborted(_transferId, "a layer length out of range"));
-            Finish("the sender announced a layer length out of range");
+            Finish($"the sender announced layer {bad.Layer} of {bad.Length} bytes, outside 0 to {limit} " +
+                "(actornas.weight-cache.max-layer-mb); the transfer is refused");
             return;
         }
         _total = _headers.Sum(h => h.Length);

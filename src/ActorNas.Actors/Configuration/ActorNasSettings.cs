@@ -189,7 +189,10 @@ public sealed record ActorNasSettings(
             chunk,
             reader.Int("weight-cache.chunk-window", min: 1),
             search.PopulationSize,
-            search.SampleSize);
+            search.SampleSize)
+        {
+            MaxLayerBytes = reader.Int("weight-cache.max-layer-mb", min: 1) * (1L << 20),
+        };
     }
 
     private static Nb201Dataset ReadDataset(string name)

@@ -30,6 +30,12 @@ public sealed record WeightCacheSettings(
 
     public TimeSpan Timeout => FetchTimeout ?? TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The largest layer a transfer from another node may announce (actornas.weight-cache.max-layer-mb): the receiver
+    /// allocates what the sender announces, so a peer that declares a huge size is refused instead of believed.
+    /// </summary>
+    public long MaxLayerBytes { get; init; } = 1024L << 20;
+
     /// <summary>The options the node's cache policy is created with.</summary>
     public Core.Caching.CachePolicyOptions PolicyOptions => new(DonorWindow, Population, Sample);
 

@@ -252,7 +252,8 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         var fault = StoreFault.Classify(cause);
-        _log.Error("search {0}: writing {1} (event {2}) to the log failed: {3} ({4})", _searchId, @event.GetType().Name, sequenceNr,
+        // a warning: the guardian decides whether the search pauses (a transient outage) or stops, and says so
+        _log.Warning("search {0}: writing {1} (event {2}) to the log failed: {3} ({4})", _searchId, @event.GetType().Name, sequenceNr,
             fault.Summary, fault.Detail);
         _guardian.Tell(LogUnavailable(fault));
     }

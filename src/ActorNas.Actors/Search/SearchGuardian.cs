@@ -83,6 +83,10 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
 
     private void OnLogUnavailable(LogUnavailable failure)
     {
+        // a Population restarted into the outage failed its recovery and knows nothing of the log: what the log holds
+        // is the most any incarnation confirmed (the log only grows)
+        if (_lastFault is { } known && known.LastRecordedCandidate > failure.LastRecordedCandidate)
+            failure = failure with { LastRecordedCandidate = known.LastRecordedCandidate, Evaluated = known.Evaluated };
         _lastFault = failure;
         var fault = failure.Fault;
         if (!fault.Transient)

@@ -17,7 +17,7 @@ internal static class RunCommand
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(flags.Verbose), parse.GetValue(flags.Json), async () =>
         {
             var request = new SearchRequest(flags.SearchIdOf(parse), parse.GetValue(flags.Db!)!, IsNew: true,
-                flags.SettingsText(parse), parse.GetValue(flags.Json), parse.GetValue(flags.LogFile));
+                flags.SettingsText(parse), parse.GetValue(flags.Json), parse.GetValue(flags.LogFile), parse.GetValue(flags.Config)?.FullName);
             return await SearchRunner.RunAsync(request, cancel).ConfigureAwait(false);
         }));
         return command;
@@ -46,7 +46,7 @@ internal static class ResumeCommand
             var fileText = parse.GetValue(config) is { } file ? ActorNasConfig.ReadFile(file.FullName) : "";
             var request = new SearchRequest(
                 parse.GetValue(searchId) is { } id ? SearchIds.Validate(id) : null, parse.GetValue(db)!, IsNew: false,
-                SettingsText: fileText + "\n" + overrides.Text, parse.GetValue(json), parse.GetValue(logFile));
+                SettingsText: fileText + "\n" + overrides.Text, parse.GetValue(json), parse.GetValue(logFile), parse.GetValue(config)?.FullName);
             return await SearchRunner.RunAsync(request, cancel).ConfigureAwait(false);
         }));
         return command;

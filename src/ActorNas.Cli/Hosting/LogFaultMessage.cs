@@ -22,10 +22,12 @@ internal static class LogFaultMessage
             var path = Path.GetFullPath(persistence.SqlitePath);
             return new StoreException(fault.Kind switch
             {
-                StoreFaultKind.DiskFull => $"the disk holding {path} is full: {held}; free space (or copy {path} and " +
-                    $"{PersistenceConfig.SnapshotPath(path)} to a larger disk) and run `{resumeCommand}`",
-                StoreFaultKind.ReadOnly => $"{path} is read-only ({fault.Detail}): {held}; make it writable for this user " +
-                    $"(or copy it somewhere writable) and run `{resumeCommand}`",
+                StoreFaultKind.DiskFull => $"the disk holding {path} is full: {held}; free space and run `{resumeCommand}`, " +
+                    $"or copy the log to a larger disk with `actornas backup --db {path} --out DIR/{Path.GetFileName(path)}` " +
+                    "and resume with --db pointing at the copy",
+                StoreFaultKind.ReadOnly => $"{path} is read-only ({fault.Detail}): {held}; make it (and its folder) writable " +
+                    $"for this user and run `{resumeCommand}`, or copy the log somewhere writable with `actornas backup --db {path} " +
+                    $"--out DIR/{Path.GetFileName(path)}` and resume with --db pointing at the copy",
                 _ => $"{path}: {reason}: {held}; when the file can be written again, run `{resumeCommand}`",
             });
         }

@@ -10,7 +10,14 @@ using NLog;
 
 namespace ActorNas.Cli.Hosting;
 
-internal sealed record SearchRequest(string? SearchId, string Db, bool IsNew, string SettingsText, bool Json, string? LogFile);
+/// <param name="ConfigPath">The --config file, for the resume command a message names (a PostgreSQL log is found through it).</param>
+internal sealed record SearchRequest(string? SearchId, string Db, bool IsNew, string SettingsText, bool Json, string? LogFile, string? ConfigPath = null)
+{
+    /// <summary>The command that continues this search, as a message tells the user to run it.</summary>
+    public string ResumeCommand(string searchId, PersistenceProvider provider) => provider == PersistenceProvider.PostgreSql
+        ? $"actornas resume --config {ConfigPath ?? "FILE"} --search-id {searchId}"
+        : $"actornas resume --db {Db} --search-id {searchId}";
+}
 
 /// <summary>Runs or resumes one search in this process until it completes or Ctrl+C.</summary>
 internal static class SearchRunner
@@ -37,7 +44,7 @@ internal static class SearchRunner
             if (started is not null) await store.Log.VerifyAsync(searchId, cancellationToken: cancel).ConfigureAwait(false);   // a damaged log says so first
             if (started is not null)
                 throw new SettingsException($"search \"{searchId}\" already exists in {request.Db}; continue it with " +
-                    $"`actornas resume --db {request.Db} --search-id {searchId}`, or choose another --search-id");
+                    $"`{request.ResumeCommand(searchId, store.Persistence.Provider)}`, or choose another --search-id");
             settings = ActorNasSettings.From(requested, request.SettingsText);
         }
         else
@@ -93,7 +100,7 @@ internal static class SearchRunner
             await stopCheck.CancelAsync().ConfigureAwait(false);
             await session.DisposeAsync().ConfigureAwait(false);
             await Console.Error.WriteLineAsync($"interrupted; everything evaluated is recorded. Continue with: " +
-                $"actornas resume --db {request.Db} --search-id {searchId}").ConfigureAwait(false);
+                request.ResumeCommand(searchId, store.Persistence.Provider)).ConfigureAwait(false);
             // from the log as the stopped actors left it: evaluations that finished while stopping are counted too
             if (await RecordedStatusAsync(store, searchId).ConfigureAwait(false) is { } recorded)
                 Summary.Print(recorded, request.Json, settings.Search.Space.Create(), accuracy: BestAccuracy.Of(settings.Evaluator, recorded.Best));
@@ -103,7 +110,7 @@ internal static class SearchRunner
         var outcome = await session.Completion.ConfigureAwait(false);
         await session.DisposeAsync().ConfigureAwait(false);
         if (outcome.LogFault is { } fault)
-            throw LogFaultMessage.For(fault, outcome.Error!, store.Persistence, $"actornas resume --db {request.Db} --search-id {searchId}");
+            throw LogFaultMessage.For(fault, outcome.Error!, store.Persistence, request.ResumeCommand(searchId, store.Persistence.Provider));
         if (outcome.LogUnreadable)
             throw await LogGuard.RecoveryFailedAsync(store, searchId, outcome).ConfigureAwait(false);
         if (outcome.Error is { } error)

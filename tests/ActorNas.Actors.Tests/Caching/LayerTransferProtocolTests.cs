@@ -90,6 +90,23 @@ public sealed class LayerTransferProtocolTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_layer_announced_larger_than_max_layer_mb_is_refused_before_anything_is_allocated()
+    {
+        var peer = CreateTestProbe();
+        var small = Layer("small", 1024, 7);
+        StartFetcher(peer, "small", "huge");
+        // a peer (broken or hostile) announces a 1.5 GB layer: the default bound is 1024 MB
+        peer.Reply(new TransferOpened(1, [new LayerHeader("small", 7, small.Bytes, small.Checksum), new LayerHeader("huge", 7, 1536L << 20, 0)]));
+        Assert.Contains("out of range", peer.ExpectMsg<TransferAborted>().Reason, StringComparison.Ordinal);
+        var done = ExpectMsg<WeightCacheActor.FetchCompleted>();
+        Assert.Empty(done.Layers);
+        Assert.Equal(0, done.Bytes);
+        Assert.Contains("layer huge of 1610612736 bytes", done.Error, StringComparison.Ordinal);
+        Assert.Contains("actornas.weight-cache.max-layer-mb", done.Error, StringComparison.Ordinal);
+        peer.ExpectNoMsg(TimeSpan.FromMilliseconds(200));            // no demand for chunks
+    }
+
+    [Fact]
     public void A_silent_peer_ends_the_fetch_after_the_timeout_as_unanswered()
     {
         var peer = CreateTestProbe();
