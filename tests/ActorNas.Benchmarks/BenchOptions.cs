@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ActorNas.Benchmarks;
 
 /// <summary>The flags the benchmarks understand (each benchmark reads the ones it needs).</summary>
-internal sealed record BenchOptions(int? Budget, bool Quick, int? Seeds = null, string? Table = null, int? Threads = null, int? Window = null, int? TrainBudget = null)
+internal sealed record BenchOptions(int? Budget, bool Quick, int? Seeds = null, string? Table = null, int? Threads = null, int? Window = null, int? TrainBudget = null, string? Only = null)
 {
     /// <summary>Throws <see cref="ArgumentException"/> for an unknown flag or a bad value.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -20,6 +20,7 @@ internal sealed record BenchOptions(int? Budget, bool Quick, int? Seeds = null, 
                 "--threads" => options with { Threads = PositiveInt(args, ++i, "--threads") },
                 "--window" => options with { Window = PositiveInt(args, ++i, "--window") },
                 "--train-budget" => options with { TrainBudget = PositiveInt(args, ++i, "--train-budget") },
+                "--only" => options with { Only = Value(args, ++i, "--only") },
                 _ => throw new ArgumentException($"unknown option \"{args[i]}\""),
             };
         }

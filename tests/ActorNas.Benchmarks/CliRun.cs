@@ -20,6 +20,9 @@ internal sealed class CliRun : IDisposable
     public TimeSpan Elapsed => _clock.Elapsed;
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>When the benchmark saw the process end (local time, as the log file writes it).</summary>
+    public DateTime ExitedAt { get; private set; }
+
     public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
@@ -52,6 +55,7 @@ internal sealed class CliRun : IDisposable
             await _process.WaitForExitAsync(cts.Token);
             _process.WaitForExit();
             _clock.Stop();
+            ExitedAt = DateTime.Now;
         }
         catch (OperationCanceledException)
         {

@@ -36,6 +36,8 @@ static async Task<int> RunAsync(string name, BenchOptions options) => name switc
     "cache-transfer" => await CacheTransferBenchmark.RunAsync(options),
     "cluster" => await ClusterBenchmark.RunAsync(options),
     "cluster-utilization" => await ClusterBenchmark.RunUtilizationAsync(options),
+    "faults" => await FaultsBenchmark.RunAsync(options),
+    "long" => await LongBenchmark.RunAsync(options),
     _ => Usage($"unknown benchmark \"{name}\""),
 };
 
@@ -65,6 +67,13 @@ static int Usage(string problem)
                           processes over 1, seconds from kill -9 of a worker to the re-issue of its candidates, singleton
                           hand-over seconds, worker utilisation with 2,000 slots over 3 processes (1 s log-normal tasks)
           cluster-utilization  only the 2,000-slot run of `cluster`, with the CPU ms per evaluation of each process
+          faults          each fault of docs/operations.md's "When something breaks" with real processes: full disk,
+                          read-only file system, PostgreSQL absent, stopped 10 s, stopped past its grace, a damaged
+                          event, a damaged snapshot, export onto the database (--budget N per search, default 3000;
+                          the disk scenarios need root, the PostgreSQL ones its server programs)
+          --only NAME     faults: run only this scenario
+          long            a zero-duration search killed with kill -9 every 30 s until done (--budget N, default
+                          1,000,000): resident memory every 100,000 evaluations, each recovery's seconds, exact budget
           --seeds N       nb201: seeds per algorithm (default 100); cache: seeds per NB201 search (default 3)
           --table PATH    nb201, cache: a NAS-Bench-201 table, CSV or .csv.gz (default: the shipped data/nb201 table)
           --threads N     torch: libtorch threads for NASWOT and the training step (default 1)

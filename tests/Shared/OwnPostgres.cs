@@ -80,7 +80,8 @@ internal sealed class OwnPostgres : IDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback TCP port nobody listens on right now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

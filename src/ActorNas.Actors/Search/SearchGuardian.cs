@@ -25,6 +25,10 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
 {
     private sealed record OutageGraceOver;
 
+    /// <summary>The longest wait between two attempts of a Population to recover while its log is unavailable: once
+    /// the database is back, the search continues within this long.</summary>
+    private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(5);
+
     private readonly string _searchId;
     private readonly IActorRef _listener;
     private readonly TimeSpan _outageGrace;
@@ -55,7 +59,7 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
         var population = Context.ActorOf(
             BackoffSupervisor.Props(Backoff.OnStop(
                 PopulationActor.Props(options.SearchId, config, options.CreateIfMissing, mutators, listener, Self, settings.Persistence.SnapshotEvery),
-                PopulationActor.Name, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)),
+                PopulationActor.Name, TimeSpan.FromMilliseconds(500), MaxRestartDelay, 0.2, maxNrOfRetries: -1)),
             PopulationActor.Name + "-supervisor");
 
         var space = config.Space.Create();

@@ -115,6 +115,7 @@ public sealed partial class LogFaultCliTests(ITestOutputHelper output)
             "--workers", "4", "--search-id", Id, "--log-file", dir.File("run.log"), "--json", .. where]);
         await WaitForEvaluated(dir, where, 300, run);
         var before = await Export(dir, where);
+        Assert.False(run.HasExited, "the search ended before the outage began");
 
         var outage = Stopwatch.StartNew();
         server.StopServer();
@@ -147,6 +148,7 @@ public sealed partial class LogFaultCliTests(ITestOutputHelper output)
             "--workers", "4", "--search-id", Id, "--json", .. where, .. logFile]);
         await WaitForEvaluated(dir, where, 300, run);
         var before = await Export(dir, where);
+        Assert.False(run.HasExited, "the search ended before the outage began");
 
         var outage = Stopwatch.StartNew();
         server.StopServer();
@@ -165,11 +167,12 @@ public sealed partial class LogFaultCliTests(ITestOutputHelper output)
         await AssertExactlyTheBudget(dir, where, budget, before);
     }
 
+    /// <summary>20 ms evaluations: the search must still be running when the server stops (status polls take seconds).</summary>
     private static string PostgresConfig(string connectionString, string grace) => $$"""
         actornas.persistence.provider = postgresql
         actornas.persistence.postgresql.connection-string = "{{connectionString}}"
         actornas.persistence.outage-grace = {{grace}}
-        {{Cli.SyntheticConfig(meanMs: 10)}}
+        {{Cli.SyntheticConfig(meanMs: 20)}}
         """;
 
     /// <summary>The finished search holds exactly its budget, every candidate once and evaluated, ids 1 to budget
