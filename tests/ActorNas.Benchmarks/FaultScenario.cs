@@ -87,7 +87,12 @@ internal sealed class FaultLog(string workDir, string searchId, string[] where)
         var duplicates = rows.Count - rows.Select(r => r.Id).Distinct().Count();
         var now = rows.GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.First().Objective);
         var lost = before.Count(b => b.Status == "evaluated" && (!now.TryGetValue(b.Id, out var o) || o != b.Objective));
-        var exact = rows.Count == budget && rows.All(r => r.Status == "evaluated") && rows.Max(r => r.Id) == budget;
+        // ids need not run 1..budget without a gap: a mutant's id is reserved when its mutation is asked for, and a
+        // log cut between two proposals (a crash, a repair) can hold the later one only; the earlier id is never used
+        var exact = rows.Count == budget && rows.All(r => r.Status == "evaluated");
+        if (!exact)
+            Console.WriteLine($"  note: {searchId}: {rows.Count} candidates, ids up to {rows.Max(r => r.Id)}, statuses " +
+                string.Join(", ", rows.GroupBy(r => r.Status).Select(g => $"{g.Key} {g.Count()}")) + $"; the budget is {budget}");
         return (exact && duplicates == 0 && lost == 0, lost, duplicates);
     }
 

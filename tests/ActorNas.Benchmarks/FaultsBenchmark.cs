@@ -211,7 +211,9 @@ internal static class FaultsBenchmark
         var (exact, lost, duplicates) = await repaired.CheckAsync(budget, before);
         var unchanged = Hash(db) == hash;
         return new FaultOutcome("damaged-event", clear && unchanged && resume.ExitCode == 0 && exact, lost, duplicates, status.Elapsed.TotalSeconds,
-            $"event {middle} damaged: status exit {status.ExitCode} naming repair; original {(unchanged ? "unchanged" : "CHANGED")}; the repaired copy resumed");
+            $"event {middle} damaged: status exit {status.ExitCode}{(clear ? " naming repair" : "")}; original {(unchanged ? "unchanged" : "CHANGED")}; " +
+            $"the repaired copy resumed with exit {resume.ExitCode}, {(exact ? "exactly the budget" : "NOT exactly the budget")}" +
+            (resume.ExitCode == 0 && exact ? "" : "\n" + resume));
     }
 
     private static async Task<FaultOutcome> DamagedSnapshotAsync(string dir, int budget)

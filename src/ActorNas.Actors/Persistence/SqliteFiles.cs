@@ -30,6 +30,7 @@ public static class SqliteFiles
     public static void PrepareForWriting(string path, bool mustExist, string table, IReadOnlyList<string> columns)
     {
         var full = CheckPath(path, mustExist);
+        EnsureWritable(full);
         Open(full, readOnly: false, connection =>
         {
             var tables = Tables(connection);
@@ -42,6 +43,27 @@ public static class SqliteFiles
             command.ExecuteScalar();
             return true;
         });
+    }
+
+    /// <summary>
+    /// A writer writes the file and creates its -wal, -shm and lock files beside it: on a read-only file system, in a
+    /// folder or of a file this user cannot write, SQLite would only say "unable to open database file".
+    /// </summary>
+    private static void EnsureWritable(string full)
+    {
+        var probe = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.write-check");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+            if (File.Exists(full))
+                using (new FileStream(full, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"\"{full}\" cannot be written ({e.Message}): a search writes its log there and creates files " +
+                "beside it; make the file and its folder writable for this user, or copy the log somewhere writable with " +
+                $"`actornas backup --db {full} --out DIR/{Path.GetFileName(full)}` and use the copy");
+        }
     }
 
     private static string CheckPath(string path, bool mustExist)

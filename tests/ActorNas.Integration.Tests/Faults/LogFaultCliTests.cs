@@ -175,8 +175,9 @@ public sealed partial class LogFaultCliTests(ITestOutputHelper output)
         {{Cli.SyntheticConfig(meanMs: 20)}}
         """;
 
-    /// <summary>The finished search holds exactly its budget, every candidate once and evaluated, ids 1 to budget
-    /// without a gap, and every result recorded before the fault unchanged.</summary>
+    /// <summary>The finished search holds exactly its budget, every candidate once and evaluated, and every result
+    /// recorded before the fault unchanged. (Ids may skip one: a mutant's id is reserved when its mutation is asked
+    /// for, and a log cut between two proposals can hold only the later one.)</summary>
     private static async Task AssertExactlyTheBudget(TempDirectory dir, string[] where, int budget, IReadOnlyList<ExportRow> before)
     {
         var status = await ActorNasProcess.RunAsync(dir.Path, ["status", "--search-id", Id, "--json", .. where]);
@@ -185,7 +186,8 @@ public sealed partial class LogFaultCliTests(ITestOutputHelper output)
         Assert.Equal(budget, status.Summary().Evaluated);
 
         var rows = await Export(dir, where);
-        Assert.Equal(Enumerable.Range(1, budget).Select(i => (long)i), rows.Select(r => r.JobId).Order());
+        Assert.Equal(budget, rows.Count);
+        Assert.Equal(budget, rows.Select(r => r.JobId).Distinct().Count());
         Assert.All(rows, r => Assert.Equal("evaluated", r.Status));
         var now = rows.ToDictionary(r => r.JobId);
         Assert.All(before.Where(r => r.IsEvaluated), r => Assert.Equal(r.ObjectiveText, now[r.JobId].ObjectiveText));
