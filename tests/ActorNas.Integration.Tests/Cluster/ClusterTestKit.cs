@@ -1,6 +1,4 @@
 using ActorNas.Tests.Shared;
-using System.Net;
-using System.Net.Sockets;
 using ActorNas.Actors;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Query;
@@ -50,12 +48,7 @@ internal sealed class ClusterTestKit : IAsyncDisposable
     }
 
     /// <summary>A TCP port nobody listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => OwnPostgres.FreePort();
 
     /// <summary>
     /// A --config file: the log in this test's database, a sleeping synthetic evaluator (chosen by the seed's
