@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Runtime;
 
 namespace ActorNas.Cli;
 
@@ -20,10 +20,7 @@ internal static class CliOptions
     };
 
     /// <summary>Where the log lives: --config's persistence settings over the defaults (the --db flag is applied later).</summary>
-    public static Akka.Configuration.Config StoreConfig(FileInfo? config) =>
-        config is null
-            ? ActorNasConfig.Reference
-            : ActorNasConfig.Combine(ActorNasConfig.Parse(ActorNasConfig.ReadFile(config.FullName), $"config file \"{config.FullName}\""));
+    public static Akka.Configuration.Config StoreConfig(FileInfo? config) => SettingsLayers.OfFile(config?.FullName);
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object as the last line of output" };
 

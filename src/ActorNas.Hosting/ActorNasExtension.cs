@@ -1,7 +1,7 @@
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Search;
-using ActorNas.Actors;
 using ActorNas.Core.Evaluation;
 using Akka.Actor;
 
@@ -15,40 +15,44 @@ namespace ActorNas.Hosting;
 /// serializers, loggers and every other key stay as its owner configured them.
 /// </summary>
 /// <remarks>
-/// Settings are the system's <c>actornas</c> section over ActorNas's embedded defaults (docs/configuration.md). The
-/// log's database is prepared when the extension is first taken (SQLite: the file is created and put in WAL mode).
+/// A thin face of <see cref="ActorNasRuntime"/>: settings are the system's <c>actornas</c> section over ActorNas's
+/// embedded defaults (docs/configuration.md). The log's database is prepared when the extension is first taken
+/// (SQLite: the file is created and put in WAL mode).
 /// </remarks>
 public sealed class ActorNasExtension : IExtension
 {
+    private readonly ActorNasRuntime _runtime;
     private readonly ActorSystem _system;
 
     internal ActorNasExtension(ExtendedActorSystem system)
     {
         _system = system;
-        Settings = ActorNasSettings.From(ActorNasConfig.Combine(system.Settings.Config));
+        _runtime = ActorNasRuntime.Get(system);
         if (Settings.Persistence.Provider == PersistenceProvider.Sqlite)
             PersistenceConfig.PrepareSqlite(Settings.Persistence.SqlitePath, mustExist: false);
-        // As configuration, not Serialization.AddSerializationMap: Akka rebuilds its serializer maps from the configuration
-        // whenever a module (Persistence, Streams) injects its defaults, which drops bindings added in code.
-        system.Settings.InjectTopLevelFallback(ActorSystemConfig.Serialization.WithFallback(PersistenceConfig.PluginsFor(Settings.Persistence)));
     }
 
     /// <summary>Attaches ActorNas to <paramref name="system"/> (once; later calls return the same extension).</summary>
     public static ActorNasExtension Get(ActorSystem system) => system.WithExtension<ActorNasExtension, ActorNasExtensionProvider>();
 
     /// <summary>The settings read from the system's configuration when ActorNas was attached.</summary>
-    public ActorNasSettings Settings { get; }
+    public ActorNasSettings Settings => _runtime.Settings;
 
     /// <summary>
     /// Starts the search <paramref name="searchId"/> with <see cref="Settings"/>, or resumes it (with the settings it was
-    /// started with) when its log already exists. <paramref name="evaluators"/> makes the evaluator of each slot.
-    /// Dispose the session to stop the search's actors; the ActorSystem stays the owner's.
+    /// started with, under the system's) when its log already exists. <paramref name="evaluators"/> makes the evaluator
+    /// of each slot. Dispose the session to stop the search's actors; the ActorSystem stays the owner's.
     /// </summary>
-    public Task<SearchSession> StartSearchAsync(string searchId, Func<int, IEvaluator> evaluators, CancellationToken cancellationToken = default)
+    public async Task<SearchSession> StartSearchAsync(string searchId, Func<int, IEvaluator> evaluators, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(searchId);
         ArgumentNullException.ThrowIfNull(evaluators);
-        return SearchStarter.StartOrResumeAsync(_system, Settings, searchId, evaluators, cancellationToken);
+        var plan = await _runtime.PlanAsync(new StartRequest(searchId, StartMode.NewOrResume, RecordedSettings.SectionOf(_system.Settings.Config))
+        {
+            Where = Settings.Persistence.Provider == PersistenceProvider.Sqlite ? Settings.Persistence.SqlitePath : "the log",
+            EvaluatorFactory = evaluators,
+        }, cancellationToken).ConfigureAwait(false);
+        return plan.StartHere();
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
-using ActorNas.Actors;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Search;
 using ActorNas.Core.Spaces;
 using Akka.Actor;
@@ -11,7 +11,7 @@ namespace ActorNas.Hosting;
 /// <summary>
 /// Starts the ActorSystem and the search with the host, and stops them with it: the search's actors first (everything
 /// evaluated is already persisted), then the ActorSystem through CoordinatedShutdown. A search that already exists in
-/// the database is resumed.
+/// the database is resumed, with the settings recorded with it under the options.
 /// </summary>
 internal sealed class ActorNasHostedService(ActorNasOptions options, ActorNasSearch search, IServiceProvider services) : IHostedService
 {
@@ -26,13 +26,16 @@ internal sealed class ActorNasHostedService(ActorNasOptions options, ActorNasSea
             var evaluator = options.Evaluator ?? throw new InvalidOperationException(
                 "AddActorNas needs an evaluator: set options.Evaluator = (services, slot) => new MyEvaluator(...)");
             var text = options.ToHocon();
-            var config = ActorNasConfig.Combine(ActorNasConfig.Parse(text, "the ActorNas options"));
-            var settings = ActorNasSettings.From(config, text);
+            var settings = SettingsLayers.Read(text, "the ActorNas options");
             PersistenceConfig.PrepareSqlite(settings.Persistence.SqlitePath, mustExist: false);
-            _system = ActorSystem.Create(ActorSystemConfig.SystemName, ActorSystemConfig.Build(config, settings.Persistence));
+            _system = ActorNasSystem.Create(SettingsLayers.Combine(text, "the ActorNas options"), settings.Persistence);
 
-            _session = await SearchStarter.StartOrResumeAsync(_system, settings, options.SearchId, slot => evaluator(services, slot),
-                cancellationToken).ConfigureAwait(false);
+            var plan = await ActorNasRuntime.Get(_system).PlanAsync(new StartRequest(options.SearchId, StartMode.NewOrResume, text)
+            {
+                Where = settings.Persistence.SqlitePath,
+                EvaluatorFactory = slot => evaluator(services, slot),
+            }, cancellationToken).ConfigureAwait(false);
+            _session = plan.StartHere();
             search.Started(_system, _session);
         }
         catch (Exception e)

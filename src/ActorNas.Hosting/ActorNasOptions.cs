@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using ActorNas.Actors.Configuration;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
@@ -32,30 +31,15 @@ public sealed class ActorNasOptions
     /// <summary>Name recorded in the log for the evaluator.</summary>
     public string EvaluatorName { get; set; } = "custom";
 
-    internal string ToHocon()
-    {
-        var sb = new StringBuilder(Hocon).Append('\n');
-        void Set(string key, object? value)
-        {
-            if (value is null) return;
-            var text = value switch
-            {
-                string s => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"",
-                SchedulingMode m => m.ToString().ToLowerInvariant(),
-                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                _ => value.ToString(),
-            };
-            sb.Append("actornas.").Append(key).Append(" = ").Append(text).Append('\n');
-        }
-        Set("space.name", SearchSpace?.Name ?? Space);
-        Set("search.population-size", PopulationSize);
-        Set("search.sample-size", SampleSize);
-        Set("search.budget", Budget);
-        Set("evaluator.workers", Workers);
-        Set("search.seed", Seed);
-        Set("search.mode", Mode);
-        Set("evaluator.name", EvaluatorName);
-        Set("persistence.sqlite.path", DatabasePath);
-        return sb.ToString();
-    }
+    internal string ToHocon() => Hocon + "\n" + new HoconOverrides()
+        .Set("space.name", SearchSpace?.Name ?? Space)
+        .Set("search.population-size", PopulationSize)
+        .Set("search.sample-size", SampleSize)
+        .Set("search.budget", Budget)
+        .Set("evaluator.workers", Workers)
+        .Set("search.seed", Seed)
+        .Set("search.mode", Mode)
+        .Set("evaluator.name", EvaluatorName)
+        .Set("persistence.sqlite.path", DatabasePath)
+        .Text;
 }

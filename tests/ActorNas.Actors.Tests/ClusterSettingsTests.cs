@@ -1,3 +1,4 @@
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Cluster;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Serialization;

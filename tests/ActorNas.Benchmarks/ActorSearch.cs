@@ -1,3 +1,4 @@
+using ActorNas.Actors.Runtime;
 using System.Diagnostics;
 using ActorNas.Actors;
 using ActorNas.Actors.Configuration;

@@ -9,7 +9,7 @@ using Akka.Event;
 namespace ActorNas.Actors.Caching;
 
 /// <summary>
-/// The weight cache of one node (one per ActorSystem, at /user/weight-cache). It keeps the layers of evaluated models
+/// The weight cache of one node (one per ActorSystem, at /system/weight-cache). It keeps the layers of evaluated models
 /// in a <see cref="WeightStore"/> (memory tier by policy through <see cref="LayerCacheBook"/>, optional disk tier),
 /// answers its evaluators' fetches, fetches what it lacks from the donor's node (in pulled chunks, see
 /// <see cref="LayerFetcher"/>) and keeps a copy by policy, and serves other nodes' pulls (see <see cref="LayerSender"/>).

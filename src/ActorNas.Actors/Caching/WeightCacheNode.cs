@@ -1,12 +1,12 @@
 using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Runtime;
 using Akka.Actor;
 
 namespace ActorNas.Actors.Caching;
 
-/// <summary>Where a node's <see cref="WeightCacheActor"/> is: started once per ActorSystem, found on other nodes by address.</summary>
+/// <summary>Where a node's <see cref="WeightCacheActor"/> is: one per ActorSystem (a system actor of the runtime), found on other nodes by address.</summary>
 public static class WeightCacheNode
 {
-    /// <summary>The node's cache: the running one, or a new one when none runs yet.</summary>
     /// <summary>
     /// The disk tier's directory of one node: a subdirectory of <c>disk.path</c> named after the node id, so processes
     /// that share a path (several workers on one machine) never touch each other's files.
@@ -14,28 +14,23 @@ public static class WeightCacheNode
     public static string DiskDirectoryOf(WeightCacheSettings settings, string node) =>
         Path.Combine(settings.DiskPath, string.Concat(node.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_')));
 
+    /// <summary>The node's cache: the running one, or a new one when none runs yet (<see cref="ActorNasRuntime.WeightCache"/>).</summary>
     /// <exception cref="SettingsException">The disk tier's directory cannot be created.</exception>
-    public static IActorRef EnsureStarted(ActorSystem system, WeightCacheSettings settings, string node)
+    public static IActorRef EnsureStarted(ActorSystem system, WeightCacheSettings settings, string node) =>
+        ActorNasRuntime.Get(system).WeightCache(settings, node);
+
+    /// <summary>Creates the disk tier's directory, if there is a disk tier; the message names the setting and the fix.</summary>
+    internal static void PrepareDisk(WeightCacheSettings settings, string node)
     {
-        if (!string.IsNullOrWhiteSpace(settings.DiskPath) && settings.DiskBytes > 0)
-        {
-            try
-            {
-                Directory.CreateDirectory(DiskDirectoryOf(settings, node));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-            {
-                throw new SettingsException($"actornas.weight-cache.disk.path = \"{settings.DiskPath}\" cannot be used ({e.Message}); " +
-                    "name a writable directory, or set it to \"\" for no disk tier");
-            }
-        }
+        if (string.IsNullOrWhiteSpace(settings.DiskPath) || settings.DiskBytes <= 0) return;
         try
         {
-            return system.ActorOf(WeightCacheActor.Props(settings, node), WeightCacheActor.Name);
+            Directory.CreateDirectory(DiskDirectoryOf(settings, node));
         }
-        catch (InvalidActorNameException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return system.ActorSelection("/user/" + WeightCacheActor.Name).ResolveOne(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+            throw new SettingsException($"actornas.weight-cache.disk.path = \"{settings.DiskPath}\" cannot be used ({e.Message}); " +
+                "name a writable directory, or set it to \"\" for no disk tier");
         }
     }
 
@@ -49,7 +44,6 @@ public static class WeightCacheNode
         if (own.Host is null) return null;
         var colon = node.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(node.AsSpan(colon + 1), out var port) || port <= 0) return null;
-        return new RootActorPath(new Address(own.Protocol, system.Name, node[..colon], port)) / "user" / WeightCacheActor.Name;
+        return new RootActorPath(new Address(own.Protocol, system.Name, node[..colon], port)) / "system" / WeightCacheActor.Name;
     }
-
 }

@@ -1,3 +1,4 @@
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Serialization;
 using Akka.Actor;
@@ -72,12 +73,12 @@ public sealed record ClusterSettings(
     /// address, seeds, role, TLS or the refusing serializer set here.</param>
     public Config AkkaConfig(string role, Config? user = null)
     {
-        var seeds = string.Join(", ", SeedNodes.Select(s => Quote($"{Protocol}://{ActorSystemConfig.SystemName}@{s}")));
+        var seeds = string.Join(", ", SeedNodes.Select(s => Hocon.Quote($"{Protocol}://{ActorSystemConfig.SystemName}@{s}")));
         var tls = Tls.Enabled
             ? $$"""
               enable-ssl = true
               ssl {
-                certificate { path = {{Quote(Path.GetFullPath(Tls.CertificatePath))}}, password = {{Quote(Tls.CertificatePassword)}} }
+                certificate { path = {{Hocon.Quote(Path.GetFullPath(Tls.CertificatePath))}}, password = {{Hocon.Quote(Tls.CertificatePassword)}} }
                 suppress-validation = {{(Tls.SuppressValidation ? "true" : "false")}}
                 require-mutual-authentication = true
               }
@@ -86,21 +87,18 @@ public sealed record ClusterSettings(
         var computed = ConfigurationFactory.ParseString($$"""
             akka {
               remote.dot-netty.tcp {
-                hostname = {{Quote(Hostname)}}
+                hostname = {{Hocon.Quote(Hostname)}}
                 port = {{Port}}
                 {{tls}}
               }
               cluster {
                 seed-nodes = [{{seeds}}]
-                roles = [{{Quote(role)}}]
+                roles = [{{Hocon.Quote(role)}}]
               }
             }
             """).WithFallback(RejectingSerializer.Config);
         return (user is null || user.IsEmpty ? computed : computed.WithFallback(user)).WithFallback(Defaults);
     }
-
-    private static string Quote(string s) =>
-        "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }
 
 /// <summary>Node ids: the host:port of a node's remoting address (<c>127.0.0.1:4053</c>).</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
@@ -26,7 +25,17 @@ public static class RecordedSettings
         var text = new StringBuilder();
         foreach (var (key, value) in parsed.GetConfig("actornas").Root.GetObject().Items)
             if (!NodeLocal.Contains(key, StringComparer.Ordinal))
-                WriteSettings(text, "actornas." + Quote(key), value);
+                WriteSettings(text, "actornas." + Hocon.Quote(key), value);
+        return text.ToString();
+    }
+
+    /// <summary>Every actornas.* key of <paramref name="config"/> as settings text (a system someone else configured, say).</summary>
+    public static string SectionOf(Config config)
+    {
+        if (!config.HasPath("actornas")) return "";
+        var text = new StringBuilder();
+        foreach (var (key, value) in config.GetConfig("actornas").Root.GetObject().Items)
+            WriteSettings(text, "actornas." + Hocon.Quote(key), value);
         return text.ToString();
     }
 
@@ -36,34 +45,21 @@ public static class RecordedSettings
     /// without this line such a search would resume on another evaluator.
     /// </summary>
     public static string OfSearch(Core.Evolution.SearchConfig config) =>
-        Of(config.Settings) + "actornas.evaluator.name = " + Quote(config.Evaluator) + "\n";
+        Of(config.Settings) + "actornas.evaluator.name = " + Hocon.Quote(config.Evaluator) + "\n";
 
     private static void WriteSettings(StringBuilder text, string path, HoconValue value)
     {
         if (value.IsObject())
         {
-            foreach (var (key, child) in value.GetObject().Items) WriteSettings(text, path + "." + Quote(key), child);
+            foreach (var (key, child) in value.GetObject().Items) WriteSettings(text, path + "." + Hocon.Quote(key), child);
             return;
         }
         text.Append(path).Append(" = ").Append(Render(value)).Append('\n');
     }
 
     private static string Render(HoconValue value) =>
-        value.IsObject() ? "{ " + string.Join(", ", value.GetObject().Items.Select(kv => Quote(kv.Key) + " = " + Render(kv.Value))) + " }"
+        value.IsObject() ? "{ " + string.Join(", ", value.GetObject().Items.Select(kv => Hocon.Quote(kv.Key) + " = " + Render(kv.Value))) + " }"
         : value.IsArray() ? "[" + string.Join(", ", value.GetArray().Select(Render)) + "]"
         : value.Values.Count == 0 ? "null"
-        : Quote(value.GetString());
-
-    // a HOCON quoted string: every value goes back as text, which HOCON converts to the type its reader asks for
-    private static string Quote(string s)
-    {
-        var quoted = new StringBuilder(s.Length + 2).Append('"');
-        foreach (var c in s)
-        {
-            if (c is '"' or '\\') quoted.Append('\\').Append(c);
-            else if (c < ' ') quoted.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-            else quoted.Append(c);
-        }
-        return quoted.Append('"').ToString();
-    }
+        : Hocon.Quote(value.GetString());
 }

@@ -53,12 +53,12 @@ public static class PersistenceConfig
                 throw new SettingsException("actornas.persistence.provider = postgresql needs actornas.persistence.postgresql.connection-string"),
             _ => (settings.PostgresConnectionString, "PostgreSQL.15"),
         };
-        var quoted = Quote(connection);
+        var quoted = Hocon.Quote(connection);
         // SQLite has one writer per file: snapshots in the journal's file collided with journal writes, and
         // Microsoft.Data.Sqlite sleeps 150 ms before retrying a busy statement. They get a file of their own.
         var snapshotQuoted = settings.Provider != PersistenceProvider.Sqlite ? quoted
-            : settings.ReadOnly ? Quote(SqliteFiles.ReadOnlyConnectionString(SnapshotPath(settings.SqlitePath)))
-            : Quote(SqliteConnectionString(SnapshotPath(settings.SqlitePath)));
+            : settings.ReadOnly ? Hocon.Quote(SqliteFiles.ReadOnlyConnectionString(SnapshotPath(settings.SqlitePath)))
+            : Hocon.Quote(SqliteConnectionString(SnapshotPath(settings.SqlitePath)));
         // a reader creates nothing: the tables of a database that has none are left uncreated (it holds no search)
         var initialize = settings.ReadOnly ? "false" : "true";
         // Akka.Persistence.Sql's plugins fall back to their own reference settings (table layout, batching) by themselves.
@@ -105,7 +105,6 @@ public static class PersistenceConfig
     /// <summary>The SQLite file that holds a database's snapshots, beside it.</summary>
     public static string SnapshotPath(string dbPath) => dbPath + ".snapshots";
 
-    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>
     /// Before a process writes: checks that the file is (or can become) an ActorNas log, not another program's database,

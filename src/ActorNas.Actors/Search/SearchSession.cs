@@ -22,6 +22,7 @@ public sealed class SearchSession : IAsyncDisposable
     private readonly IActorRef _guardian;
     private readonly IActorRef _listener;
     private readonly TaskCompletionSource<SearchOutcome> _outcome;
+    private IDisposable? _owned;
 
     private SearchSession(ActorSystem system, IActorRef guardian, IActorRef listener, TaskCompletionSource<SearchOutcome> outcome)
     {
@@ -48,6 +49,9 @@ public sealed class SearchSession : IAsyncDisposable
         return new SearchSession(system, guardian, listener, outcome) { SearchId = options.SearchId };
     }
 
+    /// <summary>Something the session releases once its actors are gone (the plan's lock on the log).</summary>
+    internal void Owns(IDisposable owned) => _owned = owned;
+
     public Task<SearchStatus> GetStatusAsync(TimeSpan timeout) => _guardian.Ask<SearchStatus>(GetSearchStatus.Instance, timeout);
 
     /// <summary>Pauses the search (see <see cref="PauseSearch"/>); completes once the pause is in the log.</summary>
@@ -72,6 +76,7 @@ public sealed class SearchSession : IAsyncDisposable
         }
         _system.Stop(_listener);
         _outcome.TrySetResult(new SearchOutcome(false, null, "stopped"));
+        _owned?.Dispose();
     }
 
     private sealed class OutcomeListener : ReceiveActor

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
 using ActorNas.Analysis;

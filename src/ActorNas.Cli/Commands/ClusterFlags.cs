@@ -31,10 +31,9 @@ internal sealed class ClusterFlags
         var overrides = new HoconOverrides()
             .Set("cluster.hostname", parse.GetValue(Hostname))
             .Set("cluster.port", parse.GetValue(Port) ?? (PortIn(fileText, config) ? null : defaultPort))
-            .Set("cluster.slots", slots);
-        var seeds = parse.GetValue(Join) ?? [];
-        var seedText = seeds.Length == 0 ? "" : $"actornas.cluster.seed-nodes = [{string.Join(", ", seeds.Select(Hosting.StoreHost.Quote))}]\n";
-        return fileText + "\n" + overrides.Text + seedText;
+            .Set("cluster.slots", slots)
+            .Set("cluster.seed-nodes", parse.GetValue(Join) is { Length: > 0 } seeds ? seeds : null);
+        return fileText + "\n" + overrides.Text;
     }
 
     private static bool PortIn(string fileText, FileInfo? config) =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Query;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Query;

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
 using ActorNas.Actors.Configuration;
 using ActorNas.Cli.Hosting;
 
@@ -50,27 +48,6 @@ internal static class ResumeCommand
             return await SearchRunner.RunAsync(request, cancel).ConfigureAwait(false);
         }));
         return command;
-    }
-}
-
-/// <summary>Command-line flags as HOCON lines under actornas.*.</summary>
-internal sealed class HoconOverrides
-{
-    private readonly StringBuilder _text = new();
-
-    public string Text => _text.ToString();
-
-    public HoconOverrides Set<T>(string key, T? value)
-    {
-        if (value is null) return this;
-        var rendered = value switch
-        {
-            string s => StoreHost.Quote(s),
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString(),
-        };
-        _text.Append("actornas.").Append(key).Append(" = ").Append(rendered).Append('\n');
-        return this;
     }
 }
 

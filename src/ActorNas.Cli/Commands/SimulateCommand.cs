@@ -3,6 +3,7 @@ using System.Globalization;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Evaluators;
 using ActorNas.Actors.Persistence;
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Protocol;
 using ActorNas.Cli.Hosting;
 using ActorNas.Cli.Output;
@@ -28,8 +29,8 @@ internal static class SimulateCommand
             Logging.Configure(parse.GetValue(flags.LogFile), db);
             var searchId = flags.SearchIdOf(parse);
             var text = flags.SettingsText(parse);
-            var requested = ActorNasConfig.Combine(ActorNasConfig.Parse(text, "the command-line settings"));
-            var settings = ActorNasSettings.From(requested, text);
+            var requested = SettingsLayers.Combine(text, SettingsLayers.CommandLine);
+            var settings = SettingsLayers.Read(text);
             var space = settings.Search.Space.Create();
             if (settings.Search.Screening is { IsOn: true, Proxy: Core.Evolution.ProxyKind.Naswot })
                 throw new SettingsException("the naswot screening proxy builds real networks and cannot run on a simulated clock; use flops or surrogate");

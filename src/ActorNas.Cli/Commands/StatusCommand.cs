@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Protocol;
 using ActorNas.Cli.Hosting;
@@ -34,8 +35,8 @@ internal static class StatusCommand
             if (parse.GetValue(join) is { Length: > 0 } seeds)
             {
                 Logging.Configure(null, parse.GetValue(db));
-                var fileText = parse.GetValue(config) is { } file ? ActorNas.Actors.Configuration.ActorNasConfig.ReadFile(file.FullName) : "";
-                var text = fileText + $"\nactornas.cluster.port = 0\nactornas.cluster.seed-nodes = [{string.Join(", ", seeds.Select(StoreHost.Quote))}]\n";
+                var fileText = parse.GetValue(config) is { } file ? ActorNasConfig.ReadFile(file.FullName) : "";
+                var text = fileText + "\n" + new HoconOverrides().Set("cluster.port", 0).Set("cluster.seed-nodes", seeds).Text;
                 return await ClusterStatusReader.RunAsync(text, parse.GetValue(json), cancel);
             }
             var path = parse.GetValue(db)!;

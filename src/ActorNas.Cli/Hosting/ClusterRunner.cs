@@ -1,4 +1,4 @@
-using ActorNas.Actors;
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Caching;
 using ActorNas.Actors.Cluster;
 using ActorNas.Actors.Configuration;
@@ -24,13 +24,13 @@ internal static class ClusterRunner
     /// <param name="clusterText">This node's actornas.cluster.* settings (flags and --config), never recorded.</param>
     public static async Task<int> SeedAsync(SearchRequest request, string clusterText, CancellationToken cancel)
     {
-        var requested = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"));
-        var fresh = ActorNasSettings.From(requested, request.SettingsText);
+        var requested = SettingsLayers.Combine(request.SettingsText, SettingsLayers.CommandLine);
+        var fresh = SettingsLayers.Read(request.SettingsText);
         RequireSharedLog(fresh.Persistence.Provider);
-        var cluster = ClusterSettings.From(ActorNasConfig.Combine(ActorNasConfig.Parse(clusterText, "the cluster settings"), requested));
+        var (cluster, _) = SettingsLayers.Cluster(clusterText, requested);
         var searchId = request.SearchId!;
         Logging.Configure(request.LogFile ?? DefaultLogFile("seed", cluster.Port), null);
-        var evaluators = EvaluatorCatalog.Prepare(fresh.Evaluator, fresh.Search);
+        var prepared = TorchPlugin.AddTo(new EvaluatorRegistry()).Prepare(fresh.Evaluator, fresh.Search);
 
         await using var store = StoreHost.Open(requested, dbPath: null, mustExist: false, cluster.AkkaConfig(ClusterSettings.PopulationRole, requested));
         var system = store.System;
@@ -38,12 +38,17 @@ internal static class ClusterRunner
         await ClusterNode.WaitUntilUpAsync(system, cluster.SeedNodes, cluster.JoinTimeout, cancel).ConfigureAwait(false);
 
         // a search that exists continues with its recorded settings; a new one starts from these flags
-        var started = await store.Log.ReadStartAsync(searchId, cancel).ConfigureAwait(false);
-        var settings = started is null ? fresh : Recorded(started.Config, request.SettingsText, searchId);
-        Log.Info("population node {0} for search {1} ({2})", node, searchId, started is null ? "new unless another node started it" : "recorded");
+        var runtime = ActorNasRuntime.Get(system);
+        TorchPlugin.AddTo(runtime.Evaluators);
+        using var plan = await runtime.PlanAsync(new StartRequest(searchId, StartMode.NewOrResume, request.SettingsText)
+        {
+            Where = store.Where,
+            Evaluators = prepared,
+        }, cancel).ConfigureAwait(false);
+        var settings = plan.Settings;
+        Log.Info("population node {0} for search {1} ({2})", node, searchId, plan.IsNew ? "new unless another node started it" : "recorded");
         await Console.Error.WriteLineAsync($"population node {node} for search {searchId}").ConfigureAwait(false);
-        var search = ClusterSearch.Start(system, new SearchSessionOptions(searchId, settings.Search, started is null, settings,
-            evaluators.Factory, node, evaluators.MutantScorer, LocalSlots: 0), cluster);
+        var search = plan.StartInCluster(cluster);
 
         SearchStatus? last = null;
         var display = ProgressDisplay.Create(settings.ProgressInterval);
@@ -91,15 +96,14 @@ internal static class ClusterRunner
     /// override the recorded ones on this machine (a table path, a data folder).</param>
     public static async Task<int> WorkerAsync(string workerText, int? slotsFlag, bool json, string? logFile, CancellationToken cancel)
     {
-        var own = ActorNasConfig.Combine(ActorNasConfig.Parse(workerText, "the worker settings"));
-        var cluster = ClusterSettings.From(own);
+        var (cluster, own) = SettingsLayers.Cluster(workerText);
         if (cluster.SeedNodes.Count == 0)
             throw new SettingsException("a worker needs a population node to join: pass --join HOST:PORT (the address `actornas seed` printed)");
         Logging.Configure(logFile ?? DefaultLogFile("worker", Environment.ProcessId), null);
 
-        var akka = ActorSystemConfig.Build(own, new PersistenceSettings(PersistenceProvider.InMemory, "", "", 1000),
-            cluster.AkkaConfig(ClusterSettings.EvaluatorRole, own));
-        var system = ActorSystem.Create(ActorSystemConfig.SystemName, akka);
+        var system = ActorNasSystem.CreateWithoutLog(own, cluster.AkkaConfig(ClusterSettings.EvaluatorRole, own));
+        var runtime = ActorNasRuntime.Get(system);
+        TorchPlugin.AddTo(runtime.Evaluators);
         try
         {
             var node = ClusterNode.Id(system);
@@ -107,20 +111,18 @@ internal static class ClusterRunner
             var proxy = ClusterNode.PopulationProxy(system);
             var setup = await ClusterNode.AskSetupAsync(system, proxy, cluster.JoinTimeout, cancel).ConfigureAwait(false);
 
-            var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(workerText, "the worker settings"),
-                ActorNasConfig.Parse(setup.Settings, $"the settings recorded with search {setup.SearchId}"));
-            var settings = ActorNasSettings.From(combined, setup.Settings);
+            var settings = SettingsLayers.OfJoined(workerText, setup.Settings, setup.SearchId);
             var slots = slotsFlag ?? (cluster.Slots > 0 ? cluster.Slots : EvaluatorNode.DefaultSlots());
             if (slots < 1) throw new SettingsException($"--slots {slots}: a worker needs at least one slot");
             var evaluator = settings.Evaluator with { Workers = slots };
-            var evaluators = EvaluatorCatalog.Prepare(evaluator, settings.Search);
+            var evaluators = runtime.Evaluators.Prepare(evaluator, settings.Search);
             var space = settings.Search.Space.Create();
 
             Log.Info("worker {0}: {1} slot(s) for search {2}", node, slots, setup.SearchId);
             Console.WriteLine($"worker {node}: {slots} slot(s) for search {setup.SearchId}");
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             // the node's WeightCache: its slots share it, and other nodes fetch the layers this node trained from it
-            var cache = new ActorLayerCache(WeightCacheNode.EnsureStarted(system, settings.WeightCache, node), settings.WeightCache.Timeout);
+            var cache = new ActorLayerCache(runtime.WeightCache(settings.WeightCache, node), settings.WeightCache.Timeout);
             system.ActorOf(EvaluatorNode.Props(proxy, slots, evaluators.Factory,
                 slot => new EvaluationContext(setup.SearchId, space, settings.Search.Seed, $"{node}/slot-{slot}", node, slot, cache),
                 SlotLimits.Of(evaluator), done), EvaluatorNode.Name);
@@ -151,13 +153,6 @@ internal static class ClusterRunner
             throw new SettingsException($"a cluster search needs its log in PostgreSQL, not {provider.ToString().ToLowerInvariant()}: every population " +
                 "node must read the same log to take over the Population (SQLite is one machine's file). Pass --config with " +
                 "actornas.persistence.provider = postgresql and a connection string (hocon/postgresql.conf, docs/cluster.md)");
-    }
-
-    private static ActorNasSettings Recorded(Core.Evolution.SearchConfig config, string settingsText, string searchId)
-    {
-        var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(settingsText, "the command-line settings"),
-            ActorNasConfig.Parse(RecordedSettings.OfSearch(config), $"the settings recorded with search {searchId}"));
-        return ActorNasSettings.From(combined, config.Settings) with { Search = config };
     }
 
     private static bool Ended(ClusterSearch search, SearchStatus? last) => search.LocalOutcome.IsCompleted || last?.IsCompleted == true;

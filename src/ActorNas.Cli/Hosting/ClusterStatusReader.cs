@@ -1,5 +1,5 @@
+using ActorNas.Actors.Runtime;
 using System.Text.Json;
-using ActorNas.Actors;
 using ActorNas.Actors.Cluster;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Protocol;
@@ -18,10 +18,8 @@ internal static class ClusterStatusReader
 
     public static async Task<int> RunAsync(string clusterText, bool json, CancellationToken cancel)
     {
-        var own = ActorNasConfig.Combine(ActorNasConfig.Parse(clusterText, "the cluster settings"));
-        var cluster = ClusterSettings.From(own);
-        var akka = ActorSystemConfig.Build(own, new PersistenceSettings(PersistenceProvider.InMemory, "", "", 1000), cluster.AkkaConfig(ObserverRole, own));
-        var system = ActorSystem.Create(ActorSystemConfig.SystemName, akka);
+        var (cluster, own) = SettingsLayers.Cluster(clusterText);
+        var system = ActorNasSystem.CreateWithoutLog(own, cluster.AkkaConfig(ObserverRole, own));
         try
         {
             await ClusterNode.WaitUntilUpAsync(system, cluster.SeedNodes, cluster.JoinTimeout, cancel).ConfigureAwait(false);
@@ -35,8 +33,7 @@ internal static class ClusterStatusReader
                 catch (AskTimeoutException) { throw new ClusterJoinException("joined the cluster, but no Population answered"); }
             }
             var setup = await ClusterNode.AskSetupAsync(system, proxy, cluster.JoinTimeout, cancel).ConfigureAwait(false);
-            var space = ActorNasSettings.From(ActorNasConfig.Combine(ActorNasConfig.Parse(setup.Settings, "the recorded settings")), setup.Settings)
-                .Search.Space.Create();
+            var space = SettingsLayers.Read(setup.Settings, "the recorded settings").Search.Space.Create();
             var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
             var members = Akka.Cluster.Cluster.Get(system).State.Members.Where(m => m.Address != self).Select(m =>
             {

@@ -1,3 +1,4 @@
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
 using ActorNas.Core.Spaces;
@@ -44,13 +45,6 @@ internal static class CommandGuard
         Akka.Configuration.ConfigurationException => (ExitCodes.BadInput, $"bad configuration: {e.Message}"),
         _ => (ExitCodes.SearchFailed, $"{e.GetType().Name}: {e.Message} (run with --verbose for details)"),
     };
-}
-
-/// <summary>The search id names no search in the database.</summary>
-internal sealed class UnknownSearchException(string message) : Exception(message)
-{
-    public static UnknownSearchException For(string searchId, string db) =>
-        new($"there is no search \"{searchId}\" in {db}; `actornas list --db {db}` shows the searches there");
 }
 
 /// <summary>The cluster downed this node (or it lost the cluster); a supervisor should start it again.</summary>

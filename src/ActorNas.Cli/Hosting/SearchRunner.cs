@@ -1,11 +1,11 @@
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Evaluators;
 using ActorNas.Actors.Persistence;
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Protocol;
 using ActorNas.Actors.Search;
 using ActorNas.Cli.Output;
 using Akka.Actor;
-using Akka.Configuration;
 using NLog;
 
 namespace ActorNas.Cli.Hosting;
@@ -27,42 +27,27 @@ internal static class SearchRunner
     public static async Task<int> RunAsync(SearchRequest request, CancellationToken cancel)
     {
         Logging.Configure(request.LogFile, request.Db);
-        var requested = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"));
+        var requested = SettingsLayers.Combine(request.SettingsText, SettingsLayers.CommandLine);
         // a new search's settings and evaluator (its table, say) are checked before the database is touched
-        var evaluators = request.IsNew && ActorNasSettings.From(requested, request.SettingsText) is var fresh
-            ? EvaluatorCatalog.Prepare(fresh.Evaluator, fresh.Search) : null;
+        var registry = TorchPlugin.AddTo(new EvaluatorRegistry());
+        var prepared = request.IsNew && SettingsLayers.Read(request.SettingsText) is var fresh
+            ? registry.Prepare(fresh.Evaluator, fresh.Search) : null;
 
         await using var store = StoreHost.Open(requested, request.Db, mustExist: !request.IsNew);
         var searchId = request.SearchId ?? await store.OnlySearchAsync(request.Db, cancel).ConfigureAwait(false);
-        using var searchLock = store.Persistence.Provider == PersistenceProvider.Sqlite
-            ? SearchLock.Acquire(store.Persistence.SqlitePath, searchId) : null;
-
-        var started = await store.Log.ReadStartAsync(searchId, cancel).ConfigureAwait(false);
-        ActorNasSettings settings;
-        if (request.IsNew)
+        var runtime = ActorNasRuntime.Get(store.System);
+        TorchPlugin.AddTo(runtime.Evaluators);
+        using var plan = await runtime.PlanAsync(new StartRequest(searchId, request.IsNew ? StartMode.New : StartMode.Resume, request.SettingsText)
         {
-            if (started is not null) await store.Log.VerifyAsync(searchId, cancellationToken: cancel).ConfigureAwait(false);   // a damaged log says so first
-            if (started is not null)
-                throw new SettingsException($"search \"{searchId}\" already exists in {request.Db}; continue it with " +
-                    $"`{request.ResumeCommand(searchId, store.Persistence.Provider)}`, or choose another --search-id");
-            settings = ActorNasSettings.From(requested, request.SettingsText);
-        }
-        else
-        {
-            if (started is null)
-                throw UnknownSearchException.For(searchId, request.Db);
-            var recorded = started.Config.Settings;
-            var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(request.SettingsText, "the command-line settings"),
-                ActorNasConfig.Parse(RecordedSettings.OfSearch(started.Config), $"the settings recorded with search {searchId}"));
-            settings = ActorNasSettings.From(combined, recorded) with { Search = started.Config };
-            evaluators = EvaluatorCatalog.Prepare(settings.Evaluator, settings.Search);
-        }
+            Where = request.Db,
+            ResumeCommand = request.ResumeCommand(searchId, store.Persistence.Provider),
+            Evaluators = prepared,
+        }, cancel).ConfigureAwait(false);
+        var settings = plan.Settings;
 
-        var node = $"{Environment.MachineName}:{Environment.ProcessId}";
         Log.Info("{0} search {1} in {2} with {3} worker(s) on {4}", request.IsNew ? "starting" : "resuming", searchId,
-            request.Db, settings.Evaluator.Workers, node);
-        var session = SearchSession.Start(store.System, new SearchSessionOptions(
-            searchId, settings.Search, request.IsNew, settings, evaluators!.Factory, node, evaluators.MutantScorer));
+            request.Db, settings.Evaluator.Workers, plan.Node);
+        var session = plan.StartHere();
 
         using var stopCheck = new CancellationTokenSource();
         var logCheck = request.IsNew || !store.Persistence.CheckOnResume

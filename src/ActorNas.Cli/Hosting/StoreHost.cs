@@ -1,4 +1,4 @@
-using ActorNas.Actors;
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Query;
@@ -36,9 +36,8 @@ internal sealed class StoreHost : IAsyncDisposable
         var persistence = ReadPersistence(actorNas, dbPath);
         if (persistence.Provider == PersistenceProvider.Sqlite) PersistenceConfig.PrepareSqlite(persistence.SqlitePath, mustExist);
         if (persistence.Provider == PersistenceProvider.PostgreSql) PostgresProbe.Check(persistence.PostgresConnectionString, TimeSpan.FromSeconds(5));
-        var config = ActorSystemConfig.Build(actorNas, persistence, extraAkka);
-        var system = ActorSystem.Create(ActorSystemConfig.SystemName, config);
-        return new StoreHost(system, persistence, new SearchLog(system));
+        var system = ActorNasSystem.Create(actorNas, persistence, extraAkka);
+        return new StoreHost(system, persistence, ActorNasRuntime.Get(system).Log);
     }
 
     /// <summary>
@@ -53,19 +52,11 @@ internal sealed class StoreHost : IAsyncDisposable
             ? SqliteFiles.HoldsJournal(persistence.SqlitePath)
             : JournalRows.PostgresHoldsJournal(persistence.PostgresConnectionString);
         if (!holdsJournal) return new StoreHost(null, persistence, SearchLog.Empty);
-        var system = ActorSystem.Create(ActorSystemConfig.SystemName, ActorSystemConfig.Build(actorNas, persistence));
-        return new StoreHost(system, persistence, new SearchLog(system));
+        var system = ActorNasSystem.Create(actorNas, persistence);
+        return new StoreHost(system, persistence, ActorNasRuntime.Get(system).Log);
     }
 
-    public static PersistenceSettings ReadPersistence(Config actorNas, string? dbPath)
-    {
-        if (dbPath is null) return ActorNasSettings.From(actorNas).Persistence;
-        var withDb = ConfigurationFactory.ParseString($"actornas.persistence.sqlite.path = {Quote(dbPath)}").WithFallback(actorNas);
-        return ActorNasSettings.From(withDb).Persistence;
-    }
-
-    public static string Quote(string s) =>
-        "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    public static PersistenceSettings ReadPersistence(Config actorNas, string? dbPath) => SettingsLayers.Persistence(actorNas, dbPath);
 
     /// <summary>The id of the only search in the database, for commands where --search-id may be left out.</summary>
     public async Task<string> OnlySearchAsync(string db, CancellationToken cancel)

@@ -41,7 +41,7 @@ public sealed class SearchWithWeightCacheTests(ITestOutputHelper output) : Sqlit
         await session.DisposeAsync();
         Assert.True(outcome.Completed, outcome.Error);
 
-        var stats = (await new ActorLayerCache(await Sys.ActorSelection("/user/" + WeightCacheActor.Name).ResolveOne(TimeSpan.FromSeconds(10)),
+        var stats = (await new ActorLayerCache(await Sys.ActorSelection("/system/" + WeightCacheActor.Name).ResolveOne(TimeSpan.FromSeconds(10)),
             TimeSpan.FromSeconds(10)).StatsAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal("node-a", stats.Node);
         var evaluated = (await ReadLogAsync("cached")).OfType<CandidateEvaluated>().ToList();

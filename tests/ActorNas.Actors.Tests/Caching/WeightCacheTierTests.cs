@@ -1,3 +1,4 @@
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Caching;
 using ActorNas.Actors.Configuration;
 using ActorNas.Core.Caching;

@@ -1,3 +1,4 @@
+using ActorNas.Actors.Runtime;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;

@@ -4,7 +4,7 @@ using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Serialization;
 using Akka.Configuration;
 
-namespace ActorNas.Actors;
+namespace ActorNas.Actors.Runtime;
 
 /// <summary>The Akka side of an ActorNas process: serializer bindings, NLog bridge, persistence plugins.</summary>
 public static class ActorSystemConfig

@@ -1,0 +1,56 @@
+using ActorNas.Actors.Configuration;
+using ActorNas.Core;
+using ActorNas.Core.Evaluation;
+using ActorNas.Core.Evolution;
+
+namespace ActorNas.Actors.Evaluators;
+
+/// <summary>
+/// Every evaluator a process knows, by name (<c>actornas.evaluator.name</c>), and the screening proxies it can score.
+/// The built-in ones are always there; the TorchSharp ones (the CLI adds them) and a user's own plug in with
+/// <see cref="Add"/> and <see cref="AddProxy"/>.
+/// </summary>
+public sealed class EvaluatorRegistry
+{
+    private readonly Dictionary<string, Func<EvaluatorSettings, SearchConfig, Func<int, IEvaluator>>> _evaluators = new(StringComparer.Ordinal);
+    private readonly Dictionary<ProxyKind, Func<EvaluatorSettings, SearchConfig, Func<Genotype, double>>> _proxies = [];
+
+    public EvaluatorRegistry()
+    {
+        Add(BuiltInEvaluators.Synthetic, (settings, _) => BuiltInEvaluators.Factory(settings));
+        Add(BuiltInEvaluators.Tabular, (settings, _) => BuiltInEvaluators.Factory(settings));
+    }
+
+    /// <summary>The names in the order they were added, built-in ones first.</summary>
+    public IReadOnlyList<string> Names => [.. _evaluators.Keys];
+
+    /// <summary>Adds (or replaces) the evaluator <paramref name="name"/>: <paramref name="factory"/> loads what the slots share,
+    /// once per search, and returns the maker of one evaluator per slot.</summary>
+    public EvaluatorRegistry Add(string name, Func<EvaluatorSettings, SearchConfig, Func<int, IEvaluator>> factory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        _evaluators[name] = factory;
+        return this;
+    }
+
+    /// <summary>Adds the scorer of a screening proxy (<c>actornas.search.screening.proxy</c>).</summary>
+    public EvaluatorRegistry AddProxy(ProxyKind proxy, Func<EvaluatorSettings, SearchConfig, Func<Genotype, double>> scorer)
+    {
+        _proxies[proxy] = scorer;
+        return this;
+    }
+
+    /// <summary>
+    /// Whatever can fail before the search starts fails here: an unknown name, a bad table, a missing dataset or GPU.
+    /// </summary>
+    public EvaluatorSetup Prepare(EvaluatorSettings settings, SearchConfig search)
+    {
+        if (!_evaluators.TryGetValue(settings.Name, out var factory))
+            throw new SettingsException($"unknown evaluator \"{settings.Name}\"; evaluators: {string.Join(", ", Names)}");
+        var slots = factory(settings, search);
+        Func<Genotype, double>? scorer = null;
+        if (search.Screening is { IsOn: true } screening && _proxies.TryGetValue(screening.Proxy, out var proxy))
+            scorer = proxy(settings, search);
+        return new EvaluatorSetup(slots, scorer);
+    }
+}

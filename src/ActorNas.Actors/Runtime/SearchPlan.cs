@@ -1,0 +1,95 @@
+using ActorNas.Actors.Cluster;
+using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Evaluators;
+using ActorNas.Actors.Persistence;
+using ActorNas.Actors.Search;
+
+namespace ActorNas.Actors.Runtime;
+
+/// <summary>
+/// A search ready to start: whether it is new, the settings it runs with (recorded ones under this process's), its
+/// evaluators, this node's id, and the SQLite log's lock, held until the plan is disposed (after the search stops).
+/// </summary>
+public sealed class SearchPlan : IDisposable
+{
+    private readonly ActorNasRuntime _runtime;
+    private readonly SearchLock? _lock;
+    private readonly int? _localSlots;
+    private int _disposed;
+
+    private SearchPlan(ActorNasRuntime runtime, string searchId, bool isNew, ActorNasSettings settings, EvaluatorSetup evaluators,
+        SearchLock? searchLock, int? localSlots)
+    {
+        _runtime = runtime;
+        SearchId = searchId;
+        IsNew = isNew;
+        Settings = settings;
+        Evaluators = evaluators;
+        _lock = searchLock;
+        _localSlots = localSlots;
+    }
+
+    public string SearchId { get; }
+    public bool IsNew { get; }
+    public ActorNasSettings Settings { get; }
+    public EvaluatorSetup Evaluators { get; }
+    public string Node => _runtime.NodeId;
+
+    internal static async Task<SearchPlan> MakeAsync(ActorNasRuntime runtime, StartRequest request, CancellationToken cancel)
+    {
+        var place = runtime.LogPlace;
+        var searchLock = place is { Provider: PersistenceProvider.Sqlite } ? SearchLock.Acquire(place.SqlitePath, request.SearchId) : null;
+        try
+        {
+            var log = runtime.Log;
+            var started = await log.ReadStartAsync(request.SearchId, cancel).ConfigureAwait(false);
+            if (started is not null && request.Mode == StartMode.New)
+            {
+                await log.VerifyAsync(request.SearchId, cancellationToken: cancel).ConfigureAwait(false);   // a damaged log says so first
+                throw new SettingsException($"search \"{request.SearchId}\" already exists in {request.Where}; continue it with " +
+                    $"`{request.ResumeCommand}`, or choose another --search-id");
+            }
+            if (started is null && request.Mode == StartMode.Resume)
+                throw UnknownSearchException.For(request.SearchId, request.Where);
+
+            var settings = started is null
+                ? SettingsLayers.Read(request.LocalText)
+                : SettingsLayers.OfRecorded(request.LocalText, started.Config, request.SearchId);
+            var evaluators = request.EvaluatorFactory is { } own ? new EvaluatorSetup(own, null)
+                : started is null && request.Evaluators is { } prepared ? prepared
+                : runtime.Evaluators.Prepare(settings.Evaluator, settings.Search);
+            return new SearchPlan(runtime, request.SearchId, started is null, settings, evaluators, searchLock, request.LocalSlots);
+        }
+        catch
+        {
+            searchLock?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts the search in this process: its Population, Mutators and evaluator slots under one guardian. Disposing the
+    /// session also releases this plan's lock.
+    /// </summary>
+    public SearchSession StartHere()
+    {
+        var session = SearchSession.Start(_runtime.System, SessionOptions());
+        session.Owns(this);
+        return session;
+    }
+
+    /// <summary>Starts this population node's part of a cluster search: the singleton manager (no local slots by default).</summary>
+    public ClusterSearch StartInCluster(ClusterSettings cluster) =>
+        ClusterSearch.Start(_runtime.System, SessionOptions() with { LocalSlots = _localSlots ?? 0 }, cluster);
+
+    private SearchSessionOptions SessionOptions() =>
+        new(SearchId, Settings.Search, IsNew, Settings, Evaluators.Factory, Node, Evaluators.MutantScorer, _localSlots)
+        {
+            WeightCache = _runtime.WeightCache(Settings.WeightCache, Node),
+        };
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _lock?.Dispose();
+    }
+}
