@@ -26,10 +26,14 @@ public sealed class ActorNasOptions
     public SchedulingMode? Mode { get; set; }
     /// <summary>Further actornas.* settings in HOCON, under the typed options.</summary>
     public string Hocon { get; set; } = "";
-    /// <summary>The user's evaluator: one instance per slot. Required.</summary>
+    /// <summary>The user's evaluator: one instance per slot. Required unless <see cref="EvaluatorName"/> names a built-in one.</summary>
     public Func<IServiceProvider, int, IEvaluator>? Evaluator { get; set; }
-    /// <summary>Name recorded in the log for the evaluator.</summary>
-    public string EvaluatorName { get; set; } = "custom";
+    /// <summary>Name recorded in the log for the evaluator; without <see cref="Evaluator"/>, the built-in evaluator of that
+    /// name (synthetic, tabular) runs.</summary>
+    public string EvaluatorName { get; set; } = CustomEvaluator;
+
+    /// <summary>The name a user's own evaluator is recorded under unless another is given.</summary>
+    public const string CustomEvaluator = "custom";
 
     internal string ToHocon() => Hocon + "\n" + new HoconOverrides()
         .Set("space.name", SearchSpace?.Name ?? Space)

@@ -34,6 +34,10 @@ public sealed class SearchSession : IAsyncDisposable
 
     public string SearchId { get; private init; } = "";
 
+    /// <summary>The search's guardian: it answers <see cref="GetSearchStatus"/>, <see cref="PauseSearch"/>,
+    /// <see cref="ResumeSearch"/> and <see cref="StopSearch"/> (what a registry of actors hands out).</summary>
+    public IActorRef Guardian => _guardian;
+
     /// <summary>Completes when the search ends (budget or failure limit) or cannot run.</summary>
     public Task<SearchOutcome> Completion => _outcome.Task;
 
