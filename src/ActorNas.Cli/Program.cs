@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ActorNas.Cli.Commands;
-using ActorNas.Cli.Hosting;
+using ActorNas.Cli.Running;
 
 var root = new RootCommand("ActorNas: event-sourced Regularized Evolution neural architecture search on Akka.NET actors")
 {

@@ -28,7 +28,7 @@ public sealed class ClusterSearch
     {
         system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });   // start the timer thread now (see SearchSession)
         var outcome = new TaskCompletionSource<SearchOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var listener = system.ActorOf(Props.Create(() => new Listener(outcome)), "search-listener");
+        var listener = system.ActorOf(OutcomeListener.Props(outcome), "search-listener");
         system.ActorOf(ClusterSingletonManager.Props(
                 ClusterPopulation.Props(options, listener, cluster.LeaseTimeout),
                 PoisonPill.Instance,
@@ -40,13 +40,4 @@ public sealed class ClusterSearch
     public Task<SearchStatus> GetStatusAsync(TimeSpan timeout) => _proxy.Ask<SearchStatus>(GetSearchStatus.Instance, timeout);
 
     public Task<ClusterView> GetViewAsync(TimeSpan timeout) => _proxy.Ask<ClusterView>(GetClusterView.Instance, timeout);
-
-    private sealed class Listener : ReceiveActor
-    {
-        public Listener(TaskCompletionSource<SearchOutcome> outcome)
-        {
-            Receive<SearchEnded>(e => outcome.TrySetResult(new SearchOutcome(true, e.Status, null)));
-            Receive<SearchCannotRun>(e => outcome.TrySetResult(SearchOutcome.CannotRun(e)));
-        }
-    }
 }

@@ -24,11 +24,8 @@ public sealed class EvaluatorNode : ReceiveActor
         SlotLimits limits, TaskCompletionSource done)
     {
         _done = done;
-        for (var slot = 0; slot < slots; slot++)
+        foreach (var child in EvaluatorSlots.Start(Context, slots, population, createEvaluator, createContext, limits))
         {
-            var slotIndex = slot;
-            var child = Context.ActorOf(EvaluatorActor.Props(population, () => createEvaluator(slotIndex), createContext(slot), limits),
-                EvaluatorActor.NameOf(slot));
             Context.Watch(child);
             _slots.Add(child);
         }
@@ -39,8 +36,7 @@ public sealed class EvaluatorNode : ReceiveActor
         });
     }
 
-    protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart);
+    protected override SupervisorStrategy SupervisorStrategy() => EvaluatorSlots.RestartAlways();
 
     /// <summary>One slot per GPU of this machine (/dev/nvidiaN), or one per CPU core when there is none.</summary>
     public static int DefaultSlots()

@@ -62,17 +62,10 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
                 PopulationActor.Name, TimeSpan.FromMilliseconds(500), MaxRestartDelay, 0.2, maxNrOfRetries: -1)),
             PopulationActor.Name + "-supervisor");
 
-        var space = config.Space.Create();
         // one WeightCache per node, shared by every search the process runs; evaluators reach it through the context
         var cache = options.WeightCache is { } weightCache ? new ActorLayerCache(weightCache, settings.WeightCache.Timeout) : null;
-        for (var slot = 0; slot < (options.LocalSlots ?? settings.Evaluator.Workers); slot++)
-        {
-            var slotIndex = slot;
-            var context = new EvaluationContext(options.SearchId, space, config.Seed, $"{options.Node}/slot-{slot}", options.Node, slot, cache);
-            Context.ActorOf(
-                EvaluatorActor.Props(population, () => options.CreateEvaluator(slotIndex), context, SlotLimits.Of(settings.Evaluator)),
-                EvaluatorActor.NameOf(slot));
-        }
+        EvaluatorSlots.Start(Context, options.LocalSlots ?? settings.Evaluator.Workers, population, options.CreateEvaluator,
+            EvaluatorSlots.Contexts(options.SearchId, config.Space.Create(), config.Seed, options.Node, cache), SlotLimits.Of(settings.Evaluator));
 
         Receive<LogUnavailable>(OnLogUnavailable);
         Receive<LogAvailable>(_ => OnLogAvailable());
@@ -130,8 +123,7 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
-    protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart);
+    protected override SupervisorStrategy SupervisorStrategy() => EvaluatorSlots.RestartAlways();
 }
 
 /// <summary>What a process needs to run (or resume) one search.</summary>

@@ -48,7 +48,7 @@ public sealed class SearchSession : IAsyncDisposable
         system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });
         options = options with { WeightCache = options.WeightCache ?? WeightCacheNode.EnsureStarted(system, options.Settings.WeightCache, options.Node) };
         var outcome = new TaskCompletionSource<SearchOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var listener = system.ActorOf(Props.Create(() => new OutcomeListener(outcome)), $"search-{options.SearchId}-listener");
+        var listener = system.ActorOf(OutcomeListener.Props(outcome), $"search-{options.SearchId}-listener");
         var guardian = system.ActorOf(SearchGuardian.Props(options, listener), SearchGuardian.NameOf(options.SearchId));
         return new SearchSession(system, guardian, listener, outcome) { SearchId = options.SearchId };
     }
@@ -81,14 +81,5 @@ public sealed class SearchSession : IAsyncDisposable
         _system.Stop(_listener);
         _outcome.TrySetResult(new SearchOutcome(false, null, "stopped"));
         _owned?.Dispose();
-    }
-
-    private sealed class OutcomeListener : ReceiveActor
-    {
-        public OutcomeListener(TaskCompletionSource<SearchOutcome> outcome)
-        {
-            Receive<SearchEnded>(e => outcome.TrySetResult(new SearchOutcome(true, e.Status, null)));
-            Receive<SearchCannotRun>(e => outcome.TrySetResult(SearchOutcome.CannotRun(e)));
-        }
     }
 }

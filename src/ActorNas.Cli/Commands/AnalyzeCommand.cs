@@ -7,7 +7,7 @@ using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
 using ActorNas.Analysis;
 using ActorNas.Analysis.Output;
-using ActorNas.Cli.Hosting;
+using ActorNas.Cli.Running;
 using ActorNas.Cli.Output;
 using ActorNas.Core.Events;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
-using ActorNas.Cli.Hosting;
+using ActorNas.Cli.Running;
 using ActorNas.Cli.Output;
 using Microsoft.Data.Sqlite;
 

@@ -4,7 +4,7 @@ using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Query;
 using ActorNas.Analysis.Output;
-using ActorNas.Cli.Hosting;
+using ActorNas.Cli.Running;
 using ActorNas.Core.Events;
 
 namespace ActorNas.Cli.Commands;

@@ -4,7 +4,7 @@ using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Query;
-using ActorNas.Cli.Hosting;
+using ActorNas.Cli.Running;
 using ActorNas.Cli.Output;
 using ActorNas.Core.Evolution;
 using Akka.Configuration;

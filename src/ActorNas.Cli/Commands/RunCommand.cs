@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ActorNas.Actors.Configuration;
-using ActorNas.Cli.Hosting;
+using ActorNas.Cli.Running;
 
 namespace ActorNas.Cli.Commands;
 

@@ -5,7 +5,7 @@ using ActorNas.Actors.Evaluators;
 using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Protocol;
-using ActorNas.Cli.Hosting;
+using ActorNas.Cli.Running;
 using ActorNas.Cli.Output;
 using ActorNas.Core.Simulation;
 

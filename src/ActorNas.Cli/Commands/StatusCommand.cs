@@ -3,7 +3,7 @@ using System.Text.Json;
 using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Protocol;
-using ActorNas.Cli.Hosting;
+using ActorNas.Cli.Running;
 using ActorNas.Cli.Output;
 using ActorNas.Core.Caching;
 using ActorNas.Core.Events;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using ActorNas.Cli.Hosting;
+using ActorNas.Cli.Running;
 
 namespace ActorNas.Cli.Output;
 

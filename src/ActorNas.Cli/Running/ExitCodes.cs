@@ -1,4 +1,4 @@
-namespace ActorNas.Cli.Hosting;
+namespace ActorNas.Cli.Running;
 
 /// <summary>Exit codes scripts can rely on.</summary>
 public static class ExitCodes

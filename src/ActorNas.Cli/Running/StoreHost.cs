@@ -5,7 +5,7 @@ using ActorNas.Actors.Query;
 using Akka.Actor;
 using Akka.Configuration;
 
-namespace ActorNas.Cli.Hosting;
+namespace ActorNas.Cli.Running;
 
 /// <summary>An ActorSystem connected to one event store, for the commands that run or read searches.</summary>
 internal sealed class StoreHost : IAsyncDisposable

@@ -4,7 +4,7 @@ using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
 using ActorNas.Torch.Evaluators;
 
-namespace ActorNas.Cli.Hosting;
+namespace ActorNas.Cli.Running;
 
 /// <summary>
 /// The TorchSharp evaluators (train, naswot) and the naswot screening proxy, plugged into a registry. The evaluator and

@@ -1,6 +1,6 @@
 using NLog;
 
-namespace ActorNas.Cli.Hosting;
+namespace ActorNas.Cli.Running;
 
 /// <summary>Points the shipped nlog.config at this invocation's log file.</summary>
 internal static class Logging

@@ -1,7 +1,7 @@
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
 
-namespace ActorNas.Cli.Hosting;
+namespace ActorNas.Cli.Running;
 
 /// <summary>
 /// Where a command may write. Never over a search's database or the files SQLite and ActorNas keep beside it

@@ -3,7 +3,7 @@ using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Protocol;
 using Npgsql;
 
-namespace ActorNas.Cli.Hosting;
+namespace ActorNas.Cli.Running;
 
 /// <summary>
 /// The one line a user reads when a search stopped because its log could not be written: where, what, what the log

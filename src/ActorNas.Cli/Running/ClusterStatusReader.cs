@@ -6,7 +6,7 @@ using ActorNas.Actors.Protocol;
 using ActorNas.Cli.Output;
 using Akka.Actor;
 
-namespace ActorNas.Cli.Hosting;
+namespace ActorNas.Cli.Running;
 
 /// <summary>
 /// `actornas status --join HOST:PORT`: joins the cluster for a moment as an `observer` member (non-members are

@@ -10,7 +10,7 @@ using ActorNas.Core.Evaluation;
 using Akka.Actor;
 using NLog;
 
-namespace ActorNas.Cli.Hosting;
+namespace ActorNas.Cli.Running;
 
 /// <summary>
 /// `actornas seed` and `actornas worker`: one node of a cluster search. A population node may host the Population
@@ -124,7 +124,7 @@ internal static class ClusterRunner
             // the node's WeightCache: its slots share it, and other nodes fetch the layers this node trained from it
             var cache = new ActorLayerCache(runtime.WeightCache(settings.WeightCache, node), settings.WeightCache.Timeout);
             system.ActorOf(EvaluatorNode.Props(proxy, slots, evaluators.Factory,
-                slot => new EvaluationContext(setup.SearchId, space, settings.Search.Seed, $"{node}/slot-{slot}", node, slot, cache),
+                EvaluatorSlots.Contexts(setup.SearchId, space, settings.Search.Seed, node, cache),
                 SlotLimits.Of(evaluator), done), EvaluatorNode.Name);
 
             await Task.WhenAny(done.Task, system.WhenTerminated, Task.Delay(Timeout.Infinite, cancel)).ConfigureAwait(false);

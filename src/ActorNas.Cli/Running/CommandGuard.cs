@@ -7,7 +7,7 @@ using ActorNas.Torch.Data;
 using ActorNas.Cli.Output;
 using NLog;
 
-namespace ActorNas.Cli.Hosting;
+namespace ActorNas.Cli.Running;
 
 /// <summary>Turns failures into one clear line on stderr and an exit code; stack traces only with --verbose.</summary>
 internal static class CommandGuard

@@ -8,7 +8,7 @@ using ActorNas.Cli.Output;
 using Akka.Actor;
 using NLog;
 
-namespace ActorNas.Cli.Hosting;
+namespace ActorNas.Cli.Running;
 
 /// <param name="ConfigPath">The --config file, for the resume command a message names (a PostgreSQL log is found through it).</param>
 internal sealed record SearchRequest(string? SearchId, string Db, bool IsNew, string SettingsText, bool Json, string? LogFile, string? ConfigPath = null)

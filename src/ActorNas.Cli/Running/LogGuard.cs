@@ -3,7 +3,7 @@ using ActorNas.Actors.Query;
 using ActorNas.Actors.Search;
 using NLog;
 
-namespace ActorNas.Cli.Hosting;
+namespace ActorNas.Cli.Running;
 
 /// <summary>
 /// What `run` and `resume` do about a log that cannot be read: the same verdict as every reading command
