@@ -10,9 +10,9 @@ namespace ActorNas.Actors.Population;
 
 /// <summary>
 /// The search's persistent shell around <see cref="SearchState"/>. Every message becomes a command for
-/// <see cref="SearchState.Decide"/>; it applies the decision's events at once (so the next command sees them), persists them with PersistAllAsync
-/// (everything from one mailbox run reaches the journal in one write), and answers the worker only once its
-/// events are in the journal. Snapshots are taken of a second state that folds only confirmed events, and so is
+/// <see cref="SearchState.Decide"/>; it applies the decision's events at once (so the next command sees them),
+/// persists them with PersistAllAsync (everything from one mailbox run reaches the journal in one write), and answers
+/// the worker only once its events are in the journal. Snapshots are taken of a second state that folds only confirmed events, and so is
 /// everything it tells others about the search (status, "search over"): a write that fails takes back nothing said.
 /// When the journal fails it tells its guardian why (<see cref="LogUnavailable"/>) before Akka stops it; the guardian
 /// decides whether to start it again.

@@ -92,17 +92,17 @@ public sealed class SearchState
             var decision => decision,
         },
         ProposeChild c => Propose(c),
-        CancelReservation c => _reservations.Remove(c.ReservationId) ? new Accepted([]) : new Rejected($"there is no reservation {c.ReservationId}"),
+        CancelReservation c => _reservations.Remove(c.ReservationId) ? new Accepted([])
+            : new Rejected($"there is no reservation {c.ReservationId}"),
         RecordResult c => Complete(c),
         RecordFailure c => Fail(c, force: false),
-        ReleaseWorker c => IsCompleted ? Over()
-            : new Accepted(_runningOn.TryGetValue(c.Worker, out var held) ? held.Select(id => Released(id, c.Reason, c.At)).ToList() : []),
-        ReleaseNodeWork c => IsCompleted ? Over()
-            : new Accepted(_pending.Values.Where(p => p.Node == c.Node).OrderBy(p => p.Id).Select(p => Released(p.Id, c.Reason, c.At)).ToList()),
-        ReleaseAllWork c => IsCompleted ? Over()
-            : new Accepted(_pending.Values.Where(p => p.IsRunning).OrderBy(p => p.Id).Select(p => Released(p.Id, c.Reason, c.At)).ToList()),
-        PauseWork c => IsCompleted ? Over() : IsPaused ? new Rejected("the search is paused already") : new Accepted([new SearchPaused(c.Reason, c.At)]),
-        ResumeWork c => IsCompleted ? Over() : !IsPaused ? new Rejected("the search is not paused") : new Accepted([new SearchResumed(c.At)]),
+        ReleaseWorker c => Release(_runningOn.GetValueOrDefault(c.Worker) ?? [], c.Reason, c.At),
+        ReleaseNodeWork c => Release(_pending.Values.Where(p => p.Node == c.Node).Select(p => p.Id).Order(), c.Reason, c.At),
+        ReleaseAllWork c => Release(_pending.Values.Where(p => p.IsRunning).Select(p => p.Id).Order(), c.Reason, c.At),
+        PauseWork c => IsCompleted ? Over()
+            : IsPaused ? new Rejected("the search is paused already") : new Accepted([new SearchPaused(c.Reason, c.At)]),
+        ResumeWork c => IsCompleted ? Over()
+            : !IsPaused ? new Rejected("the search is not paused") : new Accepted([new SearchResumed(c.At)]),
         EndSearch c => IsCompleted ? Over() : new Accepted([new SearchCompleted(StopReasonPrefix + c.Reason, c.At)]),
         _ => throw new ArgumentException($"unknown search command {command.GetType().Name}"),
     };
@@ -111,7 +111,9 @@ public sealed class SearchState
 
     private Rejected Over() => new($"the search has completed ({CompletionReason})");
 
-    private static ISearchEvent Released(long id, string reason, DateTimeOffset at) => new CandidateReleased(id, reason, at);
+    /// <summary>Sends the running candidates <paramref name="ids"/> back to the queue, lowest id first.</summary>
+    private Decision Release(IEnumerable<long> ids, string reason, DateTimeOffset at) =>
+        IsCompleted ? Over() : new Accepted(ids.Select(id => (ISearchEvent)new CandidateReleased(id, reason, at)).ToList());
 
     private Accepted Start(StartSearch c)
     {
