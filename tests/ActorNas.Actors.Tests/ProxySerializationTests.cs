@@ -59,10 +59,10 @@ public sealed class ProxySerializationTests(ITestOutputHelper output) : SqliteTe
         // and so the Mutator ranks the mutants exactly as the Population's own proxy would
         foreach (var member in population)
             Assert.Equal(proxy.Score(space, member.Genotype), back.Proxy.Score(space, member.Genotype));
-        var screening = new Screening(4, ProxyKind.Surrogate);
-        Assert.Equal(
-            ChildProposer.Propose(space, Parent, DeterministicRandom.For(5, 41, RandomPurpose.Mutation), PositionWeighting.Uniform, screening, proxy),
-            ChildProposer.Propose(space, Parent, DeterministicRandom.For(5, 41, RandomPurpose.Mutation), PositionWeighting.Uniform, screening, back.Proxy));
+        var config = new SearchConfig { Space = new SearchSpaceSpec(Nb201Space.SpaceName), Seed = 5, Screening = new Screening(4, ProxyKind.Surrogate) };
+        (Genotype, Mutation) ChildWith(ProxyModel? model) =>
+            ChildProposer.ChildOf(config, space, 41, Parent, model) is var child ? (child.Child, child.Mutation) : default;
+        Assert.Equal(ChildWith(proxy), ChildWith(back.Proxy));
     }
 
     [Fact]

@@ -34,37 +34,24 @@ internal static class PlainLoop
         }
 
         var clock = Stopwatch.StartNew();
-        Apply(state.Start(config, DateTimeOffset.UtcNow));
+        Apply(state.Decide(new StartSearch(config, DateTimeOffset.UtcNow)).Events);
         while (!state.IsCompleted)
         {
-            while (idle.Count > 0 && TryAssign(state, idle.Peek(), Apply) is { } candidate)
-                running.Enqueue((idle.Dequeue(), candidate, DateTimeOffset.UtcNow));
+            // a tournament's child is drawn here at once, where the Population would ask a Mutator
+            while (idle.Count > 0 && state.Decide(new AssignWork(idle.Peek(), BenchSettings.Node, DateTimeOffset.UtcNow, DrawChildHere: true))
+                is AssignCandidate assign)
+            {
+                Apply(assign.Events);
+                running.Enqueue((idle.Dequeue(), assign.Candidate, DateTimeOffset.UtcNow));
+            }
             if (!running.TryDequeue(out var job))
                 throw new InvalidOperationException("the plain loop stalled: no work in flight and none to hand out");
 
             var score = landscape.Score(job.Candidate.Genotype);
-            Apply(state.Complete(job.Candidate.Id, new EvaluationResult(score), job.StartedAt, DateTimeOffset.UtcNow,
-                job.Worker, BenchSettings.Node));
+            Apply(state.Decide(new RecordResult(job.Candidate.Id, new EvaluationResult(score), job.StartedAt, DateTimeOffset.UtcNow,
+                job.Worker, BenchSettings.Node)).Events);
             idle.Enqueue(job.Worker);
         }
         return new Result(state.Evaluated, clock.Elapsed);
-    }
-
-    /// <summary>Work for a worker, mutating in place where the Population would ask a Mutator; null when there is none now.</summary>
-    private static Candidate? TryAssign(SearchState state, string worker, Action<IReadOnlyList<ISearchEvent>> apply)
-    {
-        switch (state.Assign(worker, BenchSettings.Node, DateTimeOffset.UtcNow))
-        {
-            case AssignCandidate assign:
-                apply(assign.Events);
-                return assign.Candidate;
-            case MutationNeeded need:
-                var (child, mutation) = state.MutateFor(need.Reservation);
-                if (state.CompleteProposal(need.Reservation, child, mutation, DateTimeOffset.UtcNow) is not { } proposal) return null;
-                apply(proposal.Events);
-                return proposal.Candidate;
-            default:   // NoWorkNow, SearchFinished
-                return null;
-        }
     }
 }

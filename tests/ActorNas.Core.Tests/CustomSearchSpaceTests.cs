@@ -2,6 +2,7 @@ using ActorNas.Core.Evaluation;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Tests.TestSupport;
 using Xunit;
 
 namespace ActorNas.Core.Tests;
@@ -34,13 +35,7 @@ public sealed class CustomSearchSpaceTests
         Record(state.Start(config, DateTimeOffset.UnixEpoch));
         while (!state.IsCompleted)
         {
-            var assignment = state.Assign("w", "n", DateTimeOffset.UnixEpoch);
-            if (assignment is MutationNeeded need)
-            {
-                var (child, mutation) = state.MutateFor(need.Reservation);
-                assignment = state.CompleteProposal(need.Reservation, child, mutation, DateTimeOffset.UnixEpoch)!;
-            }
-            var a = Assert.IsType<AssignCandidate>(assignment);
+            var a = Assert.IsType<AssignCandidate>(state.Decide(new AssignWork("w", "n", DateTimeOffset.UnixEpoch, DrawChildHere: true)));
             Record(a.Events);
             Assert.Equal(8, a.Candidate.Genotype.Length);
             Assert.All(a.Candidate.Genotype, v => Assert.InRange(v, 0, 1));

@@ -3,6 +3,7 @@ using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Simulation;
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Tests.TestSupport;
 using Xunit;
 
 namespace ActorNas.Core.Tests;

@@ -2,6 +2,7 @@ using System.Text;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Tests.TestSupport;
 using Xunit;
 
 namespace ActorNas.Core.Tests;
@@ -84,10 +85,13 @@ public sealed class ScreenedMutantsTests
         var need = Assert.IsType<MutationNeeded>(state.Assign("w", "n", DateTimeOffset.UnixEpoch));
         Assert.True(need.Reservation.Proxy!.NeedsScorer);
 
-        var child = state.ProposeChildWithoutScorer(need.Reservation);
+        // no child given: the state draws it itself, without a scorer
+        var proposal = Assert.IsType<AssignCandidate>(state.Decide(new ProposeChild(need.Reservation.Id, DateTimeOffset.UnixEpoch)));
+        var child = Assert.Single(proposal.Events.OfType<CandidateProposed>());
         var plain = Mutator.Mutate(Space, need.Reservation.Parent, DeterministicRandom.For(3, need.Reservation.Id, RandomPurpose.Mutation));
-        Assert.Equal(plain.Child, child.Child);
+        Assert.Equal(plain.Child, child.Genotype);
         Assert.Null(child.Screened);
-        Assert.Throws<InvalidOperationException>(() => state.ProposeChild(need.Reservation, scorer: null));
+        Assert.Throws<InvalidOperationException>(() =>
+            ChildProposer.ChildOf(config, Space, need.Reservation.Id, need.Reservation.Parent, need.Reservation.Proxy, scorer: null));
     }
 }

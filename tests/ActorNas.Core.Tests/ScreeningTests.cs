@@ -15,6 +15,14 @@ public sealed class ScreeningTests
     private static Genotype RandomCell(long seed, long id) =>
         Mutator.RandomGenotype(Space, DeterministicRandom.For(seed, id, RandomPurpose.RandomGenotype));
 
+    /// <summary>What screening proposes, without what it saw.</summary>
+    private static (Genotype Child, Mutation Mutation) Propose(ISearchSpace space, Genotype parent, DeterministicRandom random,
+        PositionWeighting weighting, Screening screening, ProxyModel? proxy)
+    {
+        var proposal = ChildProposer.ProposeScreened(space, parent, random, weighting, screening, proxy, scorer: null);
+        return (proposal.Child, proposal.Mutation);
+    }
+
     private static DeterministicRandom MutationStream(long seed, long id) => DeterministicRandom.For(seed, id, RandomPurpose.Mutation);
 
     /// <summary>The k mutants ChildProposer draws: k plain mutations from one stream keyed like the search's.</summary>
@@ -42,7 +50,7 @@ public sealed class ScreeningTests
         {
             var parent = RandomCell(9, id);
             var expected = Mutator.Mutate(Space, parent, MutationStream(9, id), weighting);
-            var actual = ChildProposer.Propose(Space, parent, MutationStream(9, id), weighting, screening, withModel ? FlopsProxy : null);
+            var actual = Propose(Space, parent, MutationStream(9, id), weighting, screening, withModel ? FlopsProxy : null);
             Assert.Equal(expected, actual);
         }
     }
@@ -72,7 +80,7 @@ public sealed class ScreeningTests
             var mutants = Mutants(parent, 4, id, k, PositionWeighting.Uniform);
             var flops = mutants.Select(m => Nb201Skeleton.Cifar10.Cost(m.Child).Flops).ToList();
             var best = flops.IndexOf(flops.Max());   // the first of the maxima: ties go to the earlier mutant
-            var actual = ChildProposer.Propose(Space, parent, MutationStream(4, id), PositionWeighting.Uniform, screening, FlopsProxy);
+            var actual = Propose(Space, parent, MutationStream(4, id), PositionWeighting.Uniform, screening, FlopsProxy);
             Assert.Equal(mutants[best], actual);
             if (best > 0) notFirst++;
             if (flops[best] > flops[0]) strictlyBetter++;
@@ -89,7 +97,7 @@ public sealed class ScreeningTests
         {
             var parent = RandomCell(12, id);
             var first = Mutator.Mutate(Space, parent, MutationStream(12, id), PositionWeighting.Uniform);
-            var actual = ChildProposer.Propose(Space, parent, MutationStream(12, id), PositionWeighting.Uniform, new Screening(6, ProxyKind.Surrogate), flat);
+            var actual = Propose(Space, parent, MutationStream(12, id), PositionWeighting.Uniform, new Screening(6, ProxyKind.Surrogate), flat);
             Assert.Equal(first, actual);
         }
     }
@@ -106,7 +114,7 @@ public sealed class ScreeningTests
         {
             var parent = RandomCell(13, id).With(5, 0);
             var mutants = Mutants(parent, 13, id, 8, PositionWeighting.Uniform);
-            var actual = ChildProposer.Propose(Space, parent, MutationStream(13, id), PositionWeighting.Uniform, new Screening(8, ProxyKind.Surrogate), proxy);
+            var actual = Propose(Space, parent, MutationStream(13, id), PositionWeighting.Uniform, new Screening(8, ProxyKind.Surrogate), proxy);
             var withConv = mutants.FindIndex(m => m.Child[5] == 3);
             Assert.Equal(mutants[Math.Max(withConv, 0)], actual);
             if (withConv > 0) picked++;

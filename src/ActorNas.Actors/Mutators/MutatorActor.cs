@@ -27,8 +27,7 @@ public sealed class MutatorActor : ReceiveActor
             {
                 try
                 {
-                    var proposal = ChildProposer.ProposeScreened(space, m.Parent,
-                        DeterministicRandom.For(config.Seed, m.CandidateId, RandomPurpose.Mutation), config.Mutation, config.Screening, m.Proxy, scorer);
+                    var proposal = ChildProposer.ChildOf(config, space, m.CandidateId, m.Parent, m.Proxy, scorer);
                     return new Mutated(m.CandidateId, proposal.Child, proposal.Mutation, proposal.Screened);
                 }
                 catch (Exception e)

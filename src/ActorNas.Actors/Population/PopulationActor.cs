@@ -9,10 +9,10 @@ using Akka.Persistence;
 namespace ActorNas.Actors.Population;
 
 /// <summary>
-/// The search's persistent shell around <see cref="SearchState"/>. For every command it asks the state what happens,
-/// applies the resulting events at once (so the next command sees them), persists them with PersistAllAsync
-/// (everything from one mailbox run reaches the journal in one write), and answers the worker only once its
-/// events are in the journal. Snapshots are taken of a second state that folds only confirmed events, and so is
+/// The search's persistent shell around <see cref="SearchState"/>. Every message becomes a command for
+/// <see cref="SearchState.Decide"/>; it applies the decision's events at once (so the next command sees them),
+/// persists them with PersistAllAsync (everything from one mailbox run reaches the journal in one write), and answers
+/// the worker only once its events are in the journal. Snapshots are taken of a second state that folds only confirmed events, and so is
 /// everything it tells others about the search (status, "search over"): a write that fails takes back nothing said.
 /// When the journal fails it tells its guardian why (<see cref="LogUnavailable"/>) before Akka stops it; the guardian
 /// decides whether to start it again.
@@ -101,36 +101,36 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
         Command<RequestWork>(r =>
         {
             Track(r.Worker, r.Node);
-            Decide(_state.Release(r.Worker, "its worker asked for new work", Now));
+            Run(new ReleaseWorker(r.Worker, "its worker asked for new work", Now));
             Wait(r.Worker, r.Node);
         });
         Command<WorkDone>(d =>
         {
             Track(d.Worker, d.Node);
-            Decide(_state.Complete(d.CandidateId, d.Result, d.StartedAt, d.FinishedAt, d.Worker, d.Node));
-            Decide(_state.Release(d.Worker, "its worker asked for new work", Now));
+            Run(new RecordResult(d.CandidateId, d.Result, d.StartedAt, d.FinishedAt, d.Worker, d.Node));
+            Run(new ReleaseWorker(d.Worker, "its worker asked for new work", Now));
             Wait(d.Worker, d.Node);
         });
         Command<WorkFailed>(f =>
         {
             Track(f.Worker, f.Node);
             _log.Info("candidate {0} failed on {1}: {2}", f.CandidateId, f.Worker, f.Reason);
-            Decide(_state.Fail(f.CandidateId, f.Reason, f.Worker, f.At, f.Permanent));
-            Decide(_state.Release(f.Worker, "its worker asked for new work", Now));
+            Run(new RecordFailure(f.CandidateId, f.Reason, f.Worker, f.At, f.Permanent));
+            Run(new ReleaseWorker(f.Worker, "its worker asked for new work", Now));
             Wait(f.Worker, f.Node);
         });
-        Command<Mutated>(m => Propose(m.CandidateId, _ => new ChildProposal(m.Child, m.Mutation, m.Screened)));
+        Command<Mutated>(m => Propose(new ProposeChild(m.CandidateId, Now, new ChildProposal(m.Child, m.Mutation, m.Screened))));
         Command<MutationFailed>(f =>
         {
             _log.Warning("mutator failed for candidate {0} ({1}); mutating here instead", f.CandidateId, f.Reason);
-            Propose(f.CandidateId, _state.ProposeChildWithoutScorer);
+            Propose(new ProposeChild(f.CandidateId, Now));   // no child: the state draws it
         });
         Command<Terminated>(t =>
         {
             if (!_watched.Remove(t.ActorRef, out var watched)) return;
             var worker = watched.Worker;
             _waiting.Remove(worker);
-            Decide(_state.Release(worker, "its worker stopped", Now));
+            Run(new ReleaseWorker(worker, "its worker stopped", Now));
             Serve();
         });
         Command<GetSearchStatus>(_ =>
@@ -142,24 +142,24 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
         Command<PauseSearch>(p =>
         {
             _log.Info("search {0} paused: {1}", _searchId, p.Reason);
-            Control(_state.Pause(p.Reason, Now));
+            Control(new PauseWork(p.Reason, Now));
         });
         Command<ResumeSearch>(_ =>
         {
             _log.Info("search {0} resumed", _searchId);
-            Control(_state.Resume(Now));
+            Control(new ResumeWork(Now));
             Serve();
         });
         Command<StopSearch>(s =>
         {
             _log.Info("search {0} stopped by its owner: {1}", _searchId, s.Reason);
-            Control(_state.Stop(s.Reason, Now));
+            Control(new EndSearch(s.Reason, Now));
         });
         // from the cluster watcher of the singleton (ClusterPopulation)
         Command<ReleaseNode>(n =>
         {
             _waiting.RemoveNode(n.Node);
-            Decide(_state.ReleaseNode(n.Node, n.Reason, Now));
+            Run(new ReleaseNodeWork(n.Node, n.Reason, Now));
             Serve();
         });
         Command<NodeUnreachable>(n => _waiting.RemoveNode(n.Node));
@@ -168,7 +168,7 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
             foreach (var worker in _leases.Expired(Now, l.Timeout))
             {
                 _log.Warning("worker {0} held its candidate longer than the lease of {1}; handing it out again", worker, l.Timeout);
-                Decide(_state.Release(worker, $"its lease of {l.Timeout} ran out", Now));
+                Run(new ReleaseWorker(worker, $"its lease of {l.Timeout} ran out", Now));
             }
             Serve();
         });
@@ -196,7 +196,7 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
                 CannotRun($"there is no search \"{_searchId}\" in this database");
                 return;
             }
-            Decide(_state.Start(_config, Now));
+            Run(new StartSearch(_config, Now));
             _log.Info("search {0} started", _searchId);
             return;
         }
@@ -206,15 +206,15 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
             return;
         }
         _log.Info("search {0} recovered: {1} evaluated of {2}", _searchId, _state.Evaluated, _state.Config.Budget);
-        Decide(_state.ReleaseAll("recovered after the process that ran it stopped", Now));
+        Run(new ReleaseAllWork("recovered after the process that ran it stopped", Now));
         if (_state.IsCompleted) _listener.Tell(new SearchEnded(Status()));
     }
 
-    /// <summary>A control decision from the search's owner, answered with the status once it is in the journal.</summary>
-    private void Control(IReadOnlyList<ISearchEvent> events)
+    /// <summary>A control command from the search's owner, answered with the status once its events are in the journal.</summary>
+    private void Control(ISearchCommand command)
     {
         var asker = Sender;
-        Decide(events, () => asker.Tell(Status()));
+        Run(command, () => asker.Tell(Status()));
     }
 
     private void CannotRun(string reason) => EndSession(new SearchCannotRun(_searchId, reason));
@@ -305,47 +305,48 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
     {
         while (_waiting.TryPeek(out var next))
         {
-            switch (_state.Assign(next.Worker, next.Node, Now))
+            switch (_state.Decide(new AssignWork(next.Worker, next.Node, Now)))
             {
                 case AssignCandidate assign:
                     _waiting.Remove(next.Worker);
                     var worker = next.Ref;
-                    Decide(assign.Events, () => worker.Tell(new WorkAssigned(assign.Candidate, AutoTimeout)));
+                    ApplyAndPersist(assign.Events, () => worker.Tell(new WorkAssigned(assign.Candidate, AutoTimeout)));
                     break;
                 case MutationNeeded need:
                     _waiting.Remove(next.Worker);
                     _mutating[need.Reservation.Id] = (need.Reservation, next.Ref);
                     _mutators.Tell(new MutateParent(need.Reservation.Id, need.Reservation.Parent, need.Reservation.Proxy));
                     break;
-                case NoWorkNow:
-                    return;
                 case SearchFinished:
                     // "over" is said once the completion is in the journal (OnCompletedPersisted), never before
                     if (_confirmed.CompletionReason is { } reason)
                         foreach (var w in _waiting.Drain()) w.Ref.Tell(new SearchIsOver(reason));
                     return;
+                default:   // NoWorkNow: nothing to hand out until a result, a release or a resume
+                    return;
             }
         }
     }
 
-    private void Propose(long candidateId, Func<Reservation, ChildProposal> mutate)
+    private void Propose(ProposeChild command)
     {
-        if (!_mutating.Remove(candidateId, out var pending)) return;
-        var child = mutate(pending.Reservation);
-        var assign = _state.CompleteProposal(pending.Reservation, child.Child, child.Mutation, Now, child.Screened);
-        if (assign is null)
+        if (!_mutating.Remove(command.ReservationId, out var pending)) return;
+        if (_state.Decide(command) is not AssignCandidate assign)
         {
             // the search ended meanwhile: the worker hears so once that is in the journal
             _waiting.Add(pending.Reservation.Worker, pending.Reservation.Node, pending.Worker);
             Serve();
             return;
         }
-        Decide(assign.Events, () => pending.Worker.Tell(new WorkAssigned(assign.Candidate, AutoTimeout)));
+        ApplyAndPersist(assign.Events, () => pending.Worker.Tell(new WorkAssigned(assign.Candidate, AutoTimeout)));
         Serve();
     }
 
+    /// <summary>Decides <paramref name="command"/>, applies and persists its events (see <see cref="ApplyAndPersist"/>).</summary>
+    private void Run(ISearchCommand command, Action? afterPersisted = null) => ApplyAndPersist(_state.Decide(command).Events, afterPersisted);
+
     /// <summary>Applies decided events now, persists them, and runs <paramref name="afterPersisted"/> once all are in the journal.</summary>
-    private void Decide(IReadOnlyList<ISearchEvent> events, Action? afterPersisted = null)
+    private void ApplyAndPersist(IReadOnlyList<ISearchEvent> events, Action? afterPersisted = null)
     {
         if (events.Count == 0)
         {

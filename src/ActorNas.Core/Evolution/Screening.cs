@@ -69,18 +69,20 @@ public sealed record ProxyModel(ProxyKind Kind, IReadOnlyList<double> Weights)
 public static class ChildProposer
 {
     /// <summary>
-    /// The first mutant is the one plain evolution would draw; further mutants continue the same random stream.
-    /// Ties go to the earlier mutant, so a flat proxy changes nothing.
+    /// The one way to make a child: the child of <paramref name="parent"/> for candidate <paramref name="candidateId"/>,
+    /// drawn from the search's seed and that id, so a Mutator anywhere and the Population itself draw the same one.
+    /// <paramref name="scorer"/> serves proxies that build networks (naswot), which throw without one.
     /// </summary>
-    public static (Genotype Child, Mutation Mutation) Propose(ISearchSpace space, Genotype parent, DeterministicRandom random,
-        PositionWeighting weighting, Screening screening, ProxyModel? proxy)
-    {
-        var proposal = ProposeScreened(space, parent, random, weighting, screening, proxy, scorer: null);
-        return (proposal.Child, proposal.Mutation);
-    }
+    public static ChildProposal ChildOf(SearchConfig config, ISearchSpace space, long candidateId, Genotype parent, ProxyModel? proxy,
+        Func<Genotype, double>? scorer = null) =>
+        ProposeScreened(space, parent, DeterministicRandom.For(config.Seed, candidateId, RandomPurpose.Mutation), config.Mutation,
+            config.Screening, proxy, scorer);
 
-    /// <summary>As <see cref="Propose"/>, with an external scorer for proxies that need one, and what screening saw.</summary>
-    public static ChildProposal ProposeScreened(ISearchSpace space, Genotype parent, DeterministicRandom random,
+    /// <summary>
+    /// Screening itself, from any random stream: the first mutant is the one plain evolution would draw; further
+    /// mutants continue the same stream. Ties go to the earlier mutant, so a flat proxy changes nothing.
+    /// </summary>
+    internal static ChildProposal ProposeScreened(ISearchSpace space, Genotype parent, DeterministicRandom random,
         PositionWeighting weighting, Screening screening, ProxyModel? proxy, Func<Genotype, double>? scorer)
     {
         var best = Mutator.Mutate(space, parent, random, weighting);

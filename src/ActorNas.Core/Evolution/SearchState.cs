@@ -18,8 +18,8 @@ public sealed record PendingCandidate(long Id, long? ParentId, Genotype Genotype
 }
 
 /// <summary>
-/// Regularized (aging) Evolution as a deterministic state machine. Decisions (<see cref="Start"/>, <see cref="Assign"/>,
-/// <see cref="CompleteProposal"/>, <see cref="Complete"/>, <see cref="Fail"/>, <see cref="Release"/>) only return events;
+/// Regularized (aging) Evolution as a deterministic state machine. <see cref="Decide"/> answers every command
+/// (<see cref="ISearchCommand"/>) with a <see cref="Decision"/>: events, and what the caller does next;
 /// <see cref="Apply"/> is the one place that changes the state. Every random draw is recorded in the event that
 /// results from it, so folding <see cref="Apply"/> over a log rebuilds exactly the state that wrote it.
 /// The state holds only what the next decision needs; the history is the log.
@@ -78,18 +78,55 @@ public sealed class SearchState
 
     // ---------------------------------------------------------------- decisions
 
-    public IReadOnlyList<ISearchEvent> Start(SearchConfig config, DateTimeOffset now)
+    /// <summary>
+    /// The one decision entry: what <paramref name="command"/> means for the search now. Nothing changes here but the
+    /// in-memory reservations (<see cref="MutationNeeded"/>, <see cref="ProposeChild"/>, <see cref="CancelReservation"/>);
+    /// the caller applies the decision's events with <see cref="Apply"/>, in order, before its next command.
+    /// </summary>
+    public Decision Decide(ISearchCommand command) => command switch
+    {
+        StartSearch c => Start(c),
+        AssignWork c => Assign(c) switch
+        {
+            MutationNeeded need when c.DrawChildHere => Propose(new ProposeChild(need.Reservation.Id, c.At)),
+            var decision => decision,
+        },
+        ProposeChild c => Propose(c),
+        CancelReservation c => _reservations.Remove(c.ReservationId) ? new Accepted([])
+            : new Rejected($"there is no reservation {c.ReservationId}"),
+        RecordResult c => Complete(c),
+        RecordFailure c => Fail(c, force: false),
+        ReleaseWorker c => Release(_runningOn.GetValueOrDefault(c.Worker) ?? [], c.Reason, c.At),
+        ReleaseNodeWork c => Release(_pending.Values.Where(p => p.Node == c.Node).Select(p => p.Id).Order(), c.Reason, c.At),
+        ReleaseAllWork c => Release(_pending.Values.Where(p => p.IsRunning).Select(p => p.Id).Order(), c.Reason, c.At),
+        PauseWork c => IsCompleted ? Over()
+            : IsPaused ? new Rejected("the search is paused already") : new Accepted([new SearchPaused(c.Reason, c.At)]),
+        ResumeWork c => IsCompleted ? Over()
+            : !IsPaused ? new Rejected("the search is not paused") : new Accepted([new SearchResumed(c.At)]),
+        EndSearch c => IsCompleted ? Over() : new Accepted([new SearchCompleted(StopReasonPrefix + c.Reason, c.At)]),
+        _ => throw new ArgumentException($"unknown search command {command.GetType().Name}"),
+    };
+
+    public const string StopReasonPrefix = "stopped: ";
+
+    private Rejected Over() => new($"the search has completed ({CompletionReason})");
+
+    /// <summary>Sends the running candidates <paramref name="ids"/> back to the queue, lowest id first.</summary>
+    private Decision Release(IEnumerable<long> ids, string reason, DateTimeOffset at) =>
+        IsCompleted ? Over() : new Accepted(ids.Select(id => (ISearchEvent)new CandidateReleased(id, reason, at)).ToList());
+
+    private Accepted Start(StartSearch c)
     {
         if (IsStarted) throw new InvalidOperationException("the search has already started");
-        config.Validate();
-        return [new SearchStarted(config, now)];
+        c.Config.Validate();
+        return new Accepted([new SearchStarted(c.Config, c.At)]);
     }
 
     /// <summary>
     /// Work for a free worker: a queued candidate (re-issue first), a random one during warm-up, or a tournament's
     /// parent to mutate. Only a <see cref="MutationNeeded"/> changes the state (it holds a reservation).
     /// </summary>
-    public Assignment Assign(string worker, string node, DateTimeOffset now)
+    private Decision Assign(AssignWork c)
     {
         var config = Config;
         if (CompletionReason is { } reason) return new SearchFinished(reason);
@@ -101,7 +138,7 @@ public sealed class SearchState
             var attempt = queued.FailedAttempts + 1;
             return new AssignCandidate(
                 new Candidate(queued.Id, queued.ParentId, queued.Genotype, attempt, queued.ParentNode),
-                [new CandidateStarted(queued.Id, worker, node, attempt, now)]);
+                [new CandidateStarted(queued.Id, c.Worker, c.Node, attempt, c.At)]);
         }
 
         var live = _pending.Count + _reservations.Count;
@@ -115,12 +152,12 @@ public sealed class SearchState
             var genotype = Mutator.RandomGenotype(Space, DeterministicRandom.For(config.Seed, id, RandomPurpose.RandomGenotype));
             return new AssignCandidate(
                 new Candidate(id, null, genotype, 1),
-                [new CandidateProposed(id, null, genotype, null, null, BatchIndex, now), new CandidateStarted(id, worker, node, 1, now)]);
+                [new CandidateProposed(id, null, genotype, null, null, BatchIndex, c.At), new CandidateStarted(id, c.Worker, c.Node, 1, c.At)]);
         }
 
         var tournament = Tournament(DeterministicRandom.For(config.Seed, id, RandomPurpose.Tournament));
         var parent = tournament.Winner;
-        var reservation = new Reservation(id, parent.Id, parent.Genotype, tournament.Drawn, worker, node,
+        var reservation = new Reservation(id, parent.Id, parent.Genotype, tournament.Drawn, c.Worker, c.Node,
             ProxyModel.For(config.Screening, Space, _population), parent.Node);
         _reservations.Add(id, reservation);
         _nextReservationId = id + 1;
@@ -143,119 +180,55 @@ public sealed class SearchState
         return (drawn, winner);
     }
 
-    /// <summary>Draws the child of a reservation's parent, as the Mutator does: from the search seed and the candidate id.</summary>
-    public (Genotype Child, Mutation Mutation) MutateFor(Reservation reservation)
+    /// <summary>Turns a reservation and its child (given, or drawn here) into the proposal and start events.</summary>
+    private Decision Propose(ProposeChild c)
     {
-        var proposal = ProposeChild(reservation, scorer: null);
-        return (proposal.Child, proposal.Mutation);
-    }
-
-    /// <summary>
-    /// The child of a reservation's parent with what screening saw; <paramref name="scorer"/> serves proxies that build
-    /// networks (naswot), which throw without one.
-    /// </summary>
-    public ChildProposal ProposeChild(Reservation reservation, Func<Genotype, double>? scorer) =>
-        ProposeChildFrom(reservation, scorer);
-
-    /// <summary>
-    /// The child as a process without a network scorer draws it (the Population, when its Mutator failed): a proxy
-    /// that needs a scorer falls back to plain mutation rather than fail the proposal.
-    /// </summary>
-    public ChildProposal ProposeChildWithoutScorer(Reservation reservation) =>
-        ProposeChildFrom(reservation.Proxy?.NeedsScorer == true ? reservation with { Proxy = null } : reservation, scorer: null);
-
-    private ChildProposal ProposeChildFrom(Reservation reservation, Func<Genotype, double>? scorer) =>
-        ChildProposer.ProposeScreened(Space, reservation.Parent, DeterministicRandom.For(Config.Seed, reservation.Id, RandomPurpose.Mutation),
-            Config.Mutation, Config.Screening, reservation.Proxy, scorer);
-
-    /// <summary>Turns a reservation and its mutated child into the proposal and start events.</summary>
-    public AssignCandidate? CompleteProposal(Reservation reservation, Genotype child, Mutation mutation, DateTimeOffset now,
-        ScreenedMutants? screened = null)
-    {
-        if (!_reservations.Remove(reservation.Id)) return null;
-        if (IsCompleted) return null;
-        Space.Validate(child);
+        if (!_reservations.Remove(c.ReservationId, out var reservation))
+            return new Rejected($"there is no reservation {c.ReservationId}: it was used or cancelled, or the search completed");
+        if (IsCompleted) return Over();
+        // drawn here, no network scorer exists: a proxy that needs one gives way to plain mutation
+        var child = c.Child ?? ChildProposer.ChildOf(Config, Space, reservation.Id, reservation.Parent,
+            reservation.Proxy is { NeedsScorer: true } ? null : reservation.Proxy);
+        Space.Validate(child.Child);
         return new AssignCandidate(
-            new Candidate(reservation.Id, reservation.ParentId, child, 1, reservation.ParentNode),
+            new Candidate(reservation.Id, reservation.ParentId, child.Child, 1, reservation.ParentNode),
             [
-                new CandidateProposed(reservation.Id, reservation.ParentId, child, mutation, reservation.Tournament, BatchIndex, now, screened),
-                new CandidateStarted(reservation.Id, reservation.Worker, reservation.Node, 1, now),
+                new CandidateProposed(reservation.Id, reservation.ParentId, child.Child, child.Mutation, reservation.Tournament, BatchIndex, c.At,
+                    child.Screened),
+                new CandidateStarted(reservation.Id, reservation.Worker, reservation.Node, 1, c.At),
             ]);
     }
 
-    /// <summary>Forgets a reservation whose mutation could not be computed.</summary>
-    public void CancelReservation(long id) => _reservations.Remove(id);
-
-    /// <summary>
-    /// A result. Recorded once: a result for a candidate that is no longer pending (a duplicate, or one that
-    /// arrives after the search completed) gives no events. A NaN or infinite objective is a failed attempt.
-    /// </summary>
-    public IReadOnlyList<ISearchEvent> Complete(long id, EvaluationResult result, DateTimeOffset startedAt, DateTimeOffset finishedAt,
-        string worker, string node)
+    /// <summary>A result: recorded once; a NaN or infinite objective is a failed attempt.</summary>
+    private Decision Complete(RecordResult c)
     {
-        if (IsCompleted || !_pending.ContainsKey(id)) return [];
-        if (!double.IsFinite(result.Objective))
-            return Fail(id, $"objective is {result.Objective}", worker, finishedAt, force: true);
+        if (IsCompleted) return Over();
+        if (!_pending.ContainsKey(c.CandidateId)) return new Rejected($"candidate {c.CandidateId} is not pending (its result is in already)");
+        if (!double.IsFinite(c.Result.Objective))
+            return Fail(new RecordFailure(c.CandidateId, $"objective is {c.Result.Objective}", c.Worker, c.FinishedAt), force: true);
 
         var events = new List<ISearchEvent>(3);
         // the oldest retires before the result joins, so the population never holds more than P, not even between two events
-        if (_population.Count + 1 > Config.PopulationSize) events.Add(new CandidateRetired(_population[0].Id, finishedAt));
-        events.Add(new CandidateEvaluated(id, result.Objective, result.Metrics, startedAt, finishedAt, worker, node,
-            result.TransferredLayers, result.CacheHit));
-        if (Evaluated + 1 >= Config.Budget) events.Add(new SearchCompleted("budget", finishedAt));
-        return events;
+        if (_population.Count + 1 > Config.PopulationSize) events.Add(new CandidateRetired(_population[0].Id, c.FinishedAt));
+        events.Add(new CandidateEvaluated(c.CandidateId, c.Result.Objective, c.Result.Metrics, c.StartedAt, c.FinishedAt, c.Worker, c.Node,
+            c.Result.TransferredLayers, c.Result.CacheHit));
+        if (Evaluated + 1 >= Config.Budget) events.Add(new SearchCompleted("budget", c.FinishedAt));
+        return new Accepted(events);
     }
 
-    /// <summary>
-    /// A failed attempt, reported by the worker that holds the candidate (a stale report from a worker the candidate
-    /// was taken from is ignored). Final after <see cref="SearchConfig.MaxAttempts"/> attempts.
-    /// </summary>
-    /// <param name="permanent">The evaluator said another attempt would fail the same way: final at once.</param>
-    public IReadOnlyList<ISearchEvent> Fail(long id, string reason, string worker, DateTimeOffset now, bool permanent = false) =>
-        Fail(id, reason, worker, now, force: false, permanent);
-
-    private IReadOnlyList<ISearchEvent> Fail(long id, string reason, string worker, DateTimeOffset now, bool force, bool permanent = false)
+    /// <param name="force">A NaN result: the attempt fails whoever reports it.</param>
+    private Decision Fail(RecordFailure c, bool force)
     {
-        if (IsCompleted || !_pending.TryGetValue(id, out var pending)) return [];
-        if (!force && pending.Worker != worker) return [];
+        if (IsCompleted) return Over();
+        if (!_pending.TryGetValue(c.CandidateId, out var pending)) return new Rejected($"candidate {c.CandidateId} is not pending");
+        if (!force && pending.Worker != c.Worker)
+            return new Rejected($"candidate {c.CandidateId} is held by {pending.Worker ?? "no worker"}, not {c.Worker}");
         var attempt = pending.FailedAttempts + 1;
-        var final = permanent || attempt >= Config.MaxAttempts;
-        var events = new List<ISearchEvent>(2) { new CandidateFailed(id, reason, attempt, final, worker, now) };
-        if (final && FinalFailures + 1 >= Config.MaxFailures) events.Add(new SearchCompleted("failure-limit", now));
-        return events;
+        var final = c.Permanent || attempt >= Config.MaxAttempts;
+        var events = new List<ISearchEvent>(2) { new CandidateFailed(c.CandidateId, c.Reason, attempt, final, c.Worker, c.At) };
+        if (final && FinalFailures + 1 >= Config.MaxFailures) events.Add(new SearchCompleted("failure-limit", c.At));
+        return new Accepted(events);
     }
-
-    /// <summary>Sends every candidate running on <paramref name="worker"/> back to the queue.</summary>
-    public IReadOnlyList<ISearchEvent> Release(string worker, string reason, DateTimeOffset now) =>
-        IsCompleted || !_runningOn.TryGetValue(worker, out var held) ? []
-            : held.Select(id => (ISearchEvent)new CandidateReleased(id, reason, now)).ToList();
-
-    /// <summary>Sends every candidate running on a node back to the queue (the node left the cluster or was downed).</summary>
-    public IReadOnlyList<ISearchEvent> ReleaseNode(string node, string reason, DateTimeOffset now) =>
-        IsCompleted ? [] : _pending.Values.Where(p => p.Node == node).OrderBy(p => p.Id)
-            .Select(p => (ISearchEvent)new CandidateReleased(p.Id, reason, now)).ToList();
-
-    /// <summary>Sends every running candidate back to the queue: after recovery no worker of the old process holds work.</summary>
-    public IReadOnlyList<ISearchEvent> ReleaseAll(string reason, DateTimeOffset now) =>
-        IsCompleted ? [] : _pending.Values.Where(p => p.IsRunning).OrderBy(p => p.Id)
-            .Select(p => (ISearchEvent)new CandidateReleased(p.Id, reason, now)).ToList();
-
-    /// <summary>Stops handing out work; running evaluations finish and are recorded. Nothing when paused or completed.</summary>
-    public IReadOnlyList<ISearchEvent> Pause(string reason, DateTimeOffset now) =>
-        IsCompleted || IsPaused ? [] : [new SearchPaused(reason, now)];
-
-    /// <summary>Hands out work again after a pause. Nothing when not paused or completed.</summary>
-    public IReadOnlyList<ISearchEvent> Resume(DateTimeOffset now) =>
-        IsCompleted || !IsPaused ? [] : [new SearchResumed(now)];
-
-    /// <summary>
-    /// Ends the search now, before its budget: it completes with reason "stopped: ..." and cannot be resumed. Results
-    /// still running are not recorded. Nothing when already completed.
-    /// </summary>
-    public IReadOnlyList<ISearchEvent> Stop(string reason, DateTimeOffset now) =>
-        IsCompleted ? [] : [new SearchCompleted(StopReasonPrefix + reason, now)];
-
-    public const string StopReasonPrefix = "stopped: ";
 
     /// <summary>
     /// The completion a log cut short lacks. One decision persists its events together (a result, then the search's

@@ -48,11 +48,14 @@ public static class SimulatedSearch
             }
         }
 
-        Apply(state.Start(config, t0));
+        Apply(state.Decide(new StartSearch(config, t0)).Events);
         while (!state.IsCompleted)
         {
-            while (idle.Count > 0 && TryAssign(state, WorkerName(idle.Peek()), t0.AddSeconds(now), Apply) is { } candidate)
+            // a tournament's child is drawn here at once, where the Population would ask a Mutator
+            while (idle.Count > 0 && state.Decide(new AssignWork(WorkerName(idle.Peek()), Node, t0.AddSeconds(now), DrawChildHere: true))
+                is AssignCandidate { Candidate: var candidate } assign)
             {
+                Apply(assign.Events);
                 var worker = idle.Dequeue();
                 SimulatedEvaluation? outcome = null;
                 string? failure = null;
@@ -77,31 +80,13 @@ public static class SimulatedSearch
             now = finish.Finish;
             busy += now - job.Started;
             var workerName = WorkerName(job.Worker);
-            Apply(job.Outcome is { } done
-                ? state.Complete(job.Candidate.Id, done.Result, t0.AddSeconds(job.Started), t0.AddSeconds(now), workerName, Node)
-                : state.Fail(job.Candidate.Id, job.Failure ?? "failed", workerName, t0.AddSeconds(now), job.Permanent));
+            Apply(state.Decide(job.Outcome is { } done
+                ? new RecordResult(job.Candidate.Id, done.Result, t0.AddSeconds(job.Started), t0.AddSeconds(now), workerName, Node)
+                : new RecordFailure(job.Candidate.Id, job.Failure ?? "failed", workerName, t0.AddSeconds(now), job.Permanent)).Events);
             idle.Enqueue(job.Worker);
         }
         return new SimulationResult(state, log, workers, now, busy);
     }
 
     private sealed record Job(int Worker, Candidate Candidate, double Started, SimulatedEvaluation? Outcome, string? Failure, bool Permanent);
-
-    /// <summary>Work for a worker, mutating in place where the Population would ask a Mutator; null when there is none now.</summary>
-    private static Candidate? TryAssign(SearchState state, string worker, DateTimeOffset now, Action<IReadOnlyList<ISearchEvent>> apply)
-    {
-        switch (state.Assign(worker, Node, now))
-        {
-            case AssignCandidate assign:
-                apply(assign.Events);
-                return assign.Candidate;
-            case MutationNeeded need:
-                var child = state.ProposeChild(need.Reservation, scorer: null);
-                if (state.CompleteProposal(need.Reservation, child.Child, child.Mutation, now, child.Screened) is not { } proposal) return null;
-                apply(proposal.Events);
-                return proposal.Candidate;
-            default:
-                return null;
-        }
-    }
 }

@@ -113,7 +113,7 @@ internal sealed record Context(
         s.Pending.Values.Where(p => !p.IsRunning).MinBy(p => p.Id), s.BatchIndex, s.BatchProposed);
 }
 
-internal sealed record AssignCall(int Sequence, string Worker, Context Before, Assignment Result);
+internal sealed record AssignCall(int Sequence, string Worker, Context Before, Decision Result);
 internal sealed record ProposalCall(int Sequence, Reservation Reservation, Genotype Child, Mutation Mutation, AssignCandidate? Result);
 internal sealed record FailCall(int Sequence, long Id, string Worker, int FailedAttemptsBefore, IReadOnlyList<ISearchEvent> Events);
 internal sealed record CompleteCall(int Sequence, long Id, double Objective, int PopulationBefore, IReadOnlyList<ISearchEvent> Events);
@@ -123,8 +123,9 @@ internal sealed record ReleaseCall(int Sequence, string Worker, IReadOnlyList<lo
 internal sealed record Step(ISearchEvent Event, IReadOnlyList<Member> PopulationBefore, SearchSnapshot After);
 
 /// <summary>
-/// Drives a <see cref="SearchState"/> the way the Population actor does, as a plain loop: Start, then workers ask for
-/// work, complete tournament reservations with <see cref="SearchState.MutateFor"/>, report results from a
+/// Drives a <see cref="SearchState"/> the way the Population actor does, as a plain loop of commands for
+/// <see cref="SearchState.Decide"/>: Start, then workers ask for work, hold, propose (the state draws the child) or
+/// cancel tournament reservations, report results from a
 /// <see cref="SyntheticLandscape"/>, fail, report twice, and die. Every event is applied at once and recorded.
 /// </summary>
 internal sealed class SearchRun
@@ -183,7 +184,7 @@ internal sealed class SearchRun
 
     private void Run()
     {
-        Apply(State.Start(Config, Tick()));
+        Apply(State.Decide(new StartSearch(Config, Tick())).Events);
         _landscape = new SyntheticLandscape(State.Space, Config.Seed);
         var idle = 0;
         while (!State.IsCompleted)
@@ -232,7 +233,7 @@ internal sealed class SearchRun
     private void Assign(string worker)
     {
         var before = Context.Of(State);
-        var result = State.Assign(worker, NodeOf(worker), Tick());
+        var result = State.Decide(new AssignWork(worker, NodeOf(worker), Tick()));
         Assigns.Add(new AssignCall(++_sequence, worker, before, result));
         switch (result)
         {
@@ -257,14 +258,13 @@ internal sealed class SearchRun
         _reservations.Remove(reservation);
         if (_rng.NextDouble() < _scenario.CancelRate)
         {
-            State.CancelReservation(reservation.Id);
+            State.Decide(new CancelReservation(reservation.Id));
             Cancelled.Add(reservation.Id);
             return;
         }
-        var (child, mutation) = State.MutateFor(reservation);
-        var result = State.CompleteProposal(reservation, child, mutation, Tick());
-        Proposals.Add(new ProposalCall(++_sequence, reservation, child, mutation, result));
-        Assert.NotNull(result);
+        var result = Assert.IsType<AssignCandidate>(State.Decide(new ProposeChild(reservation.Id, Tick())));
+        var proposed = Assert.Single(result.Events.OfType<CandidateProposed>());
+        Proposals.Add(new ProposalCall(++_sequence, reservation, proposed.Genotype, proposed.Mutation!, result));
         Apply(result.Events);
         _held[reservation.Worker].Add(reservation.Id);
     }
@@ -276,14 +276,15 @@ internal sealed class SearchRun
         var r = _rng.NextDouble();
         if (r < _scenario.FailRate)
         {
-            StaleFails.Add(new FailCall(++_sequence, id, "ghost", pending.FailedAttempts, State.Fail(id, "stale report", "ghost", Tick())));
-            var events = State.Fail(id, "boom", worker, Tick());
+            StaleFails.Add(new FailCall(++_sequence, id, "ghost", pending.FailedAttempts,
+                State.Decide(new RecordFailure(id, "stale report", "ghost", Tick())).Events));
+            var events = State.Decide(new RecordFailure(id, "boom", worker, Tick())).Events;
             Fails.Add(new FailCall(++_sequence, id, worker, pending.FailedAttempts, events));
             Apply(events);
         }
         else if (r < _scenario.FailRate + _scenario.NanRate)
         {
-            var events = State.Complete(id, new EvaluationResult(double.NaN), Tick(), Tick(), worker, NodeOf(worker));
+            var events = State.Decide(new RecordResult(id, new EvaluationResult(double.NaN), Tick(), Tick(), worker, NodeOf(worker))).Events;
             NanResults.Add(new FailCall(++_sequence, id, worker, pending.FailedAttempts, events));
             Apply(events);
         }
@@ -294,19 +295,19 @@ internal sealed class SearchRun
             bool? cacheHit = _rng.NextInt(3) switch { 0 => null, 1 => true, _ => false };
             var result = new EvaluationResult(objective, metrics, _rng.NextInt(4), cacheHit);
             var populationBefore = State.Population.Count;
-            var events = State.Complete(id, result, Tick(), Tick(), worker, NodeOf(worker));
+            var events = State.Decide(new RecordResult(id, result, Tick(), Tick(), worker, NodeOf(worker))).Events;
             Results.Add(new CompleteCall(++_sequence, id, objective, populationBefore, events));
             Apply(events);
             if (_rng.NextDouble() < _scenario.DuplicateRate)
                 DuplicateResults.Add(new CompleteCall(++_sequence, id, 0.5, State.Population.Count,
-                    State.Complete(id, new EvaluationResult(0.5), Tick(), Tick(), "w-late", "node-c")));
+                    State.Decide(new RecordResult(id, new EvaluationResult(0.5), Tick(), Tick(), "w-late", "node-c")).Events));
         }
     }
 
     private void Release(string worker)
     {
         var running = State.Pending.Values.Where(p => p.Worker == worker).Select(p => p.Id).Order().ToList();
-        var events = State.Release(worker, "worker stopped", Tick());
+        var events = State.Decide(new ReleaseWorker(worker, "worker stopped", Tick())).Events;
         Releases.Add(new ReleaseCall(++_sequence, worker, running, events));
         Apply(events);
         _held[worker].Clear();
@@ -335,7 +336,7 @@ internal sealed class SearchRun
     }
 
     /// <summary>Calls made after the search completed, to check that they change nothing.</summary>
-    public (Assignment Assign, IReadOnlyList<ISearchEvent> Complete, IReadOnlyList<ISearchEvent> Fail, AssignCandidate? Proposal, long? PendingId)
+    public (Decision Assign, IReadOnlyList<ISearchEvent> Complete, IReadOnlyList<ISearchEvent> Fail, AssignCandidate? Proposal, long? PendingId)
         ProbeAfterCompletion()
     {
         Assert.True(State.IsCompleted);
@@ -343,11 +344,12 @@ internal sealed class SearchRun
         var id = pending?.Id ?? Log.OfType<CandidateProposed>().Last().Id;
         var worker = pending?.Worker ?? "w0";
         var proposal = _reservations.Count > 0
-            ? State.CompleteProposal(_reservations[0], _reservations[0].Parent, new Mutation(0, 0, 0), Tick())
+            ? State.Decide(new ProposeChild(_reservations[0].Id, Tick(), new ChildProposal(_reservations[0].Parent, new Mutation(0, 0, 0), null)))
+                as AssignCandidate
             : null;
-        return (State.Assign("w0", "node-a", Tick()),
-            State.Complete(id, new EvaluationResult(0.9), Tick(), Tick(), worker, "node-a"),
-            State.Fail(id, "late", worker, Tick()),
+        return (State.Decide(new AssignWork("w0", "node-a", Tick())),
+            State.Decide(new RecordResult(id, new EvaluationResult(0.9), Tick(), Tick(), worker, "node-a")).Events,
+            State.Decide(new RecordFailure(id, "late", worker, Tick())).Events,
             proposal,
             pending?.Id);
     }

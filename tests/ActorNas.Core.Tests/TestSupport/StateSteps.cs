@@ -21,16 +21,10 @@ internal static class StateSteps
         foreach (var e in events) state.Apply(e);
     }
 
-    /// <summary>Asks for work as <paramref name="worker"/> and applies it, completing a tournament's mutation at once.</summary>
+    /// <summary>Asks for work as <paramref name="worker"/> and applies it, drawing a tournament's child at once.</summary>
     public static Candidate Take(SearchState state, string worker, string node, DateTimeOffset now)
     {
-        var assignment = state.Assign(worker, node, now);
-        if (assignment is MutationNeeded { Reservation: var r })
-        {
-            var (child, m) = state.MutateFor(r);
-            assignment = state.CompleteProposal(r, child, m, now)!;
-        }
-        var a = Assert.IsType<AssignCandidate>(assignment);
+        var a = Assert.IsType<AssignCandidate>(state.Decide(new AssignWork(worker, node, now, DrawChildHere: true)));
         Apply(state, a.Events);
         return a.Candidate;
     }
