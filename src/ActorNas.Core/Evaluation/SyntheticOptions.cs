@@ -2,12 +2,12 @@ namespace ActorNas.Core.Evaluation;
 
 public enum DurationKind { Zero, Constant, LogNormal }
 
-/// <summary>Settings of the synthetic evaluator (HOCON <c>actornas.evaluator.synthetic</c>).</summary>
+/// <summary>Settings of the synthetic evaluator (HOCON <c>actornas.evaluator.synthetic</c>, whose defaults these are).</summary>
 /// <param name="MeanMs">Constant duration, or the mean of the log-normal, in milliseconds.</param>
 /// <param name="Sigma">Log-normal shape (standard deviation of the underlying normal).</param>
 /// <param name="FailureRate">Probability that an attempt throws.</param>
 public sealed record SyntheticOptions(
-    DurationKind Duration = DurationKind.Zero, double MeanMs = 0, double Sigma = 0.5, double FailureRate = 0, long LandscapeSeed = 0)
+    DurationKind Duration = DurationKind.Zero, double MeanMs = 0, double Sigma = 0.5, double FailureRate = 0, long LandscapeSeed = 7)
 {
     public void Validate()
     {
