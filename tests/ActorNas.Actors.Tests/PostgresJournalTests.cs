@@ -1,5 +1,6 @@
 using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Evaluators;
 using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Query;
 using ActorNas.Actors.Search;

@@ -1,4 +1,5 @@
 using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Evaluators;
 using ActorNas.Actors.Search;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Events;

@@ -3,6 +3,7 @@ using System.Globalization;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Evaluators;
 using ActorNas.Actors.Search;
+using ActorNas.Actors.Tabular;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
@@ -45,7 +46,7 @@ public sealed class TabularSearchTests : SqliteTestKit
     [Fact]
     public void Screening_changes_the_children_so_the_screened_comparison_is_not_the_plain_one_twice()
     {
-        var table = Nb201Table.Shipped;
+        var table = Nb201TableLoader.Shipped;
         var plain = Settings(null, "");
         var screened = Settings(null, "screening { mutants = 4, proxy = surrogate }");
         Assert.Equal(new Screening(4, ProxyKind.Surrogate), screened.Search.Screening);
@@ -62,7 +63,7 @@ public sealed class TabularSearchTests : SqliteTestKit
 
     private async Task CompareAsync(string searchId, string screening, string? tablePath)
     {
-        var table = Nb201Table.Shipped;
+        var table = Nb201TableLoader.Shipped;
         var settings = Settings(tablePath, screening);
         Assert.Equal(tablePath ?? "", settings.Evaluator.TablePath);
         Assert.Equal(BuiltInEvaluators.Tabular, settings.Evaluator.Name);

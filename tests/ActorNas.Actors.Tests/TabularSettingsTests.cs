@@ -1,5 +1,6 @@
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Evaluators;
+using ActorNas.Actors.Tabular;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Tabular;
 using Akka.Configuration;
@@ -75,7 +76,7 @@ public sealed class TabularSettingsTests
             var cell = Nb201Table.CellAt(12_345);
             var result = await evaluator.EvaluateAsync(new Core.Evaluation.Candidate(1, null, cell, 1),
                 new Core.Evaluation.EvaluationContext("s", Core.Spaces.Nb201Space.Instance, 1, "w", "n", 0), CancellationToken.None);
-            var entry = Nb201Table.Shipped.Lookup(cell, Nb201Dataset.Cifar10);
+            var entry = Nb201TableLoader.Shipped.Lookup(cell, Nb201Dataset.Cifar10);
             Assert.Equal(entry.ValidAccuracy, result.Objective);
             Assert.Equal(entry.TestAccuracy, result.Metrics!["testAccuracy"]);
         }

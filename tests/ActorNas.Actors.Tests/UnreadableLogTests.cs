@@ -1,4 +1,5 @@
 using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Evaluators;
 using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Query;
 using ActorNas.Actors.Search;

@@ -171,7 +171,7 @@ public sealed class CacheStudyTests
         {
             Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 20, SampleSize = 5, Budget = budget, Seed = seed,
         };
-        var evaluator = new SyntheticEvaluator(new SyntheticOptions(DurationKind.LogNormal, 100, 0.5), config.Space.Create());
+        var evaluator = new SyntheticSimulator(new SyntheticOptions(DurationKind.LogNormal, 100, 0.5), config.Space.Create());
         var fold = new LogFold();
         SimulatedSearch.Run(config, evaluator, workers, onEvent: fold.Apply);
         return fold;

@@ -311,7 +311,7 @@ public sealed class OutputTests : IDisposable
             Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 50, SampleSize = 10, Budget = budget, Seed = 11,
             Mode = mode, BatchSize = workers, MaxFailures = budget,
         };
-        var evaluator = new SyntheticEvaluator(new SyntheticOptions(DurationKind.LogNormal, 100, 0.5, failureRate), config.Space.Create());
+        var evaluator = new SyntheticSimulator(new SyntheticOptions(DurationKind.LogNormal, 100, 0.5, failureRate), config.Space.Create());
         var result = SimulatedSearch.Run(config, evaluator, workers);
         var fold = new LogFold();
         foreach (var e in result.Events) fold.Apply(e);

@@ -39,7 +39,7 @@ internal static class AnalysisBenchmark
             Evaluator = "synthetic",
         };
         var clock = Stopwatch.StartNew();
-        var evaluator = new SyntheticEvaluator(new SyntheticOptions(DurationKind.LogNormal, 1000, 0.5), config.Space.Create());
+        var evaluator = new SyntheticSimulator(new SyntheticOptions(DurationKind.LogNormal, 1000, 0.5), config.Space.Create());
         var simulation = SimulatedSearch.Run(config, evaluator, workers: 32);
         var events = simulation.Events;
         Console.WriteLine($"analysis: simulated {budget:N0} evaluations on 32 workers ({events.Count:N0} events) in {clock.Elapsed.TotalSeconds:F1} s");

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
+using ActorNas.Actors.Tabular;
 using ActorNas.Analysis;
 using ActorNas.Analysis.Caching;
 using ActorNas.Core.Events;
@@ -36,8 +37,8 @@ internal static class CacheBenchmark
         var seeds = options.Seeds ?? (options.Quick ? 1 : 3);
         var window = options.Window ?? 100;
         var clock = Stopwatch.StartNew();
-        var table = Nb201Table.LoadOrShipped(options.Table);
-        var evaluator = new TabularEvaluator(table, new TabularOptions(Nb201Dataset.Cifar10));
+        var table = Nb201TableLoader.LoadOrShipped(options.Table);
+        var evaluator = new TabularSimulator(table, new TabularOptions(Nb201Dataset.Cifar10));
         Console.WriteLine($"cache study: hits of each policy as a fraction of Belady's (farthest next use) at capacities of " +
                           $"{string.Join(", ", CacheStudy.DefaultFractions.Select(f => $"{f:P0}"))} of all stored layers (distinct layers offered); " +
                           $"donor-popularity window W = {window}");

@@ -32,7 +32,7 @@ internal static class LogCheckBenchmark
         {
             Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 100, SampleSize = 25, Budget = budget, Seed = 1, Evaluator = "synthetic",
         };
-        var evaluator = new SyntheticEvaluator(new SyntheticOptions(DurationKind.LogNormal, 1000, 0.5), config.Space.Create());
+        var evaluator = new SyntheticSimulator(new SyntheticOptions(DurationKind.LogNormal, 1000, 0.5), config.Space.Create());
         var events = SimulatedSearch.Run(config, evaluator, workers: 32).Events;
 
         var actorNas = BenchSettings.For(1, db);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ActorNas.Actors.Tabular;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Simulation;
@@ -54,7 +55,7 @@ internal static class Nb201Study
     {
         var seeds = options.Seeds ?? (options.Quick ? 5 : 100);
         var clock = Stopwatch.StartNew();
-        var table = Nb201Table.LoadOrShipped(options.Table);
+        var table = Nb201TableLoader.LoadOrShipped(options.Table);
         var path = table.Source;
         Console.WriteLine($"nb201 study: {seeds} seeds, budgets {string.Join(", ", Budgets)} evaluations and {PaperSeconds:N0} simulated s, " +
                           $"one worker, table {path}");
@@ -67,7 +68,7 @@ internal static class Nb201Study
         var results = new Dictionary<(Nb201Dataset, string), Outcome[]>();
         foreach (var dataset in Nb201Datasets.All)
         {
-            var evaluator = new TabularEvaluator(table, new TabularOptions(dataset));
+            var evaluator = new TabularSimulator(table, new TabularOptions(dataset));
             Console.WriteLine();
             Console.WriteLine($"{dataset.Name()} (published REA {Published[dataset].Mean:F2} +- {Published[dataset].Std:F2})");
             Console.WriteLine($"  {"algorithm",-30}{string.Join("", Budgets.Select(b => $"{b + " evals",-18}"))}{"12,000 sim s",-18}evals in 12,000 s");
@@ -96,7 +97,7 @@ internal static class Nb201Study
         return 0;
     }
 
-    private static Outcome Search(Algorithm algorithm, Nb201Dataset dataset, TabularEvaluator evaluator, long seed)
+    private static Outcome Search(Algorithm algorithm, Nb201Dataset dataset, TabularSimulator evaluator, long seed)
     {
         // With one worker a search stopped at budget b is exactly the first b evaluations of a longer one (tested in
         // Core), so a search that has not passed the paper's time at the largest fixed budget is run again, longer.
@@ -108,7 +109,7 @@ internal static class Nb201Study
     }
 
     /// <summary>One search of <paramref name="budget"/> evaluations; null when its clock never passed the paper's time.</summary>
-    private static Outcome? Search(Algorithm algorithm, Nb201Dataset dataset, TabularEvaluator evaluator, long seed, int budget)
+    private static Outcome? Search(Algorithm algorithm, Nb201Dataset dataset, TabularSimulator evaluator, long seed, int budget)
     {
         var config = new SearchConfig
         {
@@ -187,7 +188,7 @@ internal static class Nb201Study
     private static void BatchVersusContinuous(Nb201Table table, int seeds, BenchJson json)
     {
         const int budget = 1000;
-        var evaluator = new TabularEvaluator(table, new TabularOptions(Nb201Dataset.Cifar10));
+        var evaluator = new TabularSimulator(table, new TabularOptions(Nb201Dataset.Cifar10));
         Console.WriteLine($"batch vs continuous: REA P=100 S=25, {budget} evaluations, CIFAR-10, simulated durations, {seeds} seeds; " +
                           "time to quality = simulated time until the incumbent's test accuracy reaches the target (median over the seeds that reach it)");
         Console.WriteLine($"  {"W",5} {"mode",-11}{"utilisation",-13}{"makespan (s)",-14}" +

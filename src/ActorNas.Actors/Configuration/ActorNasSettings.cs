@@ -144,7 +144,7 @@ public sealed record ActorNasSettings(
             CheckOnResume = reader.Bool("persistence.check-on-resume"),
         };
 
-        // an empty table path means the table shipped with ActorNas (Nb201Table.Shipped)
+        // an empty table path means the table shipped with ActorNas (Nb201TableLoader.Shipped)
         if (evaluator.Name == "tabular" && search.Space.Name != Nb201Space.SpaceName)
             throw new SettingsException($"the tabular evaluator (the default) answers NAS-Bench-201 cells only; use --space nb201, " +
                 $"or choose an evaluator for the {search.Space.Name} space: --evaluator synthetic, train or naswot");

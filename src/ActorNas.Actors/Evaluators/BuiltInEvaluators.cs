@@ -1,4 +1,5 @@
 using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Tabular;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Simulation;
 using ActorNas.Core.Spaces;
@@ -26,7 +27,7 @@ public static class BuiltInEvaluators
             case Synthetic:
                 return _ => new SyntheticEvaluator(settings.Synthetic);
             case Tabular:
-                var table = Nb201Table.LoadOrShipped(settings.TablePath);
+                var table = Nb201TableLoader.LoadOrShipped(settings.TablePath);
                 return _ => new TabularEvaluator(table, settings.Tabular);
             default:
                 throw Unknown(settings.Name);
@@ -36,8 +37,8 @@ public static class BuiltInEvaluators
     /// <summary>An evaluator whose answers and durations are known without running anything, for a simulated clock.</summary>
     public static ISimulatedEvaluator Simulated(EvaluatorSettings settings, ISearchSpace space) => settings.Name switch
     {
-        Synthetic => new SyntheticEvaluator(settings.Synthetic, space),
-        Tabular => new TabularEvaluator(Nb201Table.LoadOrShipped(settings.TablePath), settings.Tabular),
+        Synthetic => new SyntheticSimulator(settings.Synthetic, space),
+        Tabular => new TabularSimulator(Nb201TableLoader.LoadOrShipped(settings.TablePath), settings.Tabular),
         _ => throw new SettingsException($"evaluator \"{settings.Name}\" cannot run on a simulated clock (its results and durations are " +
             $"not known without running it); simulate works with: {string.Join(", ", Names)}"),
     };

@@ -1,5 +1,6 @@
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Evaluators;
+using ActorNas.Actors.Tabular;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Tabular;
 
@@ -21,7 +22,7 @@ internal sealed record BestAccuracy(string Dataset, double ValidAccuracy, double
         if (best is null || evaluator.Name != BuiltInEvaluators.Tabular) return null;
         try
         {
-            var entry = Nb201Table.LoadOrShipped(evaluator.TablePath).Lookup(best.Genotype, evaluator.Tabular.Dataset);
+            var entry = Nb201TableLoader.LoadOrShipped(evaluator.TablePath).Lookup(best.Genotype, evaluator.Tabular.Dataset);
             return new BestAccuracy(evaluator.Tabular.Dataset.Name(), entry.ValidAccuracy, entry.TestAccuracy);
         }
         catch (TableFormatException)

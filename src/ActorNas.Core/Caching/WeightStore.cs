@@ -4,16 +4,17 @@ namespace ActorNas.Core.Caching;
 /// The tiers of one weight cache. The memory tier holds exactly the layers its <see cref="LayerCacheBook"/> says are
 /// held, so every keep/evict decision is the policy's, made with the same calls as the offline study: a request is
 /// <see cref="LayerCacheBook.Request"/> per layer, a kept layer <see cref="LayerCacheBook.Offer"/>, a donor choice
-/// <see cref="LayerCacheBook.DonorChosen"/>. The optional disk tier takes what the book evicts and is read on a memory
-/// miss; a layer read from disk is served but not promoted (the book would otherwise see offers the study does not).
+/// <see cref="LayerCacheBook.DonorChosen"/>. The optional disk tier (<see cref="ISpillTier"/>) takes what the book
+/// evicts and is read on a memory miss; a layer read from disk is served but not promoted (the book would otherwise
+/// see offers the study does not).
 /// Not thread-safe: the WeightCache actor, or <see cref="InProcessLayerCache"/> under its lock, owns it.
 /// </summary>
-public sealed class WeightStore(LayerCacheBook book, LayerDiskTier? disk = null)
+public sealed class WeightStore(LayerCacheBook book, ISpillTier? disk = null)
 {
     private readonly Dictionary<string, LayerPayload> _memory = [];
 
     public LayerCacheBook Book { get; } = book;
-    public LayerDiskTier? Disk { get; } = disk;
+    public ISpillTier? Disk { get; } = disk;
     public long RemoteHits { get; private set; }
     public long RemoteBytesFetched { get; private set; }
     public long BytesServed { get; private set; }

@@ -11,6 +11,11 @@ public enum SchedulingMode
 }
 
 /// <summary>Everything that defines a search; recorded in <see cref="Events.SearchStarted"/>.</summary>
+/// <remarks>
+/// The defaults are hocon/actornas.conf's (actornas.search), for code that builds a config without the settings
+/// reader, such as tests and <c>SimulatedSearch</c>; ActorNas.Actors.Tests' DefaultsTests keeps them equal (all but
+/// <see cref="BatchSize"/>).
+/// </remarks>
 public sealed record SearchConfig
 {
     public required SearchSpaceSpec Space { get; init; }
@@ -22,19 +27,24 @@ public sealed record SearchConfig
     public int Budget { get; init; } = 1000;
     public SchedulingMode Mode { get; init; } = SchedulingMode.Continuous;
     /// <summary>B in batch mode.</summary>
+    /// <remarks>
+    /// The one default that differs from actornas.conf, on purpose: its batch-size = 0 means "the evaluator workers",
+    /// which the settings reader resolves (4 by default); a config built here has no workers to follow, and
+    /// SearchConfigTests pins this 8.
+    /// </remarks>
     public int BatchSize { get; init; } = 8;
     /// <summary>Attempts per candidate before its failure is final.</summary>
     public int MaxAttempts { get; init; } = 3;
     /// <summary>The search stops after this many final failures: an evaluator that always fails must not loop forever.</summary>
     public int MaxFailures { get; init; } = 1000;
-    public long Seed { get; init; }
+    public long Seed { get; init; } = 1;
     public PositionWeighting Mutation { get; init; } = PositionWeighting.Uniform;
     /// <summary>Hybrid evolution: rank several mutants of the parent with a proxy, evaluate the best. Off by default.</summary>
     /// <remarks>A log written before screening existed has no such field; it reads as off (the JSON source generator
     /// would otherwise leave null, not the initializer's value).</remarks>
     public Screening Screening { get => field ?? Screening.Off; init; } = Screening.Off;
     /// <summary>Evaluator name, for the record and for resume.</summary>
-    public string Evaluator { get; init; } = "synthetic";
+    public string Evaluator { get; init; } = "tabular";
     /// <summary>The settings (HOCON text) the search started with, without node-local secrets; a resume reads them back.</summary>
     public string Settings { get; init; } = "";
 

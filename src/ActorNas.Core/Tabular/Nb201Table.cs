@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using ActorNas.Core.Spaces;
 
 namespace ActorNas.Core.Tabular;
@@ -12,9 +11,9 @@ public readonly record struct TableEntry(double ValidAccuracy, double TestAccura
 /// CIFAR-100 and ImageNet16-120. Format (docs/tabular.md): CSV with a header line; the columns <c>arch_str</c>
 /// (the standard cell string) and <c>{cifar10,cifar100,in16}_{valid,test}_acc</c> (percent) are required, others
 /// are ignored. A table that is malformed or partial is refused: a search over it would silently skip cells.
-/// The repository's copy is built into this assembly (<see cref="Shipped"/>, Nb201Table.Shipped.cs).
+/// Reading files and the copy shipped with ActorNas is ActorNas.Actors' Nb201TableLoader: Core does no I/O.
 /// </summary>
-public sealed partial class Nb201Table
+public sealed class Nb201Table
 {
     public const int CellCount = 15_625;
     public const string ArchitectureColumn = "arch_str";
@@ -57,29 +56,7 @@ public sealed partial class Nb201Table
         return new Genotype(values);
     }
 
-    /// <summary>Reads a table file: CSV, or CSV compressed with gzip when the name ends in <c>.gz</c>.</summary>
-    public static Nb201Table Load(string path)
-    {
-        if (!File.Exists(path))
-            throw new TableFormatException($"benchmark table {path} does not exist; pass a NAS-Bench-201 CSV (or .csv.gz) " +
-                "with --table PATH, or leave --table out to use the table shipped with ActorNas");
-        using var file = File.OpenRead(path);
-        using var reader = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-            ? new StreamReader(new GZipStream(file, CompressionMode.Decompress))
-            : new StreamReader(file);
-        try
-        {
-            return Read(reader, path);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new TableFormatException($"{path} is not a gzip file ({e.Message}); a name ending in .gz is read as gzip, any other as plain CSV");
-        }
-    }
-
-    /// <summary>The table at <paramref name="path"/>, or the shipped one when the path is empty.</summary>
-    public static Nb201Table LoadOrShipped(string? path) => string.IsNullOrWhiteSpace(path) ? Shipped : Load(path);
-
+    /// <summary>Parses a table from CSV text that the caller opened; <paramref name="source"/> names it in every refusal.</summary>
     public static Nb201Table Read(TextReader reader, string source)
     {
         var header = reader.ReadLine() ?? throw Bad(source, 1, "the file is empty; expected a header line naming the columns");

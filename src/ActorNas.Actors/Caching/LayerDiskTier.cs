@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using ActorNas.Core.Caching;
 
-namespace ActorNas.Core.Caching;
+namespace ActorNas.Actors.Caching;
 
 /// <summary>
 /// The optional second tier of a weight cache: layers evicted from memory are spilled to files in one directory, up to
@@ -11,7 +12,7 @@ namespace ActorNas.Core.Caching;
 /// and never a served tensor. The directory is scratch space of one process: files of an earlier run are removed at start.
 /// Not thread-safe (its cache owns it).
 /// </summary>
-public sealed class LayerDiskTier
+public sealed class LayerDiskTier : ISpillTier
 {
     private const uint Magic = 0x434C4E41;   // "ANLC"
     private const int Version = 1;

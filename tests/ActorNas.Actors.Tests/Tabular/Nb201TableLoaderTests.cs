@@ -1,12 +1,13 @@
 using System.Globalization;
+using ActorNas.Actors.Tabular;
+using ActorNas.Core;
 using ActorNas.Core.Spaces;
 using ActorNas.Core.Tabular;
-using ActorNas.Core.Tests.TestSupport;
 using ActorNas.Tests.Shared;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace ActorNas.Core.Tests;
+namespace ActorNas.Actors.Tests.Tabular;
 
 /// <summary>The NAS-Bench-201 table loader: the shipped table's facts (data/nb201/README.md) and every refusal.</summary>
 public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
@@ -48,7 +49,7 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
     public void The_shipped_table_has_every_cell_and_Lookup_returns_the_values_of_the_repositorys_file()
     {
         // the embedded copy, loaded by ActorNas, against data/nb201/nb201_merged.csv.gz read here
-        var table = Nb201Table.Shipped;
+        var table = Nb201TableLoader.Shipped;
         var lines = ShippedTable.Lines;
         var header = lines[0].Split(',');
         int Column(string name)
@@ -87,9 +88,9 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
                 Assert.InRange(entry.TestAccuracy, 0.5, 100);
             }
         }
-        Assert.Equal(Nb201Table.ShippedSource, table.Source);
-        Assert.Same(table, Nb201Table.Shipped);   // loaded once per process
-        Assert.Same(table, Nb201Table.LoadOrShipped(""));
+        Assert.Equal(Nb201TableLoader.ShippedSource, table.Source);
+        Assert.Same(table, Nb201TableLoader.Shipped);   // loaded once per process
+        Assert.Same(table, Nb201TableLoader.LoadOrShipped(""));
     }
 
     [Fact]
@@ -101,11 +102,11 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
             var csv = ShippedTable.WriteCsv(dir.FullName);
             foreach (var path in new[] { ShippedTable.GzPath, csv })
             {
-                var table = Nb201Table.LoadOrShipped(path);
+                var table = Nb201TableLoader.LoadOrShipped(path);
                 Assert.Equal(path, table.Source);
                 for (var i = 0; i < Nb201Table.CellCount; i += 7)
                     foreach (var dataset in Nb201Datasets.All)
-                        Assert.Equal(Nb201Table.Shipped.Lookup(Nb201Table.CellAt(i), dataset), table.Lookup(Nb201Table.CellAt(i), dataset));
+                        Assert.Equal(Nb201TableLoader.Shipped.Lookup(Nb201Table.CellAt(i), dataset), table.Lookup(Nb201Table.CellAt(i), dataset));
             }
         }
         finally
@@ -121,7 +122,7 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
         File.WriteAllText(path, string.Join('\n', ShippedTable.Lines.Take(3)));
         try
         {
-            var e = Assert.Throws<TableFormatException>(() => Nb201Table.Load(path));
+            var e = Assert.Throws<TableFormatException>(() => Nb201TableLoader.Load(path));
             output.WriteLine(e.Message);
             Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
             Assert.Contains("not a gzip file", e.Message, StringComparison.Ordinal);
@@ -135,7 +136,7 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
     [Fact]
     public void The_real_tables_maxima_are_the_published_optima_of_the_space()
     {
-        var table = Nb201Tables.Real;
+        var table = Nb201TableLoader.Shipped;
         var cells = Enumerable.Range(0, Nb201Table.CellCount).Select(Nb201Table.CellAt).ToList();
         double Max(Nb201Dataset d, Func<TableEntry, double> pick) => cells.Max(c => pick(table.Lookup(c, d)));
 
@@ -149,7 +150,7 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
     [Fact]
     public void The_real_table_has_the_documented_values_of_the_all_none_all_skip_and_all_conv3x3_cells()
     {
-        var table = Nb201Tables.Real;
+        var table = Nb201TableLoader.Shipped;
         Assert.Equal(10.0, Math.Round(table.Lookup(AllNone, Nb201Dataset.Cifar10).TestAccuracy, 2));
         Assert.Equal(1.0, Math.Round(table.Lookup(AllNone, Nb201Dataset.Cifar100).TestAccuracy, 2));
         Assert.Equal(0.83, Math.Round(table.Lookup(AllNone, Nb201Dataset.ImageNet16).TestAccuracy, 2));
@@ -336,7 +337,7 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
     public void A_file_that_does_not_exist_is_refused_naming_the_path()
     {
         var path = Path.Combine(Path.GetTempPath(), $"actornas-no-such-table-{Guid.NewGuid():N}.csv");
-        var e = Assert.Throws<TableFormatException>(() => Nb201Table.Load(path));
+        var e = Assert.Throws<TableFormatException>(() => Nb201TableLoader.Load(path));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
         Assert.Contains("does not exist", e.Message, StringComparison.Ordinal);
     }
@@ -363,7 +364,7 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
         });
         try
         {
-            var e = Assert.Throws<TableFormatException>(() => Nb201Table.Load(temp));
+            var e = Assert.Throws<TableFormatException>(() => Nb201TableLoader.Load(temp));
             output.WriteLine(e.Message);
             Assert.StartsWith(temp, e.Message, StringComparison.Ordinal);
             Assert.Contains("partial", e.Message, StringComparison.Ordinal);
@@ -389,7 +390,7 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
         });
         try
         {
-            var e = Assert.Throws<TableFormatException>(() => Nb201Table.Load(temp));
+            var e = Assert.Throws<TableFormatException>(() => Nb201TableLoader.Load(temp));
             output.WriteLine(e.Message);
             Assert.StartsWith($"{temp}, line 11:", e.Message, StringComparison.Ordinal);
             Assert.Contains(duplicated!, e.Message, StringComparison.Ordinal);
@@ -412,7 +413,7 @@ public sealed class Nb201TableLoaderTests(ITestOutputHelper output)
         });
         try
         {
-            var e = Assert.Throws<TableFormatException>(() => Nb201Table.Load(temp));
+            var e = Assert.Throws<TableFormatException>(() => Nb201TableLoader.Load(temp));
             Assert.StartsWith($"{temp}, line 15001:", e.Message, StringComparison.Ordinal);
             Assert.Contains("first on line 3", e.Message, StringComparison.Ordinal);
         }

@@ -1,18 +1,19 @@
 using System.IO.Compression;
+using ActorNas.Core.Tabular;
 
-namespace ActorNas.Core.Tabular;
+namespace ActorNas.Actors.Tabular;
 
-public sealed partial class Nb201Table
+public static partial class Nb201TableLoader
 {
-    /// <summary>Where the shipped table comes from, as <see cref="Source"/> names it.</summary>
+    /// <summary>Where the shipped table comes from, as <see cref="Nb201Table.Source"/> names it.</summary>
     public const string ShippedSource = "the shipped NAS-Bench-201 table (data/nb201/nb201_merged.csv.gz)";
 
-    private const string ShippedResource = "ActorNas.Core.Tabular.nb201_merged.csv.gz";
+    private const string ShippedResource = "ActorNas.Actors.Tabular.nb201_merged.csv.gz";
 
     private static readonly Lazy<Nb201Table> LazyShipped = new(() =>
     {
         using var reader = OpenShippedCsv();
-        return Read(reader, ShippedSource);
+        return Nb201Table.Read(reader, ShippedSource);
     });
 
     /// <summary>
@@ -24,9 +25,10 @@ public sealed partial class Nb201Table
     /// <summary>The shipped table as CSV text (decompressed), for whoever wants to read or write it out.</summary>
     public static TextReader OpenShippedCsv()
     {
-        var stream = typeof(Nb201Table).Assembly.GetManifestResourceStream(ShippedResource)
-            ?? throw new InvalidOperationException($"{ShippedResource} is not embedded in {typeof(Nb201Table).Assembly.GetName().Name}; " +
-                "the build lost data/nb201/nb201_merged.csv.gz (see src/ActorNas.Core/ActorNas.Core.csproj)");
+        var assembly = typeof(Nb201TableLoader).Assembly;
+        var stream = assembly.GetManifestResourceStream(ShippedResource)
+            ?? throw new InvalidOperationException($"{ShippedResource} is not embedded in {assembly.GetName().Name}; " +
+                "the build lost data/nb201/nb201_merged.csv.gz (see src/ActorNas.Actors/ActorNas.Actors.csproj)");
         return new StreamReader(new GZipStream(stream, CompressionMode.Decompress));
     }
 }

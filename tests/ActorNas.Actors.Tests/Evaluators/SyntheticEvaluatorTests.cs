@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using ActorNas.Actors.Evaluators;
+using ActorNas.Core;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
 using Xunit;
 
-namespace ActorNas.Core.Tests;
+namespace ActorNas.Actors.Tests.Evaluators;
 
 public sealed class SyntheticEvaluatorTests
 {

@@ -1,13 +1,16 @@
 using System.Diagnostics;
+using ActorNas.Actors.Evaluators;
+using ActorNas.Actors.Tabular;
+using ActorNas.Core;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
 using ActorNas.Core.Tabular;
-using ActorNas.Core.Tests.TestSupport;
+using ActorNas.Tests.Shared;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace ActorNas.Core.Tests;
+namespace ActorNas.Actors.Tests.Evaluators;
 
 /// <summary>The stated duration model of the tabular evaluator.</summary>
 public sealed class DurationModelTests
@@ -110,7 +113,7 @@ public sealed class TabularEvaluatorTests(ITestOutputHelper output)
     [Fact]
     public void On_the_real_table_the_objective_is_the_validation_accuracy_never_the_test_accuracy()
     {
-        var table = Nb201Tables.Real;
+        var table = Nb201TableLoader.Shipped;
         foreach (var dataset in Nb201Datasets.All)
         {
             var evaluator = new TabularEvaluator(table, new TabularOptions(dataset));

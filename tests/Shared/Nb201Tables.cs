@@ -3,16 +3,23 @@ using System.Text;
 using ActorNas.Core.Spaces;
 using ActorNas.Core.Tabular;
 
-namespace ActorNas.Core.Tests.TestSupport;
+namespace ActorNas.Tests.Shared;
 
 /// <summary>
-/// NAS-Bench-201 tables for tests: the real one (the table shipped with ActorNas, data/nb201, loaded once per process)
-/// and a synthetic complete table with known values, for tests of the loader and the evaluator that need exact values.
+/// NAS-Bench-201 tables for tests: the real one (the repository's data/nb201 file, parsed once per process) and a
+/// synthetic complete table with known values, for tests of the loader and the evaluator that need exact values.
 /// </summary>
+/// <remarks>Compiled into the test projects that need it, with ShippedTable.cs and RepositoryRoot.cs.</remarks>
 internal static class Nb201Tables
 {
-    /// <summary>The real table: the one built into ActorNas.Core.</summary>
-    public static Nb201Table Real => Nb201Table.Shipped;
+    private static readonly Lazy<Nb201Table> LazyReal = new(() =>
+        Nb201Table.Read(new StringReader(string.Join('\n', ShippedTable.Lines)), ShippedTable.GzPath));
+
+    /// <summary>
+    /// The real table, parsed by Core from the repository's file (Core.Tests has no loader: that is ActorNas.Actors'
+    /// Nb201TableLoader, whose embedded copy Nb201TableLoaderTests compares with this file).
+    /// </summary>
+    public static Nb201Table Real => LazyReal.Value;
 
     /// <summary>Validation accuracy of cell <paramref name="index"/> on <paramref name="dataset"/> in the synthetic table.</summary>
     public static double SyntheticValid(int index, Nb201Dataset dataset) => ((index * 37L + 1_013L * (int)dataset) % 9_000) / 100.0;
