@@ -60,6 +60,3 @@ public static class ActorNasConfig
         return result.IsEmpty ? Reference : result.WithFallback(Reference);
     }
 }
-
-/// <summary>A setting is missing, malformed or out of range; the message names the key and the fix.</summary>
-public sealed class SettingsException(string message) : Exception(message);

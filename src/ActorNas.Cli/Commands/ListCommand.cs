@@ -1,0 +1,38 @@
+using System.CommandLine;
+using System.Text.Json;
+using ActorNas.Actors.Runtime;
+using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Protocol;
+using ActorNas.Cli.Running;
+using ActorNas.Cli.Output;
+using ActorNas.Core.Caching;
+using ActorNas.Core.Events;
+using ActorNas.Core.Evolution;
+
+namespace ActorNas.Cli.Commands;
+
+internal static class ListCommand
+{
+    public static Command Create()
+    {
+        var db = CliOptions.Db();
+        var config = CliOptions.Config();
+        var json = CliOptions.Json();
+        var verbose = CliOptions.Verbose();
+        var command = new Command("list", "List the searches in a database") { db, config, json, verbose };
+        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), parse.GetValue(json), async () =>
+        {
+            var path = parse.GetValue(db)!;
+            Logging.Configure(null, path);
+            await using var store = StoreHost.OpenForReading(CliOptions.StoreConfig(parse.GetValue(config)), path);
+            var ids = await store.Log.ListSearchIdsAsync(cancel);
+            foreach (var id in ids) Console.WriteLine(id);
+            // on stderr: stdout stays one search id a line for scripts
+            if (ids.Count == 0)
+                await Console.Error.WriteLineAsync($"{(store.Persistence.Provider == PersistenceProvider.Sqlite ? path : store.Where)} holds no search");
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(ids.ToList(), CliJson.Relaxed.ListString));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,13 @@
+namespace ActorNas.Core.Evolution;
+
+/// <summary>What ranks the mutants of a parent before one is evaluated.</summary>
+public enum ProxyKind
+{
+    None,
+    /// <summary>Training-free: the NB201 network's FLOPs (bigger first). NB201 only.</summary>
+    Flops,
+    /// <summary>Cheap: a ridge regression of the objective on one-hot genotype features, fitted to the population.</summary>
+    Surrogate,
+    /// <summary>Training-free: the NASWOT score of the untrained network; the host supplies the scorer (ActorNas.Torch).</summary>
+    Naswot,
+}
