@@ -34,7 +34,7 @@ public sealed class TrainSettingsTests
         Assert.Equal(defaults.Device, read.Device);
         Assert.Equal(defaults.Transfer, read.Transfer);
         Assert.Equal(defaults.FreezeTransferred, read.FreezeTransferred);
-        Assert.Equal(defaults.KeepModelsMb, read.KeepModelsMb);
+        Assert.Equal(defaults.WeightCacheMb, read.WeightCacheMb);
         Assert.Equal(defaults.Nb201Channels, read.Nb201Channels);
         Assert.Equal(defaults.Nb201CellsPerStage, read.Nb201CellsPerStage);
         Assert.Equal(defaults.NaswotBatchSize, read.NaswotBatchSize);
@@ -58,7 +58,7 @@ public sealed class TrainSettingsTests
         Assert.Equal("auto", defaults.Device);
         Assert.True(defaults.Transfer);
         Assert.False(defaults.FreezeTransferred);
-        Assert.Equal(512, defaults.KeepModelsMb);
+        Assert.Equal(512, defaults.WeightCacheMb);
         Assert.Equal(16, defaults.Nb201Channels);   // the benchmark's C
         Assert.Equal(5, defaults.Nb201CellsPerStage); // the benchmark's N
         Assert.Equal(128, defaults.NaswotBatchSize);
@@ -105,7 +105,7 @@ public sealed class TrainSettingsTests
             Device: "cpu",
             Transfer: false,
             FreezeTransferred: true,
-            KeepModelsMb: 0,
+            WeightCacheMb: 0,
             Nb201Channels: 8,
             Nb201CellsPerStage: 2,
             NaswotBatchSize: 32), read);
@@ -159,7 +159,7 @@ public sealed class TrainSettingsTests
         Assert.Equal(0.0125, read.LearningRate);
         Assert.Equal(0.999, read.Momentum);
         Assert.Equal(1e-5, read.WeightDecay);
-        Assert.Equal(4096, read.KeepModelsMb);
+        Assert.Equal(4096, read.WeightCacheMb);
     }
 
     [Fact]

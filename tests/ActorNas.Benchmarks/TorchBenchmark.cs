@@ -109,7 +109,7 @@ internal static class TorchBenchmark
     {
         const int storeMb = 2;
         var options = new TrainingOptions(Dataset: fashion ? DatasetLoader.FashionMnist : DatasetLoader.Synthetic, TrainImages: 200,
-            ValidationImages: 100, Epochs: 1, BatchSize: 64, Device: "cpu", Nb201Channels: 4, Nb201CellsPerStage: 1, KeepModelsMb: storeMb);
+            ValidationImages: 100, Epochs: 1, BatchSize: 64, Device: "cpu", Nb201Channels: 4, Nb201CellsPerStage: 1, WeightCacheMb: storeMb);
         using var data = DatasetLoader.Load(new DataOptions(options.Dataset, null, options.TrainImages, options.ValidationImages));
         using var store = new LayerStore(storeMb << 20);
         ISearchSpace[] spaces = [Nb201Space.Instance, new SequentialSpace()];

@@ -150,7 +150,7 @@ public sealed record ActorNasSettings(
                 $"or choose an evaluator for the {search.Space.Name} space: --evaluator synthetic, train or naswot");
 
         return new ActorNasSettings(search, evaluator, reader.Int("mutator.pool-size", min: 1), persistence,
-            reader.Duration("progress.interval"), ReadWeightCache(reader, evaluator.Training.KeepModelsMb, search));
+            reader.Duration("progress.interval"), ReadWeightCache(reader, evaluator.Training.WeightCacheMb, search));
     }
 
     private static bool IsAuto(SettingsReader reader, string key) =>

@@ -13,7 +13,7 @@ public enum OptimizerKind { Sgd, Adam }
 /// <param name="Device">auto (cuda:K for slot K when CUDA is available, else cpu), cpu, cuda or cuda:K.</param>
 /// <param name="Transfer">Start a child from every layer whose identity matches a layer kept from an evaluated model.</param>
 /// <param name="FreezeTransferred">Do not train the transferred layers.</param>
-/// <param name="KeepModelsMb">Memory (MB) of the weight cache (HOCON actornas.weight-cache.memory-mb); the capacity of the
+/// <param name="WeightCacheMb">Memory (MB) of the weight cache (HOCON actornas.weight-cache.memory-mb); the capacity of the
 /// in-process lru cache that training uses when no WeightCache actor is given.</param>
 /// <param name="NaswotBatchSize">Images in the mini-batch NASWOT scores a network on (fixed per search).</param>
 public sealed record TrainingOptions(
@@ -30,7 +30,7 @@ public sealed record TrainingOptions(
     string Device = "auto",
     bool Transfer = true,
     bool FreezeTransferred = false,
-    int KeepModelsMb = 512,
+    int WeightCacheMb = 512,
     int Nb201Channels = 16,
     int Nb201CellsPerStage = 5,
     int NaswotBatchSize = 128)
@@ -48,7 +48,7 @@ public sealed record TrainingOptions(
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), $"actornas.evaluator.train.weight-decay must be >= 0, got {WeightDecay}");
         Require(Device is "auto" or "cpu" or "cuda" || (Device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(Device[5..], out var k) && k >= 0),
             $"actornas.evaluator.train.device = \"{Device}\" is not auto, cpu, cuda or \"cuda:K\" (quote it in HOCON)");
-        Require(KeepModelsMb >= 0, $"actornas.weight-cache.memory-mb must be >= 0, got {KeepModelsMb}");
+        Require(WeightCacheMb >= 0, $"actornas.weight-cache.memory-mb must be >= 0, got {WeightCacheMb}");
         Require(Nb201Channels >= 1 && Nb201CellsPerStage >= 1, "actornas.evaluator.train.nb201.channels and cells-per-stage must be >= 1");
         Require(NaswotBatchSize >= 2, $"actornas.evaluator.naswot.batch-size must be >= 2, got {NaswotBatchSize}");
     }

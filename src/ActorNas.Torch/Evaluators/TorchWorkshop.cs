@@ -18,7 +18,7 @@ public sealed class TorchWorkshop : IDisposable
     {
         options.Validate();
         Options = options;
-        FallbackCache = options.Transfer && options.KeepModelsMb > 0 ? new InProcessLayerCache(options.KeepModelsMb * 1024L * 1024L) : null;
+        FallbackCache = options.Transfer && options.WeightCacheMb > 0 ? new InProcessLayerCache(options.WeightCacheMb * 1024L * 1024L) : null;
         _data = new Lazy<DataSplit>(() => DatasetLoader.Load(new DataOptions(options.Dataset,
             string.IsNullOrWhiteSpace(options.DataDir) ? null : options.DataDir, options.TrainImages, options.ValidationImages)));
         if (!TorchSharp.torch.cuda.is_available())

@@ -14,7 +14,7 @@ public sealed class WeightCacheSettingsTests
     {
         var read = ActorNasSettings.From(ActorNasConfig.Reference);
         Assert.Equal(new WeightCacheSettings(FetchTimeout: TimeSpan.FromSeconds(10)), read.WeightCache);
-        Assert.Equal(512, read.Evaluator.Training.KeepModelsMb);
+        Assert.Equal(512, read.Evaluator.Training.WeightCacheMb);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class WeightCacheSettingsTests
             """);
         // the search's P and S go along: donor-popularity predicts the donor choices with them
         Assert.Equal(new WeightCacheSettings("none", 64L << 20, "/tmp/x", 9L << 20, 7, TimeSpan.FromSeconds(3), 4096, 2, 40, 8), read.WeightCache);
-        Assert.Equal(64, read.Evaluator.Training.KeepModelsMb);   // the in-process fallback has the same capacity
+        Assert.Equal(64, read.Evaluator.Training.WeightCacheMb);   // the in-process fallback has the same capacity
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class WeightCacheSettingsTests
     {
         var read = Read("actornas.evaluator.train.keep-models-mb = 32");
         Assert.Equal(32L << 20, read.WeightCache.MemoryBytes);
-        Assert.Equal(32, read.Evaluator.Training.KeepModelsMb);
+        Assert.Equal(32, read.Evaluator.Training.WeightCacheMb);
     }
 
     [Theory]

@@ -55,7 +55,7 @@ internal static class TrainingTestKit
         string dataset = "synthetic") =>
         new(Dataset: dataset, TrainImages: trainImages, ValidationImages: validationImages, Epochs: 1, BatchSize: 64,
             Optimizer: OptimizerKind.Sgd, LearningRate: 0.05, Device: "cpu", Transfer: transfer, FreezeTransferred: freeze,
-            KeepModelsMb: 64, Nb201Channels: 4, Nb201CellsPerStage: 1, NaswotBatchSize: 32);
+            WeightCacheMb: 64, Nb201Channels: 4, Nb201CellsPerStage: 1, NaswotBatchSize: 32);
 
     public static DataSplit Synthetic(int train, int validation, long seed = 0) =>
         DatasetLoader.Load(new DataOptions("synthetic", TrainLimit: train, ValidationLimit: validation, Seed: seed));
