@@ -41,4 +41,40 @@ public sealed record WeightCacheSettings(
 
     /// <summary>How long a node that left a pull unanswered is not asked again: ten fetch timeouts.</summary>
     public static TimeSpan SilentNodePause(TimeSpan fetchTimeout) => 10 * fetchTimeout;
+
+    /// <summary>Reads <c>actornas.weight-cache</c>.</summary>
+    // donor-popularity reads the search's P and S (actornas.search) to predict its donor choices
+    internal static WeightCacheSettings Read(SettingsReader reader, int memoryMb, Core.Evolution.SearchConfig search)
+    {
+        var policy = reader.String("weight-cache.policy").Trim().ToLowerInvariant();
+        var window = reader.Int("weight-cache.donor-window", min: 1);
+        try
+        {
+            Core.Caching.CachePolicies.Create(policy, new Core.Caching.CachePolicyOptions(window, search.PopulationSize, search.SampleSize));
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException($"actornas.weight-cache.policy: {e.Message}");
+        }
+        var chunk = reader.Int("weight-cache.chunk-bytes", min: 1024);
+        if (chunk > WeightCacheSettings.MaxChunkBytes)
+            throw new SettingsException($"actornas.weight-cache.chunk-bytes = {chunk} is out of range; it must be between 1024 and " +
+                $"{WeightCacheSettings.MaxChunkBytes} (a chunk must fit akka.remote.dot-netty.tcp.maximum-frame-size, 128000 by default)");
+        var timeout = reader.Duration("weight-cache.fetch-timeout");
+        if (timeout <= TimeSpan.Zero) throw new SettingsException("actornas.weight-cache.fetch-timeout must be positive, such as 30s");
+        return new WeightCacheSettings(
+            policy,
+            memoryMb * (1L << 20),
+            reader.String("weight-cache.disk.path", allowEmpty: true),
+            reader.Int("weight-cache.disk.capacity-mb", min: 0) * (1L << 20),
+            window,
+            timeout,
+            chunk,
+            reader.Int("weight-cache.chunk-window", min: 1),
+            search.PopulationSize,
+            search.SampleSize)
+        {
+            MaxLayerBytes = reader.Int("weight-cache.max-layer-mb", min: 1) * (1L << 20),
+        };
+    }
 }

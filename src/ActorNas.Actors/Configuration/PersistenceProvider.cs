@@ -1,0 +1,4 @@
+namespace ActorNas.Actors.Configuration;
+
+/// <summary>Where a log lives (actornas.persistence.provider).</summary>
+public enum PersistenceProvider { Sqlite, PostgreSql, InMemory }

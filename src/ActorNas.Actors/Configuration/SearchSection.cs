@@ -1,0 +1,47 @@
+using ActorNas.Core.Evolution;
+using ActorNas.Core.Spaces;
+
+namespace ActorNas.Actors.Configuration;
+
+/// <summary>Reads <c>actornas.search</c> and <c>actornas.space</c> into the search's own settings (Core's <see cref="SearchConfig"/>).</summary>
+internal static class SearchSection
+{
+    /// <param name="settingsText">The HOCON the user supplied, recorded with the search for resume.</param>
+    public static SearchConfig Read(SettingsReader reader, EvaluatorSettings evaluator, string settingsText)
+    {
+        var batch = reader.Int("search.batch-size", min: 0);
+        var space = reader.String("space.name");
+        var search = new SearchConfig
+        {
+            Space = new SearchSpaceSpec(space, space == SequentialSpace.SpaceName
+                ? new SequentialSpaceOptions
+                {
+                    Layers = reader.Int("space.sequential.layers", min: 1),
+                    Units = reader.IntList("space.sequential.units"),
+                    Activations = reader.StringList("space.sequential.activations"),
+                }
+                : null),
+            PopulationSize = reader.Int("search.population-size", min: 1),
+            SampleSize = reader.Int("search.sample-size", min: 1),
+            Budget = reader.Int("search.budget", min: 1),
+            Mode = reader.Enum<SchedulingMode>("search.mode"),
+            BatchSize = batch == 0 ? evaluator.Workers : batch,
+            MaxAttempts = reader.Int("search.max-attempts", min: 1),
+            MaxFailures = reader.Int("search.max-failures", min: 1),
+            Seed = reader.Long("search.seed"),
+            Mutation = new PositionWeighting(reader.Double("search.mutation.later-bias", min: 0)),
+            Screening = new Screening(reader.Int("search.screening.mutants", min: 1), reader.Enum<ProxyKind>("search.screening.proxy")),
+            Evaluator = evaluator.Name,
+            Settings = RecordedSettings.Of(settingsText),
+        };
+        try
+        {
+            search.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException(e.Message);
+        }
+        return search;
+    }
+}
