@@ -1,3 +1,4 @@
+using ActorNas.Actors.Query;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Runtime;
@@ -61,7 +62,7 @@ public sealed class ActorNasExtension : IExtension
     /// is cancelled. A slow reader slows the stream; nothing is dropped.
     /// </summary>
     public IAsyncEnumerable<LoggedEvent> SubscribeAsync(string searchId, long afterSequenceNr = 0, CancellationToken cancellationToken = default) =>
-        EventSubscription.ReadAsync(_system, searchId, afterSequenceNr, cancellationToken);
+        _runtime.Log.SubscribeAsync(searchId, afterSequenceNr, cancellationToken);
 }
 
 internal sealed class ActorNasExtensionProvider : ExtensionIdProvider<ActorNasExtension>

@@ -1,3 +1,5 @@
+using ActorNas.Actors.Runtime;
+using ActorNas.Actors.Query;
 using System.Runtime.CompilerServices;
 using ActorNas.Actors.Protocol;
 using ActorNas.Actors.Search;
@@ -25,38 +27,22 @@ public sealed class ActorNasSearch
         return await session.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<SearchStatus> GetStatusAsync(TimeSpan timeout)
-    {
-        var (_, session) = await _running.Task.WaitAsync(timeout).ConfigureAwait(false);
-        return await session.GetStatusAsync(timeout).ConfigureAwait(false);
-    }
+    public Task<SearchStatus> GetStatusAsync(TimeSpan timeout) => AskAsync(session => session.GetStatusAsync(timeout), timeout);
 
     /// <summary>
     /// Pauses the search: no new candidate is handed out; evaluations already running finish and are recorded. The pause
     /// is in the log, so a restarted host comes back paused until <see cref="ResumeAsync"/>.
     /// </summary>
-    public async Task<SearchStatus> PauseAsync(string reason, TimeSpan timeout)
-    {
-        var (_, session) = await _running.Task.WaitAsync(timeout).ConfigureAwait(false);
-        return await session.PauseAsync(reason, timeout).ConfigureAwait(false);
-    }
+    public Task<SearchStatus> PauseAsync(string reason, TimeSpan timeout) => AskAsync(session => session.PauseAsync(reason, timeout), timeout);
 
     /// <summary>Resumes a paused search.</summary>
-    public async Task<SearchStatus> ResumeAsync(TimeSpan timeout)
-    {
-        var (_, session) = await _running.Task.WaitAsync(timeout).ConfigureAwait(false);
-        return await session.ResumeAsync(timeout).ConfigureAwait(false);
-    }
+    public Task<SearchStatus> ResumeAsync(TimeSpan timeout) => AskAsync(session => session.ResumeAsync(timeout), timeout);
 
     /// <summary>
     /// Ends the search before its budget: it completes with reason "stopped: <paramref name="reason"/>" and cannot be
     /// resumed; results still running are not recorded. <see cref="WaitForCompletionAsync"/> then completes.
     /// </summary>
-    public async Task<SearchStatus> StopAsync(string reason, TimeSpan timeout)
-    {
-        var (_, session) = await _running.Task.WaitAsync(timeout).ConfigureAwait(false);
-        return await session.StopAsync(reason, timeout).ConfigureAwait(false);
-    }
+    public Task<SearchStatus> StopAsync(string reason, TimeSpan timeout) => AskAsync(session => session.StopAsync(reason, timeout), timeout);
 
     /// <summary>
     /// The search's persisted events in order, starting after <paramref name="afterSequenceNr"/> (0: from the start),
@@ -65,8 +51,15 @@ public sealed class ActorNasSearch
     public async IAsyncEnumerable<LoggedEvent> SubscribeAsync(long afterSequenceNr = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var (system, _) = await _running.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var e in EventSubscription.ReadAsync(system, SearchId, afterSequenceNr, cancellationToken).ConfigureAwait(false))
+        await foreach (var e in ActorNasRuntime.Get(system).Log.SubscribeAsync(SearchId, afterSequenceNr, cancellationToken).ConfigureAwait(false))
             yield return e;
+    }
+
+    /// <summary>Asks the running session, waiting at most <paramref name="timeout"/> for the host to have started it.</summary>
+    private async Task<SearchStatus> AskAsync(Func<SearchSession, Task<SearchStatus>> ask, TimeSpan timeout)
+    {
+        var (_, session) = await _running.Task.WaitAsync(timeout).ConfigureAwait(false);
+        return await ask(session).ConfigureAwait(false);
     }
 
     internal void Started(ActorSystem system, SearchSession session) => _running.TrySetResult((system, session));

@@ -1,3 +1,4 @@
+using ActorNas.Actors.Query;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Events;
 using ActorNas.Hosting;

@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Persistence;
@@ -129,6 +131,40 @@ public sealed class SearchLog
             }
             if (found is not null) throw UnreadableLogException.For(found, _store);
             ExceptionDispatchInfo.Capture(e).Throw();
+        }
+    }
+
+    /// <summary>
+    /// The persisted events of <paramref name="searchId"/> in order, starting after <paramref name="afterSequenceNr"/>
+    /// (0: from the start), then live as they are written, each exactly once, until the search completes or the token is
+    /// cancelled. A slow reader slows the stream; nothing is dropped.
+    /// </summary>
+    public async IAsyncEnumerable<LoggedEvent> SubscribeAsync(string searchId, long afterSequenceNr = 0,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSequenceNr);
+        if (_journal is null) yield break;   // a database without a journal holds no search
+        var channel = Channel.CreateBounded<LoggedEvent>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
+        var (kill, done) = _journal.EventsByPersistenceId(PersistenceConfig.PersistenceId(searchId), afterSequenceNr + 1, long.MaxValue)
+            .Select(e => new LoggedEvent(e.SequenceNr, (ISearchEvent)e.Event))
+            .TakeWhile(e => e.Event is not SearchCompleted, inclusive: true)
+            .ViaMaterialized(KillSwitches.Single<LoggedEvent>(), Keep.Right)
+            // back-pressure: the stream waits while the reader is slow
+            .SelectAsync(1, async e =>
+            {
+                await channel.Writer.WriteAsync(e).ConfigureAwait(false);
+                return e;
+            })
+            .ToMaterialized(Sink.Ignore<LoggedEvent>(), Keep.Both)
+            .Run(_materializer!);
+        _ = done.ContinueWith(t => channel.Writer.TryComplete(t.Exception), TaskScheduler.Default);
+        try
+        {
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false)) yield return e;
+        }
+        finally
+        {
+            kill.Shutdown();
         }
     }
 }

@@ -17,22 +17,13 @@ public sealed class SearchPlan : IDisposable
     private readonly int? _localSlots;
     private int _disposed;
 
-    private SearchPlan(ActorNasRuntime runtime, string searchId, bool isNew, ActorNasSettings settings, EvaluatorSetup evaluators,
-        SearchLock? searchLock, int? localSlots)
-    {
-        _runtime = runtime;
-        SearchId = searchId;
-        IsNew = isNew;
-        Settings = settings;
-        Evaluators = evaluators;
-        _lock = searchLock;
-        _localSlots = localSlots;
-    }
+    private SearchPlan(ActorNasRuntime runtime, SearchLock? searchLock, int? localSlots) =>
+        (_runtime, _lock, _localSlots) = (runtime, searchLock, localSlots);
 
-    public string SearchId { get; }
-    public bool IsNew { get; }
-    public ActorNasSettings Settings { get; }
-    public EvaluatorSetup Evaluators { get; }
+    public required string SearchId { get; init; }
+    public required bool IsNew { get; init; }
+    public required ActorNasSettings Settings { get; init; }
+    public required EvaluatorSetup Evaluators { get; init; }
     public string Node => _runtime.NodeId;
 
     internal static async Task<SearchPlan> MakeAsync(ActorNasRuntime runtime, StartRequest request, CancellationToken cancel)
@@ -58,7 +49,10 @@ public sealed class SearchPlan : IDisposable
             var evaluators = request.EvaluatorFactory is { } own ? new EvaluatorSetup(own, null)
                 : started is null && request.Evaluators is { } prepared ? prepared
                 : runtime.Evaluators.Prepare(settings.Evaluator, settings.Search);
-            return new SearchPlan(runtime, request.SearchId, started is null, settings, evaluators, searchLock, request.LocalSlots);
+            return new SearchPlan(runtime, searchLock, request.LocalSlots)
+            {
+                SearchId = request.SearchId, IsNew = started is null, Settings = settings, Evaluators = evaluators,
+            };
         }
         catch
         {

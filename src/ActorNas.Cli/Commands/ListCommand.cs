@@ -1,16 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
-using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Configuration;
-using ActorNas.Actors.Protocol;
-using ActorNas.Cli.Running;
 using ActorNas.Cli.Output;
-using ActorNas.Core.Caching;
-using ActorNas.Core.Events;
-using ActorNas.Core.Evolution;
+using ActorNas.Cli.Running;
 
 namespace ActorNas.Cli.Commands;
 
+/// <summary>`actornas list`: the ids of the searches in a database, one a line.</summary>
 internal static class ListCommand
 {
     public static Command Create()

@@ -11,7 +11,7 @@ using ActorNas.Core.Evolution;
 
 namespace ActorNas.Cli.Commands;
 
-/// <summary>`actornas status` and `actornas list`: read searches back from the log.</summary>
+/// <summary>`actornas status`: a search read back from its log (or from the running cluster with --join).</summary>
 internal static class StatusCommand
 {
     public static Command Create()
