@@ -18,19 +18,6 @@ public sealed class AkkaHostingTests : IDisposable
 
     public void Dispose() => _scratch.Dispose();
 
-    /// <summary>The application's own persistent actor, on the application's default (in-memory) journal.</summary>
-    private sealed class Ledger : ReceivePersistentActor
-    {
-        private int _sum;
-        public override string PersistenceId => "ledger";
-
-        public Ledger()
-        {
-            Recover<int>(n => _sum += n);
-            Command<int>(n => Persist(n, _ => { _sum += n; Sender.Tell(_sum); }));
-        }
-    }
-
     private IHost Build(string db, int budget)
     {
         var builder = Host.CreateApplicationBuilder();
@@ -39,7 +26,7 @@ public sealed class AkkaHostingTests : IDisposable
                 akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
                 akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
                 """, HoconAddMode.Prepend)
-            .WithActors((system, registry) => registry.Register<Ledger>(system.ActorOf(Props.Create(() => new Ledger()), "ledger")))
+            .WithActors((system, registry) => registry.Register<UserLedger>(system.ActorOf(Props.Create(() => new UserLedger()), "ledger")))
             .WithActorNas(services, o =>
             {
                 o.SearchId = "composed";
@@ -79,7 +66,7 @@ public sealed class AkkaHostingTests : IDisposable
             Assert.Equal(30, status.Evaluated);
 
             // the application's own actor persists to the application's journal, beside the search
-            var ledger = await registry.GetAsync<Ledger>();
+            var ledger = await registry.GetAsync<UserLedger>();
             Assert.Equal(4, await ledger.Ask<int>(4, TimeSpan.FromSeconds(20)));
             var system = host.Services.GetRequiredService<ActorSystem>();
             Assert.Equal("akka.persistence.journal.inmem", system.Settings.Config.GetString("akka.persistence.journal.plugin"));

@@ -18,19 +18,6 @@ public sealed class AttachToExistingSystemTests : IDisposable
 
     public void Dispose() => _scratch.Dispose();
 
-    /// <summary>The user's own persistent actor, on the system's default (in-memory) journal.</summary>
-    private sealed class UserLedger : ReceivePersistentActor
-    {
-        private int _sum;
-        public override string PersistenceId => "user-ledger";
-
-        public UserLedger()
-        {
-            Recover<int>(n => _sum += n);
-            Command<int>(n => Persist(n, _ => { _sum += n; Sender.Tell(_sum); }));
-        }
-    }
-
     [Fact]
     public async Task Attaching_runs_a_search_without_changing_the_owners_configuration_or_persistence()
     {
