@@ -7,7 +7,7 @@ namespace ActorNas.Analysis;
 public sealed record SearchAnalysis(
     string SearchId,
     LogFold Fold,
-    AnalysisOptions Options,
+    AnalysisSettings Options,
     QualityOverTime Quality,
     MutationLanding Mutations,
     DonorPopularity Donors,
@@ -21,7 +21,7 @@ public sealed record SearchAnalysis(
     public int Failed => Fold.Trace.Records.Count(r => r.Status == CandidateStatus.Failed);
 
     /// <param name="layerSink">Sees every layer request in order (the layer-request trace export), or null.</param>
-    public static SearchAnalysis Compute(string searchId, LogFold fold, AnalysisOptions options, Action<LayerRequest>? layerSink = null)
+    public static SearchAnalysis Compute(string searchId, LogFold fold, AnalysisSettings options, Action<LayerRequest>? layerSink = null)
     {
         options.Validate();
         if (fold.Started is null) throw new InvalidOperationException($"search {searchId} has no SearchStarted event");

@@ -20,7 +20,7 @@ internal static class CliOptions
     };
 
     /// <summary>Where the log lives: --config's persistence settings over the defaults (the --db flag is applied later).</summary>
-    public static Akka.Configuration.Config StoreConfig(FileInfo? config) => SettingsLayers.OfFile(config?.FullName);
+    public static Akka.Configuration.Config StoreConfig(FileInfo? config) => SettingsSources.OfFile(config?.FullName);
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object as the last line of output" };
 

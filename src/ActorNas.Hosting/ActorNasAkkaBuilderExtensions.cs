@@ -31,8 +31,8 @@ public static class ActorNasAkkaBuilderExtensions
         const string source = "the ActorNas options";
         if (options.SearchSpace is { } space) SearchSpaces.Register(space);   // before the settings name it
         var text = options.ToHocon();
-        var actorNas = SettingsLayers.Combine(text, source);
-        var settings = SettingsLayers.Read(text, source);   // bad options fail here, before anything starts
+        var actorNas = SettingsSources.Combine(text, source);
+        var settings = SettingsSources.Read(text, source);   // bad options fail here, before anything starts
         if (ownsSystem) builder.AddHocon(ActorSystemConfig.Build(actorNas, settings.Persistence), HoconAddMode.Prepend);
         else builder.AddHocon(actorNas.WithFallback(ActorSystemConfig.Serialization).WithFallback(PersistenceConfig.PluginsFor(settings.Persistence)),
             HoconAddMode.Append);

@@ -17,10 +17,10 @@ public sealed class DefaultsTests
     private static readonly ActorNasSettings Reference = ActorNasSettings.From(ActorNasConfig.Reference);
 
     [Fact]
-    public void SearchConfig_defaults_are_the_search_section_of_actornas_conf()
+    public void SearchSettings_defaults_are_the_search_section_of_actornas_conf()
     {
-        var built = new SearchConfig { Space = new SearchSpaceSpec(Nb201Space.SpaceName) };
-        // batch-size = 0 means "the evaluator workers", resolved by the reader; SearchConfig keeps B = 8 (its remarks)
+        var built = new SearchSettings { Space = new SearchSpaceSpec(Nb201Space.SpaceName) };
+        // batch-size = 0 means "the evaluator workers", resolved by the reader; SearchSettings keeps B = 8 (its remarks)
         Assert.Equal(Reference.Evaluator.Workers, Reference.Search.BatchSize);
         Assert.Equal(built, Reference.Search with { Settings = built.Settings, BatchSize = built.BatchSize });
     }
@@ -28,13 +28,13 @@ public sealed class DefaultsTests
     [Fact]
     public void Evaluator_option_defaults_are_the_evaluator_section_of_actornas_conf()
     {
-        Assert.Equal(new SyntheticOptions(), Reference.Evaluator.Synthetic);
-        var tabular = new TabularOptions();
+        Assert.Equal(new SyntheticSettings(), Reference.Evaluator.Synthetic);
+        var tabular = new TabularSettings();
         Assert.Equal(tabular.DurationModel, Reference.Evaluator.Tabular.DurationModel);
         Assert.Equal(tabular with { Duration = Reference.Evaluator.Tabular.Duration }, Reference.Evaluator.Tabular);
-        Assert.Equal(new TrainingOptions(), Reference.Evaluator.Training);
+        Assert.Equal(new TrainingSettings(), Reference.Evaluator.Training);
 
-        var evaluator = new EvaluatorSettings("", 1, null, TimeSpan.Zero, new SyntheticOptions(), "", tabular, new TrainingOptions());
+        var evaluator = new EvaluatorSettings("", 1, null, TimeSpan.Zero, new SyntheticSettings(), "", tabular, new TrainingSettings());
         Assert.Equal((evaluator.AutoTimeoutFloor, evaluator.AbandonAfter), (Reference.Evaluator.AutoTimeoutFloor, Reference.Evaluator.AbandonAfter));
     }
 
@@ -58,7 +58,7 @@ public sealed class DefaultsTests
     {
         var config = ActorNasConfig.Combine(ConfigurationFactory.ParseString("actornas.space.name = sequential\nactornas.evaluator.name = synthetic"));
         var read = ActorNasSettings.From(config).Search.Space.Sequential ?? throw new InvalidOperationException("no sequential options read");
-        var built = new SequentialSpaceOptions();
+        var built = new SequentialSpaceSettings();
         Assert.Equal(built.Layers, read.Layers);
         Assert.Equal(built.Units, read.Units);
         Assert.Equal(built.Activations, read.Activations);

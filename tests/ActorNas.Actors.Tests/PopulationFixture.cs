@@ -10,7 +10,7 @@ namespace ActorNas.Actors.Tests;
 /// <summary>Builds a Population actor driven by test probes that play the evaluator slots.</summary>
 internal static class PopulationFixture
 {
-    public static SearchConfig Config(int population = 4, int sample = 2, int budget = 10, SchedulingMode mode = SchedulingMode.Continuous,
+    public static SearchSettings Config(int population = 4, int sample = 2, int budget = 10, SchedulingMode mode = SchedulingMode.Continuous,
         int batch = 3, int maxAttempts = 3) => new()
         {
             Space = new SearchSpaceSpec(Nb201Space.SpaceName),
@@ -24,7 +24,7 @@ internal static class PopulationFixture
         };
 
     /// <param name="guardian">Hears the Population's log health reports (<see cref="LogUnavailable"/>); nobody when null.</param>
-    public static IActorRef Start(TestKitBase kit, string searchId, SearchConfig config, IActorRef listener, bool createIfMissing = true,
+    public static IActorRef Start(TestKitBase kit, string searchId, SearchSettings config, IActorRef listener, bool createIfMissing = true,
         int snapshotEvery = 1000, IActorRef? guardian = null)
     {
         var mutators = kit.Sys.ActorOf(Mutators.MutatorActor.Props(config), $"mutators-{searchId}-{Guid.NewGuid():N}");

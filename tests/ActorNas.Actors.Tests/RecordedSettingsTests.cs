@@ -55,7 +55,7 @@ public sealed class RecordedSettingsTests
     [Fact]
     public void A_recorded_search_resumes_on_the_evaluator_its_log_names_not_on_todays_default()
     {
-        var recordedBeforeTheChange = new Core.Evolution.SearchConfig
+        var recordedBeforeTheChange = new Core.Evolution.SearchSettings
         {
             Space = new Core.Spaces.SearchSpaceSpec("sequential"),
             Evaluator = "synthetic",

@@ -96,9 +96,9 @@ public sealed class SerializationTests(ITestOutputHelper output) : SqliteTestKit
     [Fact]
     public void The_search_config_survives_the_log_with_its_space_settings()
     {
-        var config = new SearchConfig
+        var config = new SearchSettings
         {
-            Space = new SearchSpaceSpec(SequentialSpace.SpaceName, new SequentialSpaceOptions { Layers = 3, Units = [8, 16], Activations = ["relu"] }),
+            Space = new SearchSpaceSpec(SequentialSpace.SpaceName, new SequentialSpaceSettings { Layers = 3, Units = [8, 16], Activations = ["relu"] }),
             Seed = 5,
             Settings = "actornas.search.budget = 3",
         };

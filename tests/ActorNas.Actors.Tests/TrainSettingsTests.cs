@@ -5,10 +5,10 @@ using Xunit;
 
 namespace ActorNas.Actors.Tests;
 
-/// <summary>The <c>actornas.evaluator.train</c> and <c>actornas.evaluator.naswot</c> keys, read into <see cref="TrainingOptions"/> and checked.</summary>
+/// <summary>The <c>actornas.evaluator.train</c> and <c>actornas.evaluator.naswot</c> keys, read into <see cref="TrainingSettings"/> and checked.</summary>
 public sealed class TrainSettingsTests
 {
-    private static TrainingOptions Read(string hocon) =>
+    private static TrainingSettings Read(string hocon) =>
         ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString(hocon))).Evaluator.Training;
 
     private static SettingsException Refused(string hocon) =>
@@ -18,7 +18,7 @@ public sealed class TrainSettingsTests
     public void The_reference_file_has_the_defaults_of_TrainingOptions()
     {
         var read = ActorNasSettings.From(ActorNasConfig.Reference).Evaluator.Training;
-        var defaults = new TrainingOptions();
+        var defaults = new TrainingSettings();
 
         // record equality covers every member; the members one by one say which key drifted when it fails
         Assert.Equal(defaults.Dataset, read.Dataset);
@@ -44,7 +44,7 @@ public sealed class TrainSettingsTests
     [Fact]
     public void The_documented_defaults_are_the_ones_in_the_reference_comments()
     {
-        var defaults = new TrainingOptions();
+        var defaults = new TrainingSettings();
         Assert.Equal("fashion-mnist", defaults.Dataset);
         Assert.Equal("", defaults.DataDir);
         Assert.Equal(5000, defaults.TrainImages);
@@ -91,7 +91,7 @@ public sealed class TrainSettingsTests
             }
             """);
 
-        Assert.Equal(new TrainingOptions(
+        Assert.Equal(new TrainingSettings(
             Dataset: "cifar10",
             DataDir: "/data/cifar-10-batches-bin",
             TrainImages: 0,

@@ -94,7 +94,7 @@ public sealed class CacheStudyTests
                 Assert.True(row.Hits > 0, $"{policy} has no hit at {fraction}");
                 if (policy == CacheStudy.Belady) continue;
                 // the reusable replay gives the same hits as the study
-                var book = new LayerCacheBook(row.Capacity, CachePolicies.Create(policy, new CachePolicyOptions(20, Population: 20, Sample: 5)));
+                var book = new LayerCacheBook(row.Capacity, CachePolicies.Create(policy, new CachePolicySettings(20, Population: 20, Sample: 5)));
                 Assert.Equal(row.Hits, CacheReplay.Run(trace.Events(), book));
                 Assert.Equal(row.Evictions, book.Evictions);
             }
@@ -167,11 +167,11 @@ public sealed class CacheStudyTests
     /// <summary>A search on the simulated clock (the log `actornas simulate` writes), folded.</summary>
     private static LogFold Simulate(int budget, int workers, long seed = 3)
     {
-        var config = new SearchConfig
+        var config = new SearchSettings
         {
             Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 20, SampleSize = 5, Budget = budget, Seed = seed,
         };
-        var evaluator = new SyntheticSimulator(new SyntheticOptions(DurationKind.LogNormal, 100, 0.5), config.Space.Create());
+        var evaluator = new SyntheticSimulator(new SyntheticSettings(DurationKind.LogNormal, 100, 0.5), config.Space.Create());
         var fold = new LogFold();
         SimulatedSearch.Run(config, evaluator, workers, onEvent: fold.Apply);
         return fold;

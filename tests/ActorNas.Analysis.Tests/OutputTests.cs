@@ -76,7 +76,7 @@ public sealed class OutputTests : IDisposable
     public void An_empty_search_still_gives_valid_pngs_that_say_no_data()
     {
         var fold = Fold(new SearchStarted(Config(budget: 10), Epoch));
-        var analysis = SearchAnalysis.Compute("empty", fold, new AnalysisOptions());
+        var analysis = SearchAnalysis.Compute("empty", fold, new AnalysisSettings());
         var directory = Dir("empty");
         var empty = ScheduleSummary.Of("empty", fold, analysis.Workers, [0.9]);
 
@@ -100,7 +100,7 @@ public sealed class OutputTests : IDisposable
             new CandidateStarted(1, "w1", "n1", 1, At(0.5)),
             new CandidateEvaluated(1, 0.75, null, At(0.5), At(2), "w1", "n1"),
             new SearchCompleted("budget", At(2)));
-        var analysis = SearchAnalysis.Compute("one", fold, new AnalysisOptions());
+        var analysis = SearchAnalysis.Compute("one", fold, new AnalysisSettings());
         var directory = Dir("one");
 
         var figures = Figures.Write(analysis, directory);
@@ -206,7 +206,7 @@ public sealed class OutputTests : IDisposable
     public async Task An_empty_search_gives_a_parquet_file_with_the_schema_and_no_rows()
     {
         var fold = Fold(new SearchStarted(Config(budget: 10), Epoch));
-        var analysis = SearchAnalysis.Compute("empty", fold, new AnalysisOptions());
+        var analysis = SearchAnalysis.Compute("empty", fold, new AnalysisSettings());
         var path = Path.Combine(_directory.FullName, "empty.parquet");
 
         await CandidatesParquet.WriteAsync(analysis, path);
@@ -292,7 +292,7 @@ public sealed class OutputTests : IDisposable
 
     private static DateTimeOffset At(double seconds) => Epoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
 
-    private static SearchConfig Config(int budget) =>
+    private static SearchSettings Config(int budget) =>
         new() { Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 5, SampleSize = 2, Budget = budget, Seed = 3 };
 
     private static LogFold Fold(params ISearchEvent[] events)
@@ -306,15 +306,15 @@ public sealed class OutputTests : IDisposable
     private static (SearchAnalysis Analysis, LogFold Fold) Simulate(int budget, int workers, double failureRate = 0,
         SchedulingMode mode = SchedulingMode.Continuous, string id = "sim")
     {
-        var config = new SearchConfig
+        var config = new SearchSettings
         {
             Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 50, SampleSize = 10, Budget = budget, Seed = 11,
             Mode = mode, BatchSize = workers, MaxFailures = budget,
         };
-        var evaluator = new SyntheticSimulator(new SyntheticOptions(DurationKind.LogNormal, 100, 0.5, failureRate), config.Space.Create());
+        var evaluator = new SyntheticSimulator(new SyntheticSettings(DurationKind.LogNormal, 100, 0.5, failureRate), config.Space.Create());
         var result = SimulatedSearch.Run(config, evaluator, workers);
         var fold = new LogFold();
         foreach (var e in result.Events) fold.Apply(e);
-        return (SearchAnalysis.Compute(id, fold, new AnalysisOptions()), fold);
+        return (SearchAnalysis.Compute(id, fold, new AnalysisSettings()), fold);
     }
 }

@@ -26,7 +26,7 @@ public sealed class SearchAnalysisTests
         Cand.Child(11, 9, 5, 0, "w1", 13, 16, 0.85),   // 2,0,4,2,2,0
         Cand.Child(12, 9, 0, 4, "w2", 16, 17, 0.60));  // 4,0,4,2,2,3
 
-    private static readonly AnalysisOptions Options = new(Window: 4, LowQuantile: 0.25, Thresholds: null, KGram: 2, TimeBins: 4);
+    private static readonly AnalysisSettings Options = new(Window: 4, LowQuantile: 0.25, Thresholds: null, KGram: 2, TimeBins: 4);
 
     [Fact]
     public void The_hand_built_log_is_what_it_says()
@@ -173,7 +173,7 @@ public sealed class SearchAnalysisTests
     public void A_single_candidate()
     {
         var log = LogBuilder.Of(3, 1, LogBuilder.Nb201, Cand.Random(1, "0,0,0,0,0,0", "w1", 0, 2, 0.4));
-        var a = SearchAnalysis.Compute("one", log.Fold(), new AnalysisOptions());
+        var a = SearchAnalysis.Compute("one", log.Fold(), new AnalysisSettings());
         Assert.True(a.IsCompleted);
         Assert.Equal(1, a.Candidates);
         Assert.All(a.Quality.Thresholds, t => Assert.Equal((0.4, 2.0, 1), (t.Threshold, t.Time!.Value, t.Evaluations!.Value)));
@@ -254,7 +254,7 @@ public sealed class SearchAnalysisTests
     [Fact]
     public void A_log_with_only_its_start_and_bad_input()
     {
-        var a = SearchAnalysis.Compute("empty", new LogBuilder(3).Fold(), new AnalysisOptions());
+        var a = SearchAnalysis.Compute("empty", new LogBuilder(3).Fold(), new AnalysisSettings());
         Assert.Equal(0, a.Candidates);
         Assert.Empty(a.Quality.RunningBest);
         Assert.Empty(a.Quality.Thresholds);
@@ -263,12 +263,12 @@ public sealed class SearchAnalysisTests
         Assert.Empty(a.Prefixes.Top);
         Assert.Empty(a.Donors.Donors);
 
-        Assert.Throws<InvalidOperationException>(() => SearchAnalysis.Compute("none", new LogFold(), new AnalysisOptions()));
-        Assert.Throws<ArgumentException>(() => SearchAnalysis.Compute("bad", new LogBuilder(3).Fold(), new AnalysisOptions(Window: 0)));
-        Assert.Throws<ArgumentException>(() => SearchAnalysis.Compute("bad", new LogBuilder(3).Fold(), new AnalysisOptions(LowQuantile: 1)));
-        Assert.Throws<ArgumentException>(() => SearchAnalysis.Compute("bad", new LogBuilder(3).Fold(), new AnalysisOptions(KGram: 0)));
-        Assert.Throws<ArgumentException>(() => SearchAnalysis.Compute("bad", new LogBuilder(3).Fold(), new AnalysisOptions(TimeBins: 0)));
+        Assert.Throws<InvalidOperationException>(() => SearchAnalysis.Compute("none", new LogFold(), new AnalysisSettings()));
+        Assert.Throws<ArgumentException>(() => SearchAnalysis.Compute("bad", new LogBuilder(3).Fold(), new AnalysisSettings(Window: 0)));
+        Assert.Throws<ArgumentException>(() => SearchAnalysis.Compute("bad", new LogBuilder(3).Fold(), new AnalysisSettings(LowQuantile: 1)));
+        Assert.Throws<ArgumentException>(() => SearchAnalysis.Compute("bad", new LogBuilder(3).Fold(), new AnalysisSettings(KGram: 0)));
+        Assert.Throws<ArgumentException>(() => SearchAnalysis.Compute("bad", new LogBuilder(3).Fold(), new AnalysisSettings(TimeBins: 0)));
         Assert.Throws<ArgumentException>(() =>
-            SearchAnalysis.Compute("bad", new LogBuilder(3).Fold(), new AnalysisOptions(Thresholds: [0.5, double.NaN])));
+            SearchAnalysis.Compute("bad", new LogBuilder(3).Fold(), new AnalysisSettings(Thresholds: [0.5, double.NaN])));
     }
 }

@@ -29,7 +29,7 @@ internal static class AnalysisBenchmark
         var budget = options.Budget ?? (options.Quick ? 5_000 : 100_000);
         using var scratch = new ScratchDirectory();
         var db = scratch.File("analysis.db");
-        var config = new SearchConfig
+        var config = new SearchSettings
         {
             Space = new SearchSpaceSpec(Nb201Space.SpaceName),
             PopulationSize = 100,
@@ -39,7 +39,7 @@ internal static class AnalysisBenchmark
             Evaluator = "synthetic",
         };
         var clock = Stopwatch.StartNew();
-        var evaluator = new SyntheticSimulator(new SyntheticOptions(DurationKind.LogNormal, 1000, 0.5), config.Space.Create());
+        var evaluator = new SyntheticSimulator(new SyntheticSettings(DurationKind.LogNormal, 1000, 0.5), config.Space.Create());
         var simulation = SimulatedSearch.Run(config, evaluator, workers: 32);
         var events = simulation.Events;
         Console.WriteLine($"analysis: simulated {budget:N0} evaluations on 32 workers ({events.Count:N0} events) in {clock.Elapsed.TotalSeconds:F1} s");
@@ -110,7 +110,7 @@ internal static class AnalysisBenchmark
             var read = clock.Elapsed.TotalSeconds;
             var heap = GC.GetTotalMemory(forceFullCollection: true) / 1e6;
             clock.Restart();
-            await AnalysisWriter.WriteAsync(SearchId, fold, new AnalysisOptions(), outDir, [], db);
+            await AnalysisWriter.WriteAsync(SearchId, fold, new AnalysisSettings(), outDir, [], db);
             var write = clock.Elapsed.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{read:F3} {write:F3} {fold.EventCount} {PeakResidentMb():F1} {heap:F1}"));
             return 0;

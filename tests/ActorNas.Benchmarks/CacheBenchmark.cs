@@ -38,7 +38,7 @@ internal static class CacheBenchmark
         var window = options.Window ?? 100;
         var clock = Stopwatch.StartNew();
         var table = Nb201TableLoader.LoadOrShipped(options.Table);
-        var evaluator = new TabularSimulator(table, new TabularOptions(Nb201Dataset.Cifar10));
+        var evaluator = new TabularSimulator(table, new TabularSettings(Nb201Dataset.Cifar10));
         Console.WriteLine($"cache study: hits of each policy as a fraction of Belady's (farthest next use) at capacities of " +
                           $"{string.Join(", ", CacheStudy.DefaultFractions.Select(f => $"{f:P0}"))} of all stored layers (distinct layers offered); " +
                           $"donor-popularity window W = {window}");
@@ -47,7 +47,7 @@ internal static class CacheBenchmark
         foreach (var search in Nb201Searches)
             for (var seed = 1; seed <= seeds; seed++)
             {
-                var config = new SearchConfig
+                var config = new SearchSettings
                 {
                     Space = new SearchSpaceSpec(Nb201Space.SpaceName),
                     PopulationSize = search.Population,

@@ -26,12 +26,12 @@ namespace ActorNas.Benchmarks;
 /// </summary>
 internal static class CacheTransferBenchmark
 {
-    private sealed record Model(string Name, ISearchSpace Space, InputShape Input, NetworkOptions Options);
+    private sealed record Model(string Name, ISearchSpace Space, InputShape Input, NetworkSettings Options);
 
     private static readonly Model[] Models =
     [
-        new("nb201", Nb201Space.Instance, new InputShape(3, 32, 32, 10), new NetworkOptions(16, 5)),
-        new("sequential", new SequentialSpace(), new InputShape(1, 28, 28, 10), new NetworkOptions()),
+        new("nb201", Nb201Space.Instance, new InputShape(3, 32, 32, 10), new NetworkSettings(16, 5)),
+        new("sequential", new SequentialSpace(), new InputShape(1, 28, 28, 10), new NetworkSettings()),
     ];
 
     public static async Task<int> RunAsync(BenchOptions options)

@@ -28,11 +28,11 @@ internal static class LogCheckBenchmark
         var budget = options.Budget ?? (options.Quick ? 5_000 : 100_000);
         using var scratch = new ScratchDirectory();
         var db = scratch.File("check.db");
-        var config = new SearchConfig
+        var config = new SearchSettings
         {
             Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 100, SampleSize = 25, Budget = budget, Seed = 1, Evaluator = "synthetic",
         };
-        var evaluator = new SyntheticSimulator(new SyntheticOptions(DurationKind.LogNormal, 1000, 0.5), config.Space.Create());
+        var evaluator = new SyntheticSimulator(new SyntheticSettings(DurationKind.LogNormal, 1000, 0.5), config.Space.Create());
         var events = SimulatedSearch.Run(config, evaluator, workers: 32).Events;
 
         var actorNas = BenchSettings.For(1, db);

@@ -68,7 +68,7 @@ internal static class Nb201Study
         var results = new Dictionary<(Nb201Dataset, string), Outcome[]>();
         foreach (var dataset in Nb201Datasets.All)
         {
-            var evaluator = new TabularSimulator(table, new TabularOptions(dataset));
+            var evaluator = new TabularSimulator(table, new TabularSettings(dataset));
             Console.WriteLine();
             Console.WriteLine($"{dataset.Name()} (published REA {Published[dataset].Mean:F2} +- {Published[dataset].Std:F2})");
             Console.WriteLine($"  {"algorithm",-30}{string.Join("", Budgets.Select(b => $"{b + " evals",-18}"))}{"12,000 sim s",-18}evals in 12,000 s");
@@ -111,7 +111,7 @@ internal static class Nb201Study
     /// <summary>One search of <paramref name="budget"/> evaluations; null when its clock never passed the paper's time.</summary>
     private static Outcome? Search(Algorithm algorithm, Nb201Dataset dataset, TabularSimulator evaluator, long seed, int budget)
     {
-        var config = new SearchConfig
+        var config = new SearchSettings
         {
             Space = new SearchSpaceSpec(Nb201Space.SpaceName),
             PopulationSize = algorithm.Population,
@@ -188,7 +188,7 @@ internal static class Nb201Study
     private static void BatchVersusContinuous(Nb201Table table, int seeds, BenchJson json)
     {
         const int budget = 1000;
-        var evaluator = new TabularSimulator(table, new TabularOptions(Nb201Dataset.Cifar10));
+        var evaluator = new TabularSimulator(table, new TabularSettings(Nb201Dataset.Cifar10));
         Console.WriteLine($"batch vs continuous: REA P=100 S=25, {budget} evaluations, CIFAR-10, simulated durations, {seeds} seeds; " +
                           "time to quality = simulated time until the incumbent's test accuracy reaches the target (median over the seeds that reach it)");
         Console.WriteLine($"  {"W",5} {"mode",-11}{"utilisation",-13}{"makespan (s)",-14}" +
@@ -199,7 +199,7 @@ internal static class Nb201Study
                 var runs = new ConcurrentBag<(double Utilization, double Makespan, double?[] TimeToTarget, double Final)>();
                 Parallel.For(0, seeds, i =>
                 {
-                    var config = new SearchConfig
+                    var config = new SearchSettings
                     {
                         Space = new SearchSpaceSpec(Nb201Space.SpaceName),
                         PopulationSize = 100,

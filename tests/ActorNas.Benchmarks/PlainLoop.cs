@@ -17,7 +17,7 @@ internal static class PlainLoop
     }
 
     /// <param name="onEvent">Sees every event in log order (to feed the SQLite limit); leave null when timing.</param>
-    public static Result Run(SearchConfig config, long landscapeSeed, int workers, Action<ISearchEvent>? onEvent = null)
+    public static Result Run(SearchSettings config, long landscapeSeed, int workers, Action<ISearchEvent>? onEvent = null)
     {
         var state = new SearchState();
         var landscape = new SyntheticLandscape(config.Space.Create(), landscapeSeed);

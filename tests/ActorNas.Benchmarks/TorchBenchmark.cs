@@ -108,9 +108,9 @@ internal static class TorchBenchmark
     private static MemoryResult MeasureMemory(int first, int last, bool fashion)
     {
         const int storeMb = 2;
-        var options = new TrainingOptions(Dataset: fashion ? DatasetLoader.FashionMnist : DatasetLoader.Synthetic, TrainImages: 200,
+        var options = new TrainingSettings(Dataset: fashion ? DatasetLoader.FashionMnist : DatasetLoader.Synthetic, TrainImages: 200,
             ValidationImages: 100, Epochs: 1, BatchSize: 64, Device: "cpu", Nb201Channels: 4, Nb201CellsPerStage: 1, WeightCacheMb: storeMb);
-        using var data = DatasetLoader.Load(new DataOptions(options.Dataset, null, options.TrainImages, options.ValidationImages));
+        using var data = DatasetLoader.Load(new DataSettings(options.Dataset, null, options.TrainImages, options.ValidationImages));
         using var store = new LayerStore(storeMb << 20);
         ISearchSpace[] spaces = [Nb201Space.Instance, new SequentialSpace()];
         Console.WriteLine($"1. native memory: {last} train evaluations (Trainer.Train), alternating NB201 C=4 N=1 and sequential " +
@@ -233,7 +233,7 @@ internal static class TorchBenchmark
     {
         using var scratch = new ScratchDirectory();
         WriteCifar10Shaped(scratch.Path, count: 10_000);
-        var options = new TrainingOptions(Dataset: DatasetLoader.Cifar10, DataDir: scratch.Path, Device: "cpu");
+        var options = new TrainingSettings(Dataset: DatasetLoader.Cifar10, DataDir: scratch.Path, Device: "cpu");
         // as a process with one slot per libtorch thread would run it; the workshop sets libtorch's threads
         using var workshop = new TorchWorkshop(options, slots: Math.Max(1, Environment.ProcessorCount / threads));
         workshop.Prepare();
@@ -243,7 +243,7 @@ internal static class TorchBenchmark
         var train = workshop.Data.Train;
         using var batch = train.Images.narrow(0, 0, options.NaswotBatchSize);
         var input = new InputShape(train.Channels, train.Height, train.Width, train.Classes);
-        var sizes = new NetworkOptions(options.Nb201Channels, options.Nb201CellsPerStage);
+        var sizes = new NetworkSettings(options.Nb201Channels, options.Nb201CellsPerStage);
         Console.WriteLine($"2. NASWOT: NB201 C={sizes.Nb201Channels} N={sizes.Nb201CellsPerStage}, {networks} random genotypes after {warmUp} warm-up, " +
                           $"the naswot evaluator's call per candidate (batch selection from {train.Count} training images of " +
                           $"{train.Channels}x{train.Height}x{train.Width}, CIFAR-10 format, synthetic pixels; batch {options.NaswotBatchSize}; " +
@@ -341,10 +341,10 @@ internal static class TorchBenchmark
     private static StepResult MeasureTrainStep(int warmUp, int steps)
     {
         const int batchSize = 64;
-        var settings = new TrainingOptions();
+        var settings = new TrainingSettings();
         using var data = SyntheticSet(batchSize, 3, 32, seed: 2, stream: 0, "step batch");
         var genotype = Nb201Space.Instance.Parse(StepCell);
-        using var network = Trainer.Build(Nb201Space.Instance, genotype, new InputShape(3, 32, 32, 10), new NetworkOptions(), seed: 1, Cpu);
+        using var network = Trainer.Build(Nb201Space.Instance, genotype, new InputShape(3, 32, 32, 10), new NetworkSettings(), seed: 1, Cpu);
         var parameters = network.parameters().ToList();
         Console.WriteLine($"3. training step: NB201 C=16 N=5 cell {StepCell} ({parameters.Sum(p => p.NumberOfElements):N0} parameters), " +
                           $"batch {batchSize} of 3x32x32, SGD lr {settings.LearningRate} momentum {settings.Momentum} weight decay " +
@@ -387,22 +387,22 @@ internal static class TorchBenchmark
     /// </summary>
     private static TransferResult MeasureTransfer(int pairs, bool fashion)
     {
-        var options = new TrainingOptions(Dataset: fashion ? DatasetLoader.FashionMnist : DatasetLoader.Synthetic, Epochs: 1, Device: "cpu");
-        using var data = DatasetLoader.Load(new DataOptions(options.Dataset, null, options.TrainImages, options.ValidationImages));
+        var options = new TrainingSettings(Dataset: fashion ? DatasetLoader.FashionMnist : DatasetLoader.Synthetic, Epochs: 1, Device: "cpu");
+        using var data = DatasetLoader.Load(new DataSettings(options.Dataset, null, options.TrainImages, options.ValidationImages));
         var space = new SequentialSpace();
         var input = new InputShape(data.Train.Channels, data.Train.Height, data.Train.Width, data.Train.Classes);
         var stepsPerEpoch = (data.Train.Count + options.BatchSize - 1) / options.BatchSize;
         var cap = ChildEpochs * stepsPerEpoch;
         Console.WriteLine($"4. weight transfer: {(fashion ? "Fashion-MNIST" : $"synthetic data (no Fashion-MNIST at {DatasetLoader.DefaultFashionMnistDir})")}, " +
                           $"{data.Train.Count} training / {data.Validation.Count} validation images of {input.Channels}x{input.Height}x{input.Width}, " +
-                          $"sequential space ({space.Options.Layers} layers), batch {options.BatchSize}, SGD lr {options.LearningRate} momentum " +
+                          $"sequential space ({space.Settings.Layers} layers), batch {options.BatchSize}, SGD lr {options.LearningRate} momentum " +
                           $"{options.Momentum}; parent: 1 epoch ({stepsPerEpoch} steps) with Trainer.Train -> validation accuracy A (parents below " +
                           $"{MinParentAccuracy} skipped); child: the last layer's operation mutated; steps = the smallest budget of " +
                           $"{CheckEvery}, {2 * CheckEvery}, ... (at most {cap}) whose complete run (cosine over the budget) ends >= A; " +
                           $"single run: cosine over {cap} steps, validation every {CheckEvery}");
 
         var random = new DeterministicRandom(0x7EA5FE7UL);
-        var position = 2 * (space.Options.Layers - 1);
+        var position = 2 * (space.Settings.Layers - 1);
         double ratios = 0, anytimeRatios = 0, with = 0, without = 0;
         var done = 0;
         var notReached = 0;
@@ -434,7 +434,7 @@ internal static class TorchBenchmark
             var ratio = (double)countedWith / countedWithout;
             var anytimeRatio = (double)(anytimeWith.Steps < 0 ? cap : anytimeWith.Steps) / (anytimeWithout.Steps < 0 ? cap : anytimeWithout.Steps);
             Console.WriteLine($"    child {space.Format(child)} (position {position}: {parent[position]} -> {to}), {budgetWith.Transferred} of " +
-                              $"{Networks.LayersOf(space, child, input, new NetworkOptions()).Count} layers transferred: {Steps(budgetWith.Steps, cap)} " +
+                              $"{Networks.LayersOf(space, child, input, new NetworkSettings()).Count} layers transferred: {Steps(budgetWith.Steps, cap)} " +
                               $"steps with transfer (accuracy {budgetWith.Accuracy:F3}), {Steps(budgetWithout.Steps, cap)} without " +
                               $"({budgetWithout.Accuracy:F3}): ratio {ratio:F2}; single run {Steps(anytimeWith.Steps, cap)} vs " +
                               $"{Steps(anytimeWithout.Steps, cap)}: {anytimeRatio:F2}");
@@ -459,7 +459,7 @@ internal static class TorchBenchmark
     private static string Steps(int steps, int cap) => steps < 0 ? $">{cap}" : steps.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The smallest budget (a multiple of <see cref="CheckEvery"/>, at most <paramref name="cap"/>) whose run ends >= target; -1: none.</summary>
-    private static ChildRun SmallestBudget(ISearchSpace space, Genotype genotype, InputShape input, DataSplit data, TrainingOptions options,
+    private static ChildRun SmallestBudget(ISearchSpace space, Genotype genotype, InputShape input, DataSplit data, TrainingSettings options,
         LayerStore? store, double target, long seed, int cap)
     {
         var run = new ChildRun(-1, 0, double.NaN);
@@ -480,11 +480,11 @@ internal static class TorchBenchmark
     /// gradient norm clipped at 5, cosine schedule over the steps, data order from the seed. Validation every
     /// <paramref name="checkEvery"/> steps (0: only at the end).
     /// </summary>
-    private static ChildRun TrainChild(ISearchSpace space, Genotype genotype, InputShape input, DataSplit data, TrainingOptions options,
+    private static ChildRun TrainChild(ISearchSpace space, Genotype genotype, InputShape input, DataSplit data, TrainingSettings options,
         LayerStore? store, double target, long seed, int steps, int checkEvery)
     {
         using var scope = NewDisposeScope();
-        using var network = Trainer.Build(space, genotype, input, new NetworkOptions(), seed, Cpu);
+        using var network = Trainer.Build(space, genotype, input, new NetworkSettings(), seed, Cpu);
         var transferred = 0;
         if (store is not null)
         {

@@ -245,7 +245,7 @@ public sealed class CachePolicyTests
         Assert.IsType<NoCachePolicy>(CachePolicies.Create("none"));
         Assert.IsType<LruPolicy>(CachePolicies.Create("lru"));
         Assert.IsType<LfuPolicy>(CachePolicies.Create("lfu"));
-        var popularity = Assert.IsType<DonorPopularityPolicy>(CachePolicies.Create("donor-popularity", new CachePolicyOptions(Window: 37)));
+        var popularity = Assert.IsType<DonorPopularityPolicy>(CachePolicies.Create("donor-popularity", new CachePolicySettings(Window: 37)));
         Assert.Equal(37, popularity.Window);
         Assert.Equal(DonorPopularityPolicy.DefaultWindow, ((DonorPopularityPolicy)CachePolicies.Create("donor-popularity")).Window);
         foreach (var name in CachePolicies.Names) Assert.Equal(name, CachePolicies.Create(name).Name);
@@ -259,7 +259,7 @@ public sealed class CachePolicyTests
         Assert.Contains("none, lru, lfu, donor-popularity", unknown.Message, StringComparison.Ordinal);
         var belady = Assert.Throws<ArgumentException>(() => CachePolicies.Create("belady"));
         Assert.Contains("offline", belady.Message, StringComparison.Ordinal);
-        var window = Assert.Throws<ArgumentException>(() => CachePolicies.Create("donor-popularity", new CachePolicyOptions(Window: 0)));
+        var window = Assert.Throws<ArgumentException>(() => CachePolicies.Create("donor-popularity", new CachePolicySettings(Window: 0)));
         Assert.Contains("at least 1", window.Message, StringComparison.Ordinal);
     }
 }

@@ -12,7 +12,7 @@ public sealed class ClusterFailureTests
 {
     private static readonly DateTimeOffset T0 = new(2024, 5, 1, 8, 0, 0, TimeSpan.Zero);
 
-    private static SearchState Started() => StateSteps.Started(new SearchConfig
+    private static SearchState Started() => StateSteps.Started(new SearchSettings
     {
         Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 10, SampleSize = 2, Budget = 100, Seed = 3,
     }, T0);

@@ -25,7 +25,7 @@ public sealed class CustomSearchSpaceTests
     public void A_registered_space_runs_a_search_and_its_log_replays_from_the_name()
     {
         SearchSpaces.Register(new BitsSpace("bits-search"));
-        var config = new SearchConfig { Space = new SearchSpaceSpec("bits-search"), PopulationSize = 6, SampleSize = 3, Budget = 40, Seed = 5 };
+        var config = new SearchSettings { Space = new SearchSpaceSpec("bits-search"), PopulationSize = 6, SampleSize = 3, Budget = 40, Seed = 5 };
         var state = new SearchState();
         var log = new List<ISearchEvent>();
         void Record(IEnumerable<ISearchEvent> events)

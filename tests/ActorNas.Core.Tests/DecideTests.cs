@@ -12,7 +12,7 @@ public sealed class DecideTests
 {
     private static readonly DateTimeOffset T0 = new(2024, 6, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private static SearchConfig Config(int budget = 10) =>
+    private static SearchSettings Config(int budget = 10) =>
         new() { Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 2, SampleSize = 2, Budget = budget, Seed = 7 };
 
     private static void Apply(SearchState state, Decision decision) => StateSteps.Apply(state, decision.Events);

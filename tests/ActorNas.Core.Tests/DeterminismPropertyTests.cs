@@ -20,7 +20,7 @@ public sealed class DeterminismPropertyTests
     public void A_different_search_seed_gives_different_candidates()
     {
         var scenario = new Scenario(
-            new Evolution.SearchConfig { Space = new Spaces.SearchSpaceSpec("nb201"), PopulationSize = 10, SampleSize = 3, Budget = 30, Seed = 1 },
+            new Evolution.SearchSettings { Space = new Spaces.SearchSpaceSpec("nb201"), PopulationSize = 10, SampleSize = 3, Budget = 30, Seed = 1 },
             Workers: 2, FailRate: 0, NanRate: 0, ReleaseRate: 0, HoldReservationRate: 0, CancelRate: 0, DuplicateRate: 0, MaxHeld: 1, DriverSeed: 7);
         var a = SearchRun.Execute(scenario).Log.OfType<CandidateProposed>().Select(p => p.Genotype).ToList();
         var b = SearchRun.Execute(scenario with { Config = scenario.Config with { Seed = 2 } }).Log.OfType<CandidateProposed>().Select(p => p.Genotype).ToList();

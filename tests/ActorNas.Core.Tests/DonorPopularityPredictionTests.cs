@@ -89,9 +89,9 @@ public sealed class DonorPopularityPredictionTests
     [Fact]
     public void The_policy_options_carry_the_search_population_and_sample()
     {
-        var policy = Assert.IsType<DonorPopularityPolicy>(CachePolicies.Create("donor-popularity", new CachePolicyOptions(Window: 20, Population: 50, Sample: 5)));
+        var policy = Assert.IsType<DonorPopularityPolicy>(CachePolicies.Create("donor-popularity", new CachePolicySettings(Window: 20, Population: 50, Sample: 5)));
         Assert.Equal((20, 50, 5), (policy.Window, policy.PopulationSize, policy.SampleSize));
-        var e = Assert.Throws<ArgumentException>(() => CachePolicies.Create("donor-popularity", new CachePolicyOptions(Population: 10, Sample: 11)));
+        var e = Assert.Throws<ArgumentException>(() => CachePolicies.Create("donor-popularity", new CachePolicySettings(Population: 10, Sample: 11)));
         Assert.Contains("S = 11", e.Message, StringComparison.Ordinal);
     }
 }

@@ -11,7 +11,7 @@ public sealed class EvaluationLimitsTests
 {
     private static readonly DateTimeOffset T0 = new(2024, 5, 1, 8, 0, 0, TimeSpan.Zero);
 
-    private static SearchConfig Config(int budget = 1000) => new()
+    private static SearchSettings Config(int budget = 1000) => new()
     {
         Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 5, SampleSize = 2, Budget = budget, Seed = 3,
     };

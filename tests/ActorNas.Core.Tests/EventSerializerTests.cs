@@ -14,9 +14,9 @@ public sealed class EventSerializerTests
     private static readonly DateTimeOffset At = new(2024, 6, 30, 23, 59, 58, 123, TimeSpan.FromHours(-7));
     private static readonly Genotype G = new([3, 3, 4, 1, 3, 1]);
 
-    private static readonly SearchConfig SequentialConfig = new()
+    private static readonly SearchSettings SequentialConfig = new()
     {
-        Space = new SearchSpaceSpec(SequentialSpace.SpaceName, new SequentialSpaceOptions { Layers = 3, Units = [8, 16], Activations = ["relu", "tanh"] }),
+        Space = new SearchSpaceSpec(SequentialSpace.SpaceName, new SequentialSpaceSettings { Layers = 3, Units = [8, 16], Activations = ["relu", "tanh"] }),
         PopulationSize = 7, SampleSize = 3, Budget = 50, Mode = SchedulingMode.Batch, BatchSize = 4, MaxAttempts = 2, MaxFailures = 9,
         Seed = -123456789012345, Mutation = new PositionWeighting(2.5), Evaluator = "tabular", Settings = "actornas { budget = 50 }",
     };
@@ -25,7 +25,7 @@ public sealed class EventSerializerTests
     private static IEnumerable<object> Samples()
     {
         yield return new SearchStarted(SequentialConfig, At);
-        yield return new SearchStarted(new SearchConfig { Space = new SearchSpaceSpec(Nb201Space.SpaceName) }, At);
+        yield return new SearchStarted(new SearchSettings { Space = new SearchSpaceSpec(Nb201Space.SpaceName) }, At);
         yield return new CandidateProposed(12, 5, G, new Mutation(2, 0, 4), [5, 9, 1], 3, At);
         yield return new CandidateProposed(1, null, G, null, null, 0, At);
         yield return new CandidateStarted(12, "gpu-0", "node-a", 2, At);
@@ -43,7 +43,7 @@ public sealed class EventSerializerTests
 
     private static SearchSnapshot SnapshotOfARun()
     {
-        var config = new SearchConfig
+        var config = new SearchSettings
         {
             Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 4, SampleSize = 2, Budget = 40, Seed = 3,
         };
@@ -180,7 +180,7 @@ public sealed class EventSerializerTests
             """;
         var s = (SearchStarted)EventSerializer.FromBytes(Encoding.UTF8.GetBytes(started), "search-started.v1");
         Assert.Equal(SchedulingMode.Batch, s.Config.Mode);
-        Assert.Equal(new SequentialSpaceOptions { Layers = 2, Units = [4, 8], Activations = ["relu"] }, s.Config.Space.Sequential);
+        Assert.Equal(new SequentialSpaceSettings { Layers = 2, Units = [4, 8], Activations = ["relu"] }, s.Config.Space.Sequential);
         Assert.Equal((6, 2, 30, 3, 2, 5, 77L, 1.5), (s.Config.PopulationSize, s.Config.SampleSize, s.Config.Budget, s.Config.BatchSize,
             s.Config.MaxAttempts, s.Config.MaxFailures, s.Config.Seed, s.Config.Mutation.LaterBias));
         Assert.Equal(new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.FromHours(1)), s.At);

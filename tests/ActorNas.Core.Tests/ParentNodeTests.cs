@@ -12,7 +12,7 @@ public sealed class ParentNodeTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
 
-    private static SearchState Started() => StateSteps.Started(new SearchConfig
+    private static SearchState Started() => StateSteps.Started(new SearchSettings
     {
         Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 2, SampleSize = 2, Budget = 50, MaxAttempts = 3, Seed = 3,
     }, T0);

@@ -11,7 +11,7 @@ namespace ActorNas.Core.Tests;
 /// <summary>A failure the evaluator calls permanent is final at once; others are retried up to max attempts.</summary>
 public sealed class PermanentFailureTests
 {
-    private static readonly SearchConfig Config = new()
+    private static readonly SearchSettings Config = new()
     {
         Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 3, SampleSize = 2, Budget = 6, MaxAttempts = 3, Seed = 4,
     };

@@ -68,7 +68,7 @@ public sealed class ScreenedMutantsTests
     [Fact]
     public void Without_a_scorer_the_state_falls_back_to_the_plain_mutation_plain_evolution_would_draw()
     {
-        var config = new SearchConfig
+        var config = new SearchSettings
         {
             Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 2, SampleSize = 2, Budget = 10, Seed = 3,
             Screening = new Screening(4, ProxyKind.Naswot),

@@ -26,7 +26,7 @@ public sealed class ScreeningLogCompatibilityTests
     [Fact]
     public void Screening_round_trips_through_the_log()
     {
-        var config = new SearchConfig
+        var config = new SearchSettings
         {
             Space = new SearchSpaceSpec(Nb201Space.SpaceName),
             Screening = new Screening(8, ProxyKind.Surrogate),

@@ -180,7 +180,7 @@ public sealed class ScreeningTests
         Assert.Contains("sequential", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new Screening(1, ProxyKind.Flops).Validate(Sequential));
 
-        var config = new SearchConfig { Space = Sequential, PopulationSize = 10, SampleSize = 3, Screening = new Screening(4, ProxyKind.Flops) };
+        var config = new SearchSettings { Space = Sequential, PopulationSize = 10, SampleSize = 3, Screening = new Screening(4, ProxyKind.Flops) };
         Assert.Throws<ArgumentException>(config.Validate);
         (config with { Screening = new Screening(4, ProxyKind.Surrogate) }).Validate();
         Assert.Throws<ArgumentException>((config with { Space = Nb201, Screening = new Screening(0) }).Validate);
@@ -233,7 +233,7 @@ public sealed class SurrogateFitTests
     {
         "nb201" => Nb201Space.Instance,
         "fixed" => new FixedChoicesSpace(2, 7, 3, 1, 4, 5, 2),
-        _ => new SequentialSpace(new SequentialSpaceOptions { Layers = 4 }),
+        _ => new SequentialSpace(new SequentialSpaceSettings { Layers = 4 }),
     };
 
     [Theory]

@@ -12,7 +12,7 @@ public sealed class SearchControlTests
 {
     private static readonly DateTimeOffset T0 = new(2024, 5, 1, 8, 0, 0, TimeSpan.Zero);
 
-    private static SearchState Started(int budget = 20) => StateSteps.Started(new SearchConfig
+    private static SearchState Started(int budget = 20) => StateSteps.Started(new SearchSettings
     {
         Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 5, SampleSize = 2, Budget = budget, Seed = 3,
     }, T0);
@@ -80,7 +80,7 @@ public sealed class SearchControlTests
         {
             foreach (var e in events) { state.Apply(e); log.Add(e); }
         }
-        Record(state.Start(new SearchConfig { Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 5, SampleSize = 2, Budget = 9 }, T0));
+        Record(state.Start(new SearchSettings { Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 5, SampleSize = 2, Budget = 9 }, T0));
         var a = Assert.IsType<AssignCandidate>(state.Assign("w0", "node", T0));
         Record(a.Events);
         Record(state.Pause("night", T0));

@@ -9,11 +9,11 @@ public sealed class SearchSpaceSpecTests
     public void Known_names_create_their_spaces()
     {
         Assert.Same(Nb201Space.Instance, new SearchSpaceSpec("nb201").Create());
-        var options = new SequentialSpaceOptions { Layers = 2, Units = [4], Activations = ["relu"] };
+        var options = new SequentialSpaceSettings { Layers = 2, Units = [4], Activations = ["relu"] };
         var sequential = Assert.IsType<SequentialSpace>(new SearchSpaceSpec("sequential", options).Create());
-        Assert.Equal(options, sequential.Options);
+        Assert.Equal(options, sequential.Settings);
         Assert.Equal(4, sequential.Length);
-        Assert.Equal(new SequentialSpaceOptions(), Assert.IsType<SequentialSpace>(new SearchSpaceSpec("sequential").Create()).Options);
+        Assert.Equal(new SequentialSpaceSettings(), Assert.IsType<SequentialSpace>(new SearchSpaceSpec("sequential").Create()).Settings);
         Assert.Equal(new[] { "nb201", "sequential" }, SearchSpaces.BuiltIn);
         Assert.Subset(SearchSpaceSpec.Known.ToHashSet(), SearchSpaces.BuiltIn.ToHashSet());
     }
@@ -29,10 +29,10 @@ public sealed class SearchSpaceSpecTests
     [Fact]
     public void Specs_compare_by_value()
     {
-        var a = new SearchSpaceSpec("sequential", new SequentialSpaceOptions { Units = [1, 2] });
-        var b = new SearchSpaceSpec("sequential", new SequentialSpaceOptions { Units = new List<int> { 1, 2 } });
+        var a = new SearchSpaceSpec("sequential", new SequentialSpaceSettings { Units = [1, 2] });
+        var b = new SearchSpaceSpec("sequential", new SequentialSpaceSettings { Units = new List<int> { 1, 2 } });
         Assert.Equal(a, b);
-        Assert.NotEqual(a, b with { Sequential = new SequentialSpaceOptions { Units = [2, 1] } });
+        Assert.NotEqual(a, b with { Sequential = new SequentialSpaceSettings { Units = [2, 1] } });
         Assert.NotEqual(a, new SearchSpaceSpec("nb201"));
     }
 }

@@ -12,14 +12,14 @@ public sealed class SearchStateTests
 {
     private static readonly DateTimeOffset T0 = new(2024, 5, 1, 8, 0, 0, TimeSpan.Zero);
 
-    private static SearchConfig Config(int p = 5, int s = 2, int budget = 100, int attempts = 3, int maxFailures = 1000,
+    private static SearchSettings Config(int p = 5, int s = 2, int budget = 100, int attempts = 3, int maxFailures = 1000,
         SchedulingMode mode = SchedulingMode.Continuous, int batch = 8) => new()
     {
         Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = p, SampleSize = s, Budget = budget,
         MaxAttempts = attempts, MaxFailures = maxFailures, Mode = mode, BatchSize = batch, Seed = 42,
     };
 
-    private static SearchState Started(SearchConfig config) => StateSteps.Started(config, T0);
+    private static SearchState Started(SearchSettings config) => StateSteps.Started(config, T0);
 
     private static void Apply(SearchState state, IEnumerable<ISearchEvent> events) => StateSteps.Apply(state, events);
 

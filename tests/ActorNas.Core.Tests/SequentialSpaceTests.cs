@@ -6,14 +6,14 @@ namespace ActorNas.Core.Tests;
 public sealed class SequentialSpaceTests
 {
     /// <summary>3 layers, op values: 0 identity, 1 dense:16:relu, 2 dense:16:tanh, 3 dense:32:relu, 4 dense:32:tanh.</summary>
-    private static readonly SequentialSpace Small = new(new SequentialSpaceOptions { Layers = 3, Units = [16, 32], Activations = ["relu", "tanh"] });
+    private static readonly SequentialSpace Small = new(new SequentialSpaceSettings { Layers = 3, Units = [16, 32], Activations = ["relu", "tanh"] });
 
     [Fact]
     public void Default_space_has_an_operation_and_a_skip_position_per_layer()
     {
         var space = new SequentialSpace();
         Assert.Equal("sequential", space.Name);
-        Assert.Equal(10, space.Options.Layers);
+        Assert.Equal(10, space.Settings.Layers);
         Assert.Equal(20, space.Length);
         Assert.Equal(1 + 6 * 3, space.OperationChoices);
         var expectedSkips = new[] { 2, 3, 4, 4, 4, 4, 4, 4, 4, 4 };
@@ -123,26 +123,26 @@ public sealed class SequentialSpaceTests
         Assert.Throws<ArgumentNullException>(() => Small.Parse(null!));
     }
 
-    public static TheoryData<SequentialSpaceOptions, string> BadOptions => new()
+    public static TheoryData<SequentialSpaceSettings, string> BadOptions => new()
     {
-        { new SequentialSpaceOptions { Layers = 0 }, "layers must be >= 1, got 0" },
-        { new SequentialSpaceOptions { Layers = -3 }, "layers must be >= 1, got -3" },
-        { new SequentialSpaceOptions { Units = [] }, "units must be a non-empty list of positive integers" },
-        { new SequentialSpaceOptions { Units = [16, 0] }, "units must be a non-empty list of positive integers" },
-        { new SequentialSpaceOptions { Units = [-16] }, "units must be a non-empty list of positive integers" },
-        { new SequentialSpaceOptions { Activations = [] }, "activations must be a non-empty list of names" },
-        { new SequentialSpaceOptions { Activations = ["relu", " "] }, "activations must be a non-empty list of names" },
-        { new SequentialSpaceOptions { Activations = [""] }, "activations must be a non-empty list of names" },
-        { new SequentialSpaceOptions { Units = [16, 32, 16] }, "units and activations must not repeat" },
-        { new SequentialSpaceOptions { Activations = ["relu", "relu"] }, "units and activations must not repeat" },
-        { new SequentialSpaceOptions { Activations = ["re:lu"] }, "may not contain ':', '|' or '/'" },
-        { new SequentialSpaceOptions { Activations = ["re|lu"] }, "may not contain ':', '|' or '/'" },
-        { new SequentialSpaceOptions { Activations = ["relu", "re/lu"] }, "may not contain ':', '|' or '/'" },
+        { new SequentialSpaceSettings { Layers = 0 }, "layers must be >= 1, got 0" },
+        { new SequentialSpaceSettings { Layers = -3 }, "layers must be >= 1, got -3" },
+        { new SequentialSpaceSettings { Units = [] }, "units must be a non-empty list of positive integers" },
+        { new SequentialSpaceSettings { Units = [16, 0] }, "units must be a non-empty list of positive integers" },
+        { new SequentialSpaceSettings { Units = [-16] }, "units must be a non-empty list of positive integers" },
+        { new SequentialSpaceSettings { Activations = [] }, "activations must be a non-empty list of names" },
+        { new SequentialSpaceSettings { Activations = ["relu", " "] }, "activations must be a non-empty list of names" },
+        { new SequentialSpaceSettings { Activations = [""] }, "activations must be a non-empty list of names" },
+        { new SequentialSpaceSettings { Units = [16, 32, 16] }, "units and activations must not repeat" },
+        { new SequentialSpaceSettings { Activations = ["relu", "relu"] }, "units and activations must not repeat" },
+        { new SequentialSpaceSettings { Activations = ["re:lu"] }, "may not contain ':', '|' or '/'" },
+        { new SequentialSpaceSettings { Activations = ["re|lu"] }, "may not contain ':', '|' or '/'" },
+        { new SequentialSpaceSettings { Activations = ["relu", "re/lu"] }, "may not contain ':', '|' or '/'" },
     };
 
     [Theory]
     [MemberData(nameof(BadOptions))]
-    public void Bad_options_are_rejected(SequentialSpaceOptions options, string expected)
+    public void Bad_options_are_rejected(SequentialSpaceSettings options, string expected)
     {
         var error = Assert.Throws<ArgumentException>(options.Validate);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
@@ -153,13 +153,13 @@ public sealed class SequentialSpaceTests
     [Fact]
     public void Options_compare_by_their_lists()
     {
-        var a = new SequentialSpaceOptions { Layers = 4, Units = [8, 16], Activations = ["relu"] };
-        var b = new SequentialSpaceOptions { Layers = 4, Units = new List<int> { 8, 16 }, Activations = new List<string> { "relu" } };
+        var a = new SequentialSpaceSettings { Layers = 4, Units = [8, 16], Activations = ["relu"] };
+        var b = new SequentialSpaceSettings { Layers = 4, Units = new List<int> { 8, 16 }, Activations = new List<string> { "relu" } };
         Assert.Equal(a, b);
         Assert.Equal(a.GetHashCode(), b.GetHashCode());
         Assert.NotEqual(a, b with { Units = [16, 8] });
         Assert.NotEqual(a, b with { Layers = 5 });
         Assert.NotEqual(a, b with { Activations = ["tanh"] });
-        new SequentialSpaceOptions().Validate();
+        new SequentialSpaceSettings().Validate();
     }
 }

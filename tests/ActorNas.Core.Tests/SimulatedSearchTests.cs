@@ -37,7 +37,7 @@ internal sealed class KnownDurationEvaluator(ISearchSpace space, double? fixedSe
 /// <summary>The search on a virtual clock: deterministic, budget-exact, W workers at most, honest timestamps.</summary>
 public sealed class SimulatedSearchTests(ITestOutputHelper output)
 {
-    private static SearchConfig Nb201Config(int budget = 300, long seed = 5) => new()
+    private static SearchSettings Nb201Config(int budget = 300, long seed = 5) => new()
     {
         Space = new SearchSpaceSpec(Nb201Space.SpaceName),
         PopulationSize = 30,
@@ -95,7 +95,7 @@ public sealed class SimulatedSearchTests(ITestOutputHelper output)
     {
         var table = Nb201Tables.Real;
         var config = Nb201Config(500) with { PopulationSize = 50, SampleSize = 10, Evaluator = "tabular" };
-        var evaluator = new TabularSimulator(table, new TabularOptions(Nb201Dataset.Cifar10));
+        var evaluator = new TabularSimulator(table, new TabularSettings(Nb201Dataset.Cifar10));
         var first = SimulatedSearch.Run(config, evaluator, 8);
         var second = SimulatedSearch.Run(config, evaluator, 8);
         Assert.Equal(Wire(first.Events), Wire(second.Events));
@@ -238,7 +238,7 @@ public sealed class SimulatedSearchTests(ITestOutputHelper output)
     public void With_one_worker_a_budget_of_100_gives_exactly_the_first_events_of_a_budget_of_1000()
     {
         var config = Nb201Config(1_000) with { PopulationSize = 50, SampleSize = 10 };
-        var evaluator = new TabularSimulator(Nb201Tables.Synthetic, new TabularOptions());
+        var evaluator = new TabularSimulator(Nb201Tables.Synthetic, new TabularSettings());
         var full = SimulatedSearch.Run(config, evaluator, 1);
         var short100 = SimulatedSearch.Run(config with { Budget = 100 }, evaluator, 1);
 

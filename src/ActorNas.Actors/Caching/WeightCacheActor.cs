@@ -10,7 +10,7 @@ namespace ActorNas.Actors.Caching;
 
 /// <summary>
 /// The weight cache of one node (one per ActorSystem, at /system/weight-cache). It keeps the layers of evaluated models
-/// in a <see cref="WeightStore"/> (memory tier by policy through <see cref="LayerCacheBook"/>, optional disk tier),
+/// in a <see cref="LayerTiers"/> (memory tier by policy through <see cref="LayerCacheBook"/>, optional disk tier),
 /// answers its evaluators' fetches, fetches what it lacks from the donor's node (in pulled chunks, see
 /// <see cref="LayerFetcher"/>) and keeps a copy by policy, and serves other nodes' pulls (see <see cref="LayerSender"/>).
 /// It hears of donor choices from the fetches themselves: a request of attempt 1 names the parent chosen for it.
@@ -24,7 +24,7 @@ public sealed class WeightCacheActor : ReceiveActor
     /// <summary>From a <see cref="LayerFetcher"/>: the verified layers it received (none on failure); whether the owner answered at all.</summary>
     internal sealed record FetchCompleted(long TransferId, IReadOnlyList<LayerPayload> Layers, long Bytes, string? Error, bool Answered);
 
-    private readonly WeightStore _store;
+    private readonly LayerTiers _store;
     private readonly WeightCacheSettings _settings;
     private readonly string _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -44,7 +44,7 @@ public sealed class WeightCacheActor : ReceiveActor
         var disk = string.IsNullOrWhiteSpace(settings.DiskPath) || settings.DiskBytes <= 0
             ? null
             : new LayerDiskTier(WeightCacheNode.DiskDirectoryOf(settings, node), settings.DiskBytes, message => _log.Warning("{0}", message));
-        _store = new WeightStore(new LayerCacheBook(settings.MemoryBytes, CachePolicies.Create(settings.Policy, settings.PolicyOptions)), disk);
+        _store = new LayerTiers(new LayerCacheBook(settings.MemoryBytes, CachePolicies.Create(settings.Policy, settings.PolicyOptions)), disk);
 
         Receive<FetchLayers>(f => Fetch(f.Request));
         Receive<OfferLayers>(o =>

@@ -6,7 +6,7 @@ namespace ActorNas.Actors.Configuration;
 
 /// <summary>The typed view of the <c>actornas</c> section, read once.</summary>
 public sealed record ActorNasSettings(
-    SearchConfig Search,
+    SearchSettings Search,
     EvaluatorSettings Evaluator,
     int MutatorPoolSize,
     PersistenceSettings Persistence,

@@ -5,8 +5,8 @@ namespace ActorNas.Actors.Configuration;
 
 /// <param name="TablePath">The tabular evaluator's table file; empty for the table shipped with ActorNas.</param>
 /// <param name="Timeout">A fixed per-candidate limit, or null (none, or <see cref="AutoTimeout"/>).</param>
-public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeout, TimeSpan RequestRetry, SyntheticOptions Synthetic,
-    string TablePath, TabularOptions Tabular, TrainingOptions Training)
+public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeout, TimeSpan RequestRetry, SyntheticSettings Synthetic,
+    string TablePath, TabularSettings Tabular, TrainingSettings Training)
 {
     /// <summary>timeout = auto: the limit the Population sends with each candidate (Core's EvaluationLimits.AutoTimeout).</summary>
     public bool AutoTimeout { get; init; }
@@ -28,20 +28,20 @@ public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeo
             reader.Int("evaluator.workers", min: 1),
             IsAuto(reader, "evaluator.timeout") ? null : reader.OptionalDuration("evaluator.timeout"),
             reader.Duration("evaluator.request-retry"),
-            new SyntheticOptions(
+            new SyntheticSettings(
                 reader.Enum<DurationKind>("evaluator.synthetic.duration"),
                 reader.Duration("evaluator.synthetic.mean").TotalMilliseconds,
                 reader.Double("evaluator.synthetic.sigma", min: 0),
                 reader.Double("evaluator.synthetic.failure-rate", min: 0, max: 0.999999),
                 reader.Long("evaluator.synthetic.landscape-seed")),
             reader.String("evaluator.tabular.table", allowEmpty: true),
-            new TabularOptions(
+            new TabularSettings(
                 ReadDataset(reader.String("evaluator.tabular.dataset")),
                 reader.Double("evaluator.tabular.time-scale", min: 0),
                 new DurationModel(
                     reader.Double("evaluator.tabular.seconds-per-megaflop", min: 0),
                     reader.Double("evaluator.tabular.duration-sigma", min: 0))),
-            new TrainingOptions(
+            new TrainingSettings(
                 reader.String("evaluator.train.dataset").Trim().ToLowerInvariant(),
                 reader.String("evaluator.train.data-dir", allowEmpty: true),
                 reader.Int("evaluator.train.train-images", min: 0),

@@ -44,7 +44,7 @@ public static class RecordedSettings
     /// used the default evaluator recorded no <c>evaluator.name</c>, and the default changed (synthetic, then tabular):
     /// without this line such a search would resume on another evaluator.
     /// </summary>
-    public static string OfSearch(Core.Evolution.SearchConfig config) =>
+    public static string OfSearch(Core.Evolution.SearchSettings config) =>
         Of(config.Settings) + "actornas.evaluator.name = " + Hocon.Quote(config.Evaluator) + "\n";
 
     private static void WriteSettings(StringBuilder text, string path, HoconValue value)

@@ -3,18 +3,18 @@ using ActorNas.Core.Spaces;
 
 namespace ActorNas.Actors.Configuration;
 
-/// <summary>Reads <c>actornas.search</c> and <c>actornas.space</c> into the search's own settings (Core's <see cref="SearchConfig"/>).</summary>
+/// <summary>Reads <c>actornas.search</c> and <c>actornas.space</c> into the search's own settings (Core's <see cref="SearchSettings"/>).</summary>
 internal static class SearchSection
 {
     /// <param name="settingsText">The HOCON the user supplied, recorded with the search for resume.</param>
-    public static SearchConfig Read(SettingsReader reader, EvaluatorSettings evaluator, string settingsText)
+    public static SearchSettings Read(SettingsReader reader, EvaluatorSettings evaluator, string settingsText)
     {
         var batch = reader.Int("search.batch-size", min: 0);
         var space = reader.String("space.name");
-        var search = new SearchConfig
+        var search = new SearchSettings
         {
             Space = new SearchSpaceSpec(space, space == SequentialSpace.SpaceName
-                ? new SequentialSpaceOptions
+                ? new SequentialSpaceSettings
                 {
                     Layers = reader.Int("space.sequential.layers", min: 1),
                     Units = reader.IntList("space.sequential.units"),

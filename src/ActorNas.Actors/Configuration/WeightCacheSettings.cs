@@ -37,20 +37,20 @@ public sealed record WeightCacheSettings(
     public long MaxLayerBytes { get; init; } = 1024L << 20;
 
     /// <summary>The options the node's cache policy is created with.</summary>
-    public Core.Caching.CachePolicyOptions PolicyOptions => new(DonorWindow, Population, Sample);
+    public Core.Caching.CachePolicySettings PolicyOptions => new(DonorWindow, Population, Sample);
 
     /// <summary>How long a node that left a pull unanswered is not asked again: ten fetch timeouts.</summary>
     public static TimeSpan SilentNodePause(TimeSpan fetchTimeout) => 10 * fetchTimeout;
 
     /// <summary>Reads <c>actornas.weight-cache</c>.</summary>
     // donor-popularity reads the search's P and S (actornas.search) to predict its donor choices
-    internal static WeightCacheSettings Read(SettingsReader reader, int memoryMb, Core.Evolution.SearchConfig search)
+    internal static WeightCacheSettings Read(SettingsReader reader, int memoryMb, Core.Evolution.SearchSettings search)
     {
         var policy = reader.String("weight-cache.policy").Trim().ToLowerInvariant();
         var window = reader.Int("weight-cache.donor-window", min: 1);
         try
         {
-            Core.Caching.CachePolicies.Create(policy, new Core.Caching.CachePolicyOptions(window, search.PopulationSize, search.SampleSize));
+            Core.Caching.CachePolicies.Create(policy, new Core.Caching.CachePolicySettings(window, search.PopulationSize, search.SampleSize));
         }
         catch (ArgumentException e)
         {

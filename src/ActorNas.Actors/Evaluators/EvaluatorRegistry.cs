@@ -12,8 +12,8 @@ namespace ActorNas.Actors.Evaluators;
 /// </summary>
 public sealed class EvaluatorRegistry
 {
-    private readonly Dictionary<string, Func<EvaluatorSettings, SearchConfig, Func<int, IEvaluator>>> _evaluators = new(StringComparer.Ordinal);
-    private readonly Dictionary<ProxyKind, Func<EvaluatorSettings, SearchConfig, Func<Genotype, double>>> _proxies = [];
+    private readonly Dictionary<string, Func<EvaluatorSettings, SearchSettings, Func<int, IEvaluator>>> _evaluators = new(StringComparer.Ordinal);
+    private readonly Dictionary<ProxyKind, Func<EvaluatorSettings, SearchSettings, Func<Genotype, double>>> _proxies = [];
 
     public EvaluatorRegistry()
     {
@@ -26,7 +26,7 @@ public sealed class EvaluatorRegistry
 
     /// <summary>Adds (or replaces) the evaluator <paramref name="name"/>: <paramref name="factory"/> loads what the slots share,
     /// once per search, and returns the maker of one evaluator per slot.</summary>
-    public EvaluatorRegistry Add(string name, Func<EvaluatorSettings, SearchConfig, Func<int, IEvaluator>> factory)
+    public EvaluatorRegistry Add(string name, Func<EvaluatorSettings, SearchSettings, Func<int, IEvaluator>> factory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         _evaluators[name] = factory;
@@ -34,7 +34,7 @@ public sealed class EvaluatorRegistry
     }
 
     /// <summary>Adds the scorer of a screening proxy (<c>actornas.search.screening.proxy</c>).</summary>
-    public EvaluatorRegistry AddProxy(ProxyKind proxy, Func<EvaluatorSettings, SearchConfig, Func<Genotype, double>> scorer)
+    public EvaluatorRegistry AddProxy(ProxyKind proxy, Func<EvaluatorSettings, SearchSettings, Func<Genotype, double>> scorer)
     {
         _proxies[proxy] = scorer;
         return this;
@@ -43,7 +43,7 @@ public sealed class EvaluatorRegistry
     /// <summary>
     /// Whatever can fail before the search starts fails here: an unknown name, a bad table, a missing dataset or GPU.
     /// </summary>
-    public EvaluatorSetup Prepare(EvaluatorSettings settings, SearchConfig search)
+    public EvaluatorSetup Prepare(EvaluatorSettings settings, SearchSettings search)
     {
         if (!_evaluators.TryGetValue(settings.Name, out var factory))
             throw new SettingsException($"unknown evaluator \"{settings.Name}\"; evaluators: {string.Join(", ", Names)}");

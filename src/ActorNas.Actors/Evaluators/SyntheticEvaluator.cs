@@ -13,9 +13,9 @@ public sealed class SyntheticEvaluator : IEvaluator, ISimulatedEvaluator
     private readonly SyntheticSimulator _draws;
 
     /// <param name="space">Needed only to simulate (<see cref="ISimulatedEvaluator"/>); a live evaluation learns it from its context.</param>
-    public SyntheticEvaluator(SyntheticOptions options, ISearchSpace? space = null) => _draws = new SyntheticSimulator(options, space);
+    public SyntheticEvaluator(SyntheticSettings options, ISearchSpace? space = null) => _draws = new SyntheticSimulator(options, space);
 
-    public SyntheticOptions Options => _draws.Options;
+    public SyntheticSettings Settings => _draws.Settings;
 
     public async Task<EvaluationResult> EvaluateAsync(Candidate candidate, EvaluationContext context, CancellationToken cancellationToken)
     {

@@ -15,10 +15,10 @@ public sealed class MutatorActor : ReceiveActor
 {
     public const string PoolName = "mutators";
 
-    public static Props Props(SearchConfig config, Func<Genotype, double>? scorer = null) =>
+    public static Props Props(SearchSettings config, Func<Genotype, double>? scorer = null) =>
         Akka.Actor.Props.Create(() => new MutatorActor(config, scorer));
 
-    public MutatorActor(SearchConfig config, Func<Genotype, double>? scorer)
+    public MutatorActor(SearchSettings config, Func<Genotype, double>? scorer)
     {
         var space = config.Space.Create();
         Receive<MutateParent>(m =>

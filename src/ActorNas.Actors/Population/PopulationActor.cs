@@ -32,7 +32,7 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
     public const string Name = "population";
 
     private readonly string _searchId;
-    private readonly SearchConfig _config;
+    private readonly SearchSettings _config;
     private readonly bool _createIfMissing;
     private readonly IActorRef _mutators;
     private readonly IActorRef _listener;
@@ -65,11 +65,11 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
     /// otherwise an empty log is an error (a resume of an unknown search).</param>
     /// <param name="guardian">Hears <see cref="LogUnavailable"/> and <see cref="LogAvailable"/> (told directly: through a
     /// back-off supervisor the report could arrive after the supervisor saw this actor stop, and be dropped).</param>
-    public static Props Props(string searchId, SearchConfig config, bool createIfMissing, IActorRef mutators, IActorRef listener,
+    public static Props Props(string searchId, SearchSettings config, bool createIfMissing, IActorRef mutators, IActorRef listener,
         IActorRef guardian, int snapshotEvery) =>
         Akka.Actor.Props.Create(() => new PopulationActor(searchId, config, createIfMissing, mutators, listener, guardian, snapshotEvery));
 
-    public PopulationActor(string searchId, SearchConfig config, bool createIfMissing, IActorRef mutators, IActorRef listener,
+    public PopulationActor(string searchId, SearchSettings config, bool createIfMissing, IActorRef mutators, IActorRef listener,
         IActorRef guardian, int snapshotEvery)
     {
         _searchId = searchId;

@@ -44,8 +44,8 @@ public sealed class SearchPlan : IDisposable
                 throw UnknownSearchException.For(request.SearchId, request.Where);
 
             var settings = started is null
-                ? SettingsLayers.Read(request.LocalText)
-                : SettingsLayers.OfRecorded(request.LocalText, started.Config, request.SearchId);
+                ? SettingsSources.Read(request.LocalText)
+                : SettingsSources.OfRecorded(request.LocalText, started.Config, request.SearchId);
             var evaluators = request.EvaluatorFactory is { } own ? new EvaluatorSetup(own, null)
                 : started is null && request.Evaluators is { } prepared ? prepared
                 : runtime.Evaluators.Prepare(settings.Evaluator, settings.Search);

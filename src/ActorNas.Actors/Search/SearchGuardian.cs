@@ -132,7 +132,7 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
 /// <param name="LocalSlots">Evaluator slots in this process; null = actornas.evaluator.workers (a cluster's Population has none).</param>
 public sealed record SearchSessionOptions(
     string SearchId,
-    SearchConfig Config,
+    SearchSettings Config,
     bool CreateIfMissing,
     ActorNasSettings Settings,
     Func<int, IEvaluator> CreateEvaluator,

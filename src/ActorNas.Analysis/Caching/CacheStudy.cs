@@ -44,7 +44,7 @@ public sealed record CacheStudy(int Requests, int DistinctOffered, int Window, I
         ArgumentNullException.ThrowIfNull(trace);
         fractions ??= DefaultFractions;
         if (fractions.Any(f => !(f is > 0 and <= 1))) throw new ArgumentException("cache capacities must be fractions in (0, 1]", nameof(fractions));
-        var options = new CachePolicyOptions(window, trace.PopulationSize, trace.SampleSize);
+        var options = new CachePolicySettings(window, trace.PopulationSize, trace.SampleSize);
         var future = new BeladyFuture(trace.RequestSequence);
         var runs = new List<(string Policy, double Fraction, LayerCacheBook Book)>();
         foreach (var fraction in fractions)

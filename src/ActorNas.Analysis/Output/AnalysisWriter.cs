@@ -20,7 +20,7 @@ public static class AnalysisWriter
 
     /// <param name="others">Further searches to set beside this one (section 6), already folded.</param>
     /// <param name="source">Where the log came from, for the report's header.</param>
-    public static async Task<AnalysisOutputs> WriteAsync(string searchId, LogFold fold, AnalysisOptions options, string directory,
+    public static async Task<AnalysisOutputs> WriteAsync(string searchId, LogFold fold, AnalysisSettings options, string directory,
         IReadOnlyList<(string SearchId, LogFold Fold)> others, string source)
     {
         Directory.CreateDirectory(directory);

@@ -58,7 +58,7 @@ public static class ModelSizes
         return space switch
         {
             Nb201Space => Nb201Skeleton.Cifar10.Cost(genotype).MegaParameters,
-            SequentialSpace sequential => Enumerable.Range(0, sequential.Options.Layers)
+            SequentialSpace sequential => Enumerable.Range(0, sequential.Settings.Layers)
                 .Sum(layer => sequential.Operation(genotype[2 * layer])?.Units ?? 0),
             _ => double.NaN,
         };

@@ -22,8 +22,7 @@ internal static class AnalyzeCommand
 {
     public static Command Create()
     {
-        var db = CliOptions.Db();
-        var searchId = CliOptions.SearchId("Search to analyse (may be left out when the database holds one search)");
+        var log = new LogFlags("Search to analyse (may be left out when the database holds one search)");
         var output = new Option<string>("--out") { Description = "Folder for report.md, the figures and the tables (created if missing)", Required = true };
         var window = new Option<int>("--window") { Description = "W: proposals in the donor-popularity window, and donor choices in the cache study's donor-popularity policy (default 100)", DefaultValueFactory = _ => 100 };
         var lowQuantile = new Option<double>("--low-quantile") { Description = "Results below this quantile count as low quality (default 0.25)", DefaultValueFactory = _ => 0.25 };
@@ -32,20 +31,18 @@ internal static class AnalyzeCommand
         var compare = new Option<string[]>("--compare") { Description = "Another search id in the same database to set beside this one (batch vs continuous); repeatable", AllowMultipleArgumentsPerToken = false };
         var follow = new Option<bool>("--follow") { Description = "Keep reading a running search; rewrite the outputs every --refresh until it completes (Ctrl+C stops)" };
         var refresh = new Option<double>("--refresh") { Description = "Seconds between rewrites with --follow (default 10)", DefaultValueFactory = _ => 10 };
-        var config = CliOptions.Config();
-        var json = CliOptions.Json();
-        var verbose = CliOptions.Verbose();
         var command = new Command("analyze", "Study a search's log: quality over time, mutations, donors, workers, layer reuse, cache policies (report.md, PNGs, CSV, Parquet)")
         {
-            db, searchId, output, window, lowQuantile, thresholds, kgram, compare, follow, refresh, config, json, verbose,
+            output, window, lowQuantile, thresholds, kgram, compare, follow, refresh,
         };
-        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), parse.GetValue(json), async () =>
+        log.AddTo(command);
+        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(log.Verbose), parse.GetValue(log.Json), async () =>
         {
-            var path = parse.GetValue(db)!;
-            var storeConfig = CliOptions.StoreConfig(parse.GetValue(config));
+            var path = parse.GetValue(log.Db)!;
+            var storeConfig = CliOptions.StoreConfig(parse.GetValue(log.Config));
             var outDir = OutputPaths.CheckFolder("--out", parse.GetValue(output)!, StoreHost.ReadPersistence(storeConfig, path));
             Logging.Configure(null, path);
-            var options = new AnalysisOptions(parse.GetValue(window), parse.GetValue(lowQuantile), ParseThresholds(parse.GetValue(thresholds)), parse.GetValue(kgram));
+            var options = new AnalysisSettings(parse.GetValue(window), parse.GetValue(lowQuantile), ParseThresholds(parse.GetValue(thresholds)), parse.GetValue(kgram));
             options.Validate();
             if (parse.GetValue(refresh) is var seconds && !(seconds > 0))
                 throw new SettingsException($"--refresh must be a positive number of seconds, got {seconds}");
@@ -53,7 +50,7 @@ internal static class AnalyzeCommand
             var following = parse.GetValue(follow);
             if (following) await WaitForDatabaseAsync(storeConfig, path, TimeSpan.FromSeconds(seconds), cancel);
             await using var store = StoreHost.OpenForReading(storeConfig, path);
-            var id = parse.GetValue(searchId) is { } given ? SearchIds.Validate(given) : await store.OnlySearchAsync(path, cancel);
+            var id = parse.GetValue(log.SearchId) is { } given ? SearchIds.Validate(given) : await store.OnlySearchAsync(path, cancel);
             // a search that is about to start is worth waiting for when following it; otherwise the id is wrong
             while (await store.Log.ReadStartAsync(id, cancel) is null)
             {
@@ -84,7 +81,7 @@ internal static class AnalyzeCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"analysed search {id}: {a.Candidates} candidates, {a.Fold.Evaluations.Count} evaluated, {a.Failed} failed, " +
                 $"{(a.IsCompleted ? "completed" : "not completed")}; wrote {outputs.Files.Count} files to {outDir} (report: {AnalysisWriter.ReportName})"));
-            if (parse.GetValue(json))
+            if (parse.GetValue(log.Json))
                 Console.WriteLine(JsonSerializer.Serialize(new AnalysisJson(id, a.Candidates, a.Fold.Evaluations.Count, a.Failed, a.IsCompleted,
                     a.Fold.EventCount, outDir, outputs.Files.Select(Path.GetFileName).OfType<string>().ToList()), CliJson.Relaxed.AnalysisJson));
             return ExitCodes.Ok;
@@ -111,7 +108,7 @@ internal static class AnalyzeCommand
         return fold;
     }
 
-    private static async Task<AnalysisOutputs> FollowAsync(StoreHost store, string id, AnalysisOptions options, string outDir,
+    private static async Task<AnalysisOutputs> FollowAsync(StoreHost store, string id, AnalysisSettings options, string outDir,
         IReadOnlyList<(string, LogFold)> others, string source, TimeSpan refresh, CancellationToken cancel)
     {
         var fold = new LogFold();

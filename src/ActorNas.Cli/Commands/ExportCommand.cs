@@ -14,8 +14,7 @@ internal static class ExportCommand
 {
     public static Command Create()
     {
-        var db = CliOptions.Db();
-        var searchId = CliOptions.SearchId("Search to export");
+        var log = new LogFlags("Search to export", json: false);
         var format = new Option<string>("--format") { Description = "Output format: csv", DefaultValueFactory = _ => "csv" };
         var output = new Option<string>("--out") { Description = "File to write (never the database or a file beside it)", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace --out if it exists" };
@@ -23,20 +22,19 @@ internal static class ExportCommand
         {
             Description = "Export what can be read from a damaged log: leave out the events that cannot be read (named on stderr)",
         };
-        var config = CliOptions.Config();
-        var verbose = CliOptions.Verbose();
         var command = new Command("export", "Write one row per candidate (DeepHyper-style results.csv columns)")
         {
-            db, searchId, format, output, force, skipUnreadable, config, verbose,
+            format, output, force, skipUnreadable,
         };
-        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), json: false, async () =>
+        log.AddTo(command);
+        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(log.Verbose), json: false, async () =>
         {
             if (parse.GetValue(format) != "csv")
                 throw new SettingsException($"--format {parse.GetValue(format)} is not supported; use --format csv");
-            var path = parse.GetValue(db)!;
-            var id = parse.GetValue(searchId) is { } given ? SearchIds.Validate(given)
+            var path = parse.GetValue(log.Db)!;
+            var id = parse.GetValue(log.SearchId) is { } given ? SearchIds.Validate(given)
                 : throw new SettingsException("export needs --search-id; `actornas list --db " + path + "` shows the searches");
-            var storeConfig = CliOptions.StoreConfig(parse.GetValue(config));
+            var storeConfig = CliOptions.StoreConfig(parse.GetValue(log.Config));
             // checked before anything is opened or logged: a refused --out leaves every file as it was
             var file = OutputPaths.CheckFile("--out", parse.GetValue(output)!, StoreHost.ReadPersistence(storeConfig, path), parse.GetValue(force));
             Logging.Configure(null, path);

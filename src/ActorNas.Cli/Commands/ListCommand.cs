@@ -11,22 +11,20 @@ internal static class ListCommand
 {
     public static Command Create()
     {
-        var db = CliOptions.Db();
-        var config = CliOptions.Config();
-        var json = CliOptions.Json();
-        var verbose = CliOptions.Verbose();
-        var command = new Command("list", "List the searches in a database") { db, config, json, verbose };
-        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), parse.GetValue(json), async () =>
+        var log = new LogFlags(searchId: null);
+        var command = new Command("list", "List the searches in a database");
+        log.AddTo(command);
+        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(log.Verbose), parse.GetValue(log.Json), async () =>
         {
-            var path = parse.GetValue(db)!;
+            var path = parse.GetValue(log.Db)!;
             Logging.Configure(null, path);
-            await using var store = StoreHost.OpenForReading(CliOptions.StoreConfig(parse.GetValue(config)), path);
+            await using var store = StoreHost.OpenForReading(CliOptions.StoreConfig(parse.GetValue(log.Config)), path);
             var ids = await store.Log.ListSearchIdsAsync(cancel);
             foreach (var id in ids) Console.WriteLine(id);
             // on stderr: stdout stays one search id a line for scripts
             if (ids.Count == 0)
                 await Console.Error.WriteLineAsync($"{(store.Persistence.Provider == PersistenceProvider.Sqlite ? path : store.Where)} holds no search");
-            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(ids.ToList(), CliJson.Relaxed.ListString));
+            if (parse.GetValue(log.Json)) Console.WriteLine(JsonSerializer.Serialize(ids.ToList(), CliJson.Relaxed.ListString));
             return ExitCodes.Ok;
         }));
         return command;

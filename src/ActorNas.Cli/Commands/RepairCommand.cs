@@ -19,23 +19,20 @@ internal static class RepairCommand
 {
     public static Command Create()
     {
-        var db = CliOptions.Db();
-        db.Description = "SQLite file holding the damaged search (only read)";
-        var searchId = CliOptions.SearchId("Search to repair (required)");
+        var log = new LogFlags("Search to repair (required)");
+        log.Db.Description = "SQLite file holding the damaged search (only read)";
         var output = new Option<string>("--out") { Description = "New SQLite file for the repaired search (must not exist)", Required = true };
-        var config = CliOptions.Config();
-        var json = CliOptions.Json();
-        var verbose = CliOptions.Verbose();
         var command = new Command("repair", "Copy the readable events of a damaged search log (those before the first unreadable one) into a new database that resumes")
         {
-            db, searchId, output, config, json, verbose,
+            output,
         };
-        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), parse.GetValue(json), async () =>
+        log.AddTo(command);
+        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(log.Verbose), parse.GetValue(log.Json), async () =>
         {
-            var path = parse.GetValue(db)!;
-            var id = parse.GetValue(searchId) is { } given ? SearchIds.Validate(given)
+            var path = parse.GetValue(log.Db)!;
+            var id = parse.GetValue(log.SearchId) is { } given ? SearchIds.Validate(given)
                 : throw new SettingsException("repair needs --search-id: the search the error message named");
-            var storeConfig = CliOptions.StoreConfig(parse.GetValue(config));
+            var storeConfig = CliOptions.StoreConfig(parse.GetValue(log.Config));
             var source = StoreHost.ReadPersistence(storeConfig, path) with { ReadOnly = true };
             var target = OutputPaths.CheckNewDatabase("--out", parse.GetValue(output)!, source, force: false);
             Logging.Configure(null, target);   // beside the new database: the damaged one's folder is left as it was
@@ -63,7 +60,7 @@ internal static class RepairCommand
             var left = stoppedAt is null ? "every event read" : $"left out event {stoppedAt.SequenceNr}{(stoppedAt.Manifest is { } m ? $" ({m})" : "")} " +
                 $"and everything after it ({stoppedAt.Reason})";
             Console.WriteLine($"copied {events.Count} events of search {id} into {target}; {left}. Continue with: actornas resume --db {target} --search-id {id}");
-            if (parse.GetValue(json))
+            if (parse.GetValue(log.Json))
                 Console.WriteLine(JsonSerializer.Serialize(new RepairJson(id, target, events.Count, stoppedAt?.SequenceNr, settled.Count > 0), CliJson.Relaxed.RepairJson));
             return ExitCodes.Ok;
         }));

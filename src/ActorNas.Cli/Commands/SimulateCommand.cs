@@ -29,8 +29,8 @@ internal static class SimulateCommand
             Logging.Configure(parse.GetValue(flags.LogFile), db);
             var searchId = flags.SearchIdOf(parse);
             var text = flags.SettingsText(parse);
-            var requested = SettingsLayers.Combine(text, SettingsLayers.CommandLine);
-            var settings = SettingsLayers.Read(text);
+            var requested = SettingsSources.Combine(text, SettingsSources.CommandLine);
+            var settings = SettingsSources.Read(text);
             var space = settings.Search.Space.Create();
             if (settings.Search.Screening is { IsOn: true, Proxy: Core.Evolution.ProxyKind.Naswot })
                 throw new SettingsException("the naswot screening proxy builds real networks and cannot run on a simulated clock; use flops or surrogate");

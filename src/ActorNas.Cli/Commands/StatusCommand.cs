@@ -16,11 +16,7 @@ internal static class StatusCommand
 {
     public static Command Create()
     {
-        var db = CliOptions.Db();
-        var searchId = CliOptions.SearchId("Search to show (default: every search in the database)");
-        var config = CliOptions.Config();
-        var json = CliOptions.Json();
-        var verbose = CliOptions.Verbose();
+        var log = new LogFlags("Search to show (default: every search in the database)");
         var join = new Option<string[]>("--join")
         {
             Description = "Ask a running cluster instead of the log: a node's HOST:PORT; shows the members, their slots and what each evaluates",
@@ -28,21 +24,22 @@ internal static class StatusCommand
         };
         var command = new Command("status", "Show where a search stands, from its log (or from a running cluster with --join)")
         {
-            db, searchId, config, json, verbose, join,
+            join,
         };
-        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(verbose), parse.GetValue(json), async () =>
+        log.AddTo(command);
+        command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(log.Verbose), parse.GetValue(log.Json), async () =>
         {
             if (parse.GetValue(join) is { Length: > 0 } seeds)
             {
-                Logging.Configure(null, parse.GetValue(db));
-                var fileText = parse.GetValue(config) is { } file ? ActorNasConfig.ReadFile(file.FullName) : "";
+                Logging.Configure(null, parse.GetValue(log.Db));
+                var fileText = parse.GetValue(log.Config) is { } file ? ActorNasConfig.ReadFile(file.FullName) : "";
                 var text = fileText + "\n" + new HoconOverrides().Set("cluster.port", 0).Set("cluster.seed-nodes", seeds).Text;
-                return await ClusterStatusReader.RunAsync(text, parse.GetValue(json), cancel);
+                return await ClusterStatusReader.RunAsync(text, parse.GetValue(log.Json), cancel);
             }
-            var path = parse.GetValue(db)!;
+            var path = parse.GetValue(log.Db)!;
             Logging.Configure(null, path);
-            await using var store = StoreHost.OpenForReading(CliOptions.StoreConfig(parse.GetValue(config)), path);
-            var ids = parse.GetValue(searchId) is { } one ? [SearchIds.Validate(one)] : await store.Log.ListSearchIdsAsync(cancel);
+            await using var store = StoreHost.OpenForReading(CliOptions.StoreConfig(parse.GetValue(log.Config)), path);
+            var ids = parse.GetValue(log.SearchId) is { } one ? [SearchIds.Validate(one)] : await store.Log.ListSearchIdsAsync(cancel);
             var summaries = new List<SearchSummaryJson>();
             foreach (var id in ids)
             {
@@ -54,7 +51,7 @@ internal static class StatusCommand
                 summaries.Add(Summary.ToJson(status, state.Space, state.IsCompleted ? lastAt : null) with { Cache = Summary.CacheJson(cache.Nodes) });
             }
             if (ids.Count == 0) Console.WriteLine($"{(store.Persistence.Provider == PersistenceProvider.Sqlite ? path : store.Where)} holds no search");
-            if (parse.GetValue(json))
+            if (parse.GetValue(log.Json))
                 Console.WriteLine(summaries.Count == 1
                     ? JsonSerializer.Serialize(summaries[0], CliJson.Relaxed.SearchSummaryJson)
                     : JsonSerializer.Serialize(summaries, CliJson.Relaxed.ListSearchSummaryJson));

@@ -24,10 +24,10 @@ internal static class ClusterRunner
     /// <param name="clusterText">This node's actornas.cluster.* settings (flags and --config), never recorded.</param>
     public static async Task<int> SeedAsync(SearchRequest request, string clusterText, CancellationToken cancel)
     {
-        var requested = SettingsLayers.Combine(request.SettingsText, SettingsLayers.CommandLine);
-        var fresh = SettingsLayers.Read(request.SettingsText);
+        var requested = SettingsSources.Combine(request.SettingsText, SettingsSources.CommandLine);
+        var fresh = SettingsSources.Read(request.SettingsText);
         RequireSharedLog(fresh.Persistence.Provider);
-        var (cluster, _) = SettingsLayers.Cluster(clusterText, requested);
+        var (cluster, _) = SettingsSources.Cluster(clusterText, requested);
         var searchId = request.SearchId!;
         Logging.Configure(request.LogFile ?? DefaultLogFile("seed", cluster.Port), null);
         var prepared = TorchPlugin.AddTo(new EvaluatorRegistry()).Prepare(fresh.Evaluator, fresh.Search);
@@ -96,7 +96,7 @@ internal static class ClusterRunner
     /// override the recorded ones on this machine (a table path, a data folder).</param>
     public static async Task<int> WorkerAsync(string workerText, int? slotsFlag, bool json, string? logFile, CancellationToken cancel)
     {
-        var (cluster, own) = SettingsLayers.Cluster(workerText);
+        var (cluster, own) = SettingsSources.Cluster(workerText);
         if (cluster.SeedNodes.Count == 0)
             throw new SettingsException("a worker needs a population node to join: pass --join HOST:PORT (the address `actornas seed` printed)");
         Logging.Configure(logFile ?? DefaultLogFile("worker", Environment.ProcessId), null);
@@ -111,7 +111,7 @@ internal static class ClusterRunner
             var proxy = ClusterNode.PopulationProxy(system);
             var setup = await ClusterNode.AskSetupAsync(system, proxy, cluster.JoinTimeout, cancel).ConfigureAwait(false);
 
-            var settings = SettingsLayers.OfJoined(workerText, setup.Settings, setup.SearchId);
+            var settings = SettingsSources.OfJoined(workerText, setup.Settings, setup.SearchId);
             var slots = slotsFlag ?? (cluster.Slots > 0 ? cluster.Slots : EvaluatorNode.DefaultSlots());
             if (slots < 1) throw new SettingsException($"--slots {slots}: a worker needs at least one slot");
             var evaluator = settings.Evaluator with { Workers = slots };

@@ -18,7 +18,7 @@ internal static class ClusterStatusReader
 
     public static async Task<int> RunAsync(string clusterText, bool json, CancellationToken cancel)
     {
-        var (cluster, own) = SettingsLayers.Cluster(clusterText);
+        var (cluster, own) = SettingsSources.Cluster(clusterText);
         var system = ActorNasSystem.CreateWithoutLog(own, cluster.AkkaConfig(ObserverRole, own));
         try
         {
@@ -33,7 +33,7 @@ internal static class ClusterStatusReader
                 catch (AskTimeoutException) { throw new ClusterJoinException("joined the cluster, but no Population answered"); }
             }
             var setup = await ClusterNode.AskSetupAsync(system, proxy, cluster.JoinTimeout, cancel).ConfigureAwait(false);
-            var space = SettingsLayers.Read(setup.Settings, "the recorded settings").Search.Space.Create();
+            var space = SettingsSources.Read(setup.Settings, "the recorded settings").Search.Space.Create();
             var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
             var members = Akka.Cluster.Cluster.Get(system).State.Members.Where(m => m.Address != self).Select(m =>
             {

@@ -27,10 +27,10 @@ internal static class SearchRunner
     public static async Task<int> RunAsync(SearchRequest request, CancellationToken cancel)
     {
         Logging.Configure(request.LogFile, request.Db);
-        var requested = SettingsLayers.Combine(request.SettingsText, SettingsLayers.CommandLine);
+        var requested = SettingsSources.Combine(request.SettingsText, SettingsSources.CommandLine);
         // a new search's settings and evaluator (its table, say) are checked before the database is touched
         var registry = TorchPlugin.AddTo(new EvaluatorRegistry());
-        var prepared = request.IsNew && SettingsLayers.Read(request.SettingsText) is var fresh
+        var prepared = request.IsNew && SettingsSources.Read(request.SettingsText) is var fresh
             ? registry.Prepare(fresh.Evaluator, fresh.Search) : null;
 
         await using var store = StoreHost.Open(requested, request.Db, mustExist: !request.IsNew);

@@ -56,7 +56,7 @@ internal sealed class StoreHost : IAsyncDisposable
         return new StoreHost(system, persistence, ActorNasRuntime.Get(system).Log);
     }
 
-    public static PersistenceSettings ReadPersistence(Config actorNas, string? dbPath) => SettingsLayers.Persistence(actorNas, dbPath);
+    public static PersistenceSettings ReadPersistence(Config actorNas, string? dbPath) => SettingsSources.Persistence(actorNas, dbPath);
 
     /// <summary>The id of the only search in the database, for commands where --search-id may be left out.</summary>
     public async Task<string> OnlySearchAsync(string db, CancellationToken cancel)

@@ -25,7 +25,7 @@ internal static class TorchPlugin
     /// <summary>One prepared workshop per training options and slot count: a search's evaluator and proxy ask twice.</summary>
     private sealed class WorkshopOnce
     {
-        private (TrainingOptions Options, int Slots)? _key;
+        private (TrainingSettings Options, int Slots)? _key;
         private TorchWorkshop? _workshop;
 
         public TorchWorkshop For(EvaluatorSettings settings)

@@ -4,7 +4,7 @@ namespace ActorNas.Core.Caching;
 /// <param name="Window">W: donor choices in donor-popularity's sliding window.</param>
 /// <param name="Population">P of the search (actornas.search.population-size): how long donor-popularity expects a model to live.</param>
 /// <param name="Sample">S of the search (actornas.search.sample-size): donor-popularity's tournament odds.</param>
-public sealed record CachePolicyOptions(
+public sealed record CachePolicySettings(
     int Window = DonorPopularityPolicy.DefaultWindow,
     int Population = DonorPopularityPolicy.DefaultPopulation,
     int Sample = DonorPopularityPolicy.DefaultSample);
@@ -23,9 +23,9 @@ public static class CachePolicies
     public static readonly IReadOnlyList<string> Names = [None, Lru, Lfu, DonorPopularity];
 
     /// <exception cref="ArgumentException">An unknown name, a window or population below 1, or a sample outside 1..population.</exception>
-    public static ICachePolicy Create(string name, CachePolicyOptions? options = null)
+    public static ICachePolicy Create(string name, CachePolicySettings? options = null)
     {
-        options ??= new CachePolicyOptions();
+        options ??= new CachePolicySettings();
         if (options.Window < 1)
             throw new ArgumentException($"the donor-popularity window must be at least 1 donor choice, got {options.Window}", nameof(options));
         if (options.Population < 1 || options.Sample < 1 || options.Sample > options.Population)
@@ -44,5 +44,5 @@ public static class CachePolicies
     }
 
     /// <summary>A policy with donor-popularity's window given directly (the weight cache's settings).</summary>
-    public static ICachePolicy Create(string name, int donorWindow) => Create(name, new CachePolicyOptions(donorWindow));
+    public static ICachePolicy Create(string name, int donorWindow) => Create(name, new CachePolicySettings(donorWindow));
 }

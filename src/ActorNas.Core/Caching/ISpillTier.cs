@@ -1,7 +1,7 @@
 namespace ActorNas.Core.Caching;
 
 /// <summary>
-/// The optional second tier of a <see cref="WeightStore"/>: it takes the layers that memory evicts and is read on a
+/// The optional second tier of a <see cref="LayerTiers"/>: it takes the layers that memory evicts and is read on a
 /// memory miss. Core holds only this contract (no I/O here); ActorNas.Actors' LayerDiskTier keeps the layers in files.
 /// </summary>
 public interface ISpillTier

@@ -4,14 +4,14 @@ namespace ActorNas.Core.Caching;
 
 /// <summary>
 /// A weight cache inside one process, for evaluators that run without a WeightCache actor (the trainer used directly,
-/// benchmarks, tests): the same <see cref="WeightStore"/> and policy, under a lock, and no remote fetch.
+/// benchmarks, tests): the same <see cref="LayerTiers"/> and policy, under a lock, and no remote fetch.
 /// </summary>
-public sealed class InProcessLayerCache(WeightStore store) : ILayerCache
+public sealed class InProcessLayerCache(LayerTiers store) : ILayerCache
 {
     private readonly Lock _gate = new();
 
     public InProcessLayerCache(long capacityBytes, ICachePolicy? policy = null)
-        : this(new WeightStore(new LayerCacheBook(capacityBytes, policy ?? new LruPolicy())))
+        : this(new LayerTiers(new LayerCacheBook(capacityBytes, policy ?? new LruPolicy())))
     {
     }
 

@@ -16,19 +16,19 @@ public readonly record struct SyntheticDraw(double DurationMs, Func<EvaluationRe
 /// </summary>
 public sealed class SyntheticSimulator : ISimulatedEvaluator
 {
-    private readonly SyntheticOptions _options;
+    private readonly SyntheticSettings _options;
     private readonly ISearchSpace? _space;
     private SyntheticLandscape? _landscape;
 
     /// <param name="space">Needed only to simulate (<see cref="Simulate"/>); <see cref="Draw"/> is given its space.</param>
-    public SyntheticSimulator(SyntheticOptions options, ISearchSpace? space = null)
+    public SyntheticSimulator(SyntheticSettings options, ISearchSpace? space = null)
     {
         options.Validate();
         _options = options;
         _space = space;
     }
 
-    public SyntheticOptions Options => _options;
+    public SyntheticSettings Settings => _options;
 
     /// <summary>The draws of a live evaluation, on a virtual clock (a failure is thrown at once).</summary>
     public SimulatedEvaluation Simulate(Candidate candidate, long seed)

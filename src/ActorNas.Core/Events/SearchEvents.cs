@@ -9,7 +9,7 @@ namespace ActorNas.Core.Events;
 /// </summary>
 public interface ISearchEvent;
 
-public sealed record SearchStarted(SearchConfig Config, DateTimeOffset At) : ISearchEvent;
+public sealed record SearchStarted(SearchSettings Config, DateTimeOffset At) : ISearchEvent;
 
 /// <summary>A new candidate. Random during warm-up (no parent); otherwise the tournament's winner mutated once.</summary>
 /// <param name="Tournament">Ids of the members drawn for the tournament, in draw order (null for a random candidate).</param>

@@ -10,7 +10,7 @@ public static class ChildProposer
     /// drawn from the search's seed and that id, so a Mutator anywhere and the Population itself draw the same one.
     /// <paramref name="scorer"/> serves proxies that build networks (naswot), which throw without one.
     /// </summary>
-    public static ChildProposal ChildOf(SearchConfig config, ISearchSpace space, long candidateId, Genotype parent, ProxyModel? proxy,
+    public static ChildProposal ChildOf(SearchSettings config, ISearchSpace space, long candidateId, Genotype parent, ProxyModel? proxy,
         Func<Genotype, double>? scorer = null) =>
         ProposeScreened(space, parent, DeterministicRandom.For(config.Seed, candidateId, RandomPurpose.Mutation), config.Mutation,
             config.Screening, proxy, scorer);

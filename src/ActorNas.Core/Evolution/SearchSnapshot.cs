@@ -2,7 +2,7 @@ namespace ActorNas.Core.Evolution;
 
 /// <summary>The whole <see cref="SearchState"/> at one point of the log (taken every N events for fast recovery).</summary>
 public sealed record SearchSnapshot(
-    SearchConfig Config,
+    SearchSettings Config,
     DateTimeOffset StartedAt,
     long NextCandidateId,
     int Proposed,

@@ -32,10 +32,10 @@ public sealed class SearchState
     private readonly Dictionary<string, SortedSet<long>> _runningOn = [];   // worker -> the candidates it holds (Release without a scan)
     private readonly Dictionary<long, Reservation> _reservations = [];
     private long _nextReservationId;
-    private SearchConfig? _config;
+    private SearchSettings? _config;
     private ISearchSpace? _space;
 
-    public SearchConfig Config => _config ?? throw new InvalidOperationException("the search has not started (no SearchStarted event)");
+    public SearchSettings Config => _config ?? throw new InvalidOperationException("the search has not started (no SearchStarted event)");
     public ISearchSpace Space => _space ?? throw new InvalidOperationException("the search has not started (no SearchStarted event)");
     public bool IsStarted => _config is not null;
     public DateTimeOffset StartedAt { get; private set; }

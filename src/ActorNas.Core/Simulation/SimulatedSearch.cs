@@ -26,7 +26,7 @@ public static class SimulatedSearch
 
     public static string WorkerName(int index) => $"sim-worker-{index}";
 
-    public static SimulationResult Run(SearchConfig config, ISimulatedEvaluator evaluator, int workers,
+    public static SimulationResult Run(SearchSettings config, ISimulatedEvaluator evaluator, int workers,
         Action<ISearchEvent>? onEvent = null, DateTimeOffset? start = null)
     {
         if (workers < 1) throw new ArgumentOutOfRangeException(nameof(workers), $"a simulation needs at least one worker, got {workers}");

@@ -1,7 +1,7 @@
 namespace ActorNas.Core.Spaces;
 
 /// <summary>Which space a search uses and its settings; recorded in SearchStarted so a resume rebuilds the same space.</summary>
-public sealed record SearchSpaceSpec(string Name, SequentialSpaceOptions? Sequential = null)
+public sealed record SearchSpaceSpec(string Name, SequentialSpaceSettings? Sequential = null)
 {
     /// <summary>The built-in spaces and those registered with <see cref="SearchSpaces.Register(ISearchSpace)"/>.</summary>
     public static IReadOnlyList<string> Known => SearchSpaces.Known;

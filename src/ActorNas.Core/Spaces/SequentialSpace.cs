@@ -4,7 +4,7 @@ using System.Text;
 namespace ActorNas.Core.Spaces;
 
 /// <summary>Settings of the sequential (CANDLE-like) space, read from <c>actornas.spaces.sequential</c>.</summary>
-public sealed record SequentialSpaceOptions
+public sealed record SequentialSpaceSettings
 {
     /// <summary>Number of variable layers; each has an operation position and a skip position.</summary>
     public int Layers { get; init; } = 10;
@@ -14,7 +14,7 @@ public sealed record SequentialSpaceOptions
     /// <summary>How many earlier anchors a skip connection may reach back to.</summary>
     public const int MaxSkipReach = 3;
 
-    public bool Equals(SequentialSpaceOptions? other) =>
+    public bool Equals(SequentialSpaceSettings? other) =>
         other is not null && Layers == other.Layers
         && Units.SequenceEqual(other.Units) && Activations.SequenceEqual(other.Activations);
 
@@ -43,15 +43,15 @@ public sealed record SequentialSpaceOptions
 public sealed class SequentialSpace : ISearchSpace
 {
     public const string SpaceName = "sequential";
-    private readonly SequentialSpaceOptions _options;
+    private readonly SequentialSpaceSettings _options;
 
-    public SequentialSpace(SequentialSpaceOptions? options = null)
+    public SequentialSpace(SequentialSpaceSettings? options = null)
     {
-        _options = options ?? new SequentialSpaceOptions();
+        _options = options ?? new SequentialSpaceSettings();
         _options.Validate();
     }
 
-    public SequentialSpaceOptions Options => _options;
+    public SequentialSpaceSettings Settings => _options;
     public string Name => SpaceName;
     public int Length => 2 * _options.Layers;
 
@@ -62,7 +62,7 @@ public sealed class SequentialSpace : ISearchSpace
         position % 2 == 0 ? OperationChoices : 1 + SkipReach(position / 2);
 
     /// <summary>Anchors layer i can reach: the input and the outputs of earlier layers, at most 3.</summary>
-    public static int SkipReach(int layer) => Math.Min(SequentialSpaceOptions.MaxSkipReach, layer + 1);
+    public static int SkipReach(int layer) => Math.Min(SequentialSpaceSettings.MaxSkipReach, layer + 1);
 
     /// <summary>A change at a position invalidates that layer and everything after it.</summary>
     public int TransferablePrefixLength(int changedPosition) => changedPosition - changedPosition % 2;

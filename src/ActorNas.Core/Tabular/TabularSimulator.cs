@@ -13,10 +13,10 @@ namespace ActorNas.Core.Tabular;
 public sealed class TabularSimulator : ISimulatedEvaluator
 {
     private readonly Nb201Table _table;
-    private readonly TabularOptions _options;
+    private readonly TabularSettings _options;
     private readonly Nb201Skeleton _skeleton;
 
-    public TabularSimulator(Nb201Table table, TabularOptions options)
+    public TabularSimulator(Nb201Table table, TabularSettings options)
     {
         options.Validate();
         _table = table;
@@ -24,7 +24,7 @@ public sealed class TabularSimulator : ISimulatedEvaluator
         _skeleton = Nb201Skeleton.For(options.Dataset);
     }
 
-    public TabularOptions Options => _options;
+    public TabularSettings Settings => _options;
 
     public SimulatedEvaluation Simulate(Candidate candidate, long seed)
     {

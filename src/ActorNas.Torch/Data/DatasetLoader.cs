@@ -32,7 +32,7 @@ public static class DatasetLoader
     /// <summary>Synthetic data without limits: this many images of 1x28x28 in 10 classes.</summary>
     public const int SyntheticTrain = 2_000, SyntheticValidation = 500, SyntheticClasses = 10;
 
-    public static DataSplit Load(DataOptions options)
+    public static DataSplit Load(DataSettings options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.TrainLimit < 0) throw new DatasetException($"the training limit must be 0 (all) or positive, not {options.TrainLimit}");
@@ -47,7 +47,7 @@ public static class DatasetLoader
         };
     }
 
-    private static DataSplit LoadFashionMnist(DataOptions options)
+    private static DataSplit LoadFashionMnist(DataSettings options)
     {
         var dir = options.DataDir ?? DefaultFashionMnistDir;
         var images = FindIdx(dir, "train-images-idx3-ubyte");
@@ -79,7 +79,7 @@ public static class DatasetLoader
         return null;
     }
 
-    private static DataSplit LoadCifar10(DataOptions options)
+    private static DataSplit LoadCifar10(DataSettings options)
     {
         var expected = $"{string.Join(", ", Cifar10Reader.TrainFiles)} (the binary version of CIFAR-10, " +
                        "cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html, unpacked: folder cifar-10-batches-bin)";
@@ -103,7 +103,7 @@ public static class DatasetLoader
         return Split(Cifar10, Cifar10Reader.Classes, raw, 0, Limit(train, options.TrainLimit), raw, train, Limit(Cifar10Validation, options.ValidationLimit));
     }
 
-    private static DataSplit LoadSynthetic(DataOptions options)
+    private static DataSplit LoadSynthetic(DataSettings options)
     {
         var train = SyntheticImages.Generate(options.TrainLimit > 0 ? options.TrainLimit : SyntheticTrain, SyntheticClasses, seed: options.Seed, stream: 0);
         var validation = SyntheticImages.Generate(options.ValidationLimit > 0 ? options.ValidationLimit : SyntheticValidation, SyntheticClasses, seed: options.Seed, stream: 1);

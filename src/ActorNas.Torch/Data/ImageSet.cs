@@ -59,7 +59,7 @@ public sealed record DataSplit(ImageSet Train, ImageSet Validation) : IDisposabl
 /// <param name="DataDir">Where the files are; null: the dataset's standard place (Fashion-MNIST: Debian's package).</param>
 /// <param name="TrainLimit">Use only the first this many training images (0: all).</param>
 /// <param name="ValidationLimit">Use only this many validation images (0: all).</param>
-public sealed record DataOptions(string Dataset = "fashion-mnist", string? DataDir = null, int TrainLimit = 0, int ValidationLimit = 0, long Seed = 0);
+public sealed record DataSettings(string Dataset = "fashion-mnist", string? DataDir = null, int TrainLimit = 0, int ValidationLimit = 0, long Seed = 0);
 
 /// <summary>Data that cannot be read: the message says what is missing and how to get it.</summary>
 public sealed class DatasetException(string message) : Exception(message);

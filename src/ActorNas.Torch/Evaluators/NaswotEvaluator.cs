@@ -18,7 +18,7 @@ public sealed class NaswotEvaluator(TorchWorkshop workshop, int slot) : IEvaluat
     public Task<EvaluationResult> EvaluateAsync(Candidate candidate, EvaluationContext context, CancellationToken cancellationToken) =>
         Task.Factory.StartNew(() =>
         {
-            var scoring = new NaswotScoring(workshop, context.Space, context.Seed, TorchDevices.ForSlot(workshop.Options.Device, slot));
+            var scoring = new NaswotScoring(workshop, context.Space, context.Seed, TorchDevices.ForSlot(workshop.Settings.Device, slot));
             var (score, parameters, batchSize) = scoring.Score(candidate.Genotype, context.Seed ^ candidate.Id);
             if (!double.IsFinite(score))
                 throw new NaswotScoreException($"NASWOT score of candidate {candidate.Id} is {score}: its activation kernel is singular " +

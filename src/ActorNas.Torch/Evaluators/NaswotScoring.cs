@@ -15,13 +15,13 @@ public sealed class NaswotScoring(TorchWorkshop workshop, ISearchSpace space, lo
     {
         using var scope = NewDisposeScope();
         var train = workshop.Data.Train;
-        var batchSize = Math.Min(workshop.Options.NaswotBatchSize, train.Count);
+        var batchSize = Math.Min(workshop.Settings.NaswotBatchSize, train.Count);
         // the same images for every candidate of a search: chosen by the search seed alone
         using var generator = new Generator((ulong)searchSeed);
         var index = randperm(train.Count, generator: generator).narrow(0, 0, batchSize);
         var batch = train.Images.index_select(0, index).to(device);
         var input = new InputShape(train.Channels, train.Height, train.Width, train.Classes);
-        var options = new NetworkOptions(workshop.Options.Nb201Channels, workshop.Options.Nb201CellsPerStage);
+        var options = new NetworkSettings(workshop.Settings.Nb201Channels, workshop.Settings.Nb201CellsPerStage);
         using var network = Trainer.Build(space, genotype, input, options, networkSeed, device);
         return (Naswot.Score(network, batch), network.parameters().Sum(p => p.NumberOfElements), batchSize);
     }
@@ -32,7 +32,7 @@ public sealed class NaswotScoring(TorchWorkshop workshop, ISearchSpace space, lo
     /// </summary>
     public static Func<Genotype, double> Proxy(TorchWorkshop workshop, ISearchSpace space, long searchSeed)
     {
-        var scoring = new NaswotScoring(workshop, space, searchSeed, TorchDevices.ForSlot(workshop.Options.Device, 0));
+        var scoring = new NaswotScoring(workshop, space, searchSeed, TorchDevices.ForSlot(workshop.Settings.Device, 0));
         return genotype =>
         {
             var key = genotype.Aggregate(DeterministicRandom.Mix((ulong)searchSeed), (h, v) => DeterministicRandom.Mix(h ^ (ulong)v));

@@ -14,18 +14,18 @@ public sealed class TorchWorkshop : IDisposable
 {
     private readonly Lazy<DataSplit> _data;
 
-    public TorchWorkshop(TrainingOptions options, int slots)
+    public TorchWorkshop(TrainingSettings options, int slots)
     {
         options.Validate();
-        Options = options;
+        Settings = options;
         FallbackCache = options.Transfer && options.WeightCacheMb > 0 ? new InProcessLayerCache(options.WeightCacheMb * 1024L * 1024L) : null;
-        _data = new Lazy<DataSplit>(() => DatasetLoader.Load(new DataOptions(options.Dataset,
+        _data = new Lazy<DataSplit>(() => DatasetLoader.Load(new DataSettings(options.Dataset,
             string.IsNullOrWhiteSpace(options.DataDir) ? null : options.DataDir, options.TrainImages, options.ValidationImages)));
         if (!TorchSharp.torch.cuda.is_available())
             TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / Math.Max(1, slots)));
     }
 
-    public TrainingOptions Options { get; }
+    public TrainingSettings Settings { get; }
     /// <summary>The lru cache of this process used when an evaluation's context names no weight cache; null with transfer off.</summary>
     public InProcessLayerCache? FallbackCache { get; }
 
@@ -38,7 +38,7 @@ public sealed class TorchWorkshop : IDisposable
     /// </summary>
     public void Prepare()
     {
-        _ = TorchDevices.ForSlot(Options.Device, 0);
+        _ = TorchDevices.ForSlot(Settings.Device, 0);
         _ = _data.Value;
     }
 

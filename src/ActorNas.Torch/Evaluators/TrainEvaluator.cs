@@ -15,7 +15,7 @@ public sealed class TrainEvaluator(TorchWorkshop workshop, int slot) : IEvaluato
 {
     public async Task<EvaluationResult> EvaluateAsync(Candidate candidate, EvaluationContext context, CancellationToken cancellationToken)
     {
-        var options = workshop.Options;
+        var options = workshop.Settings;
         var cache = options.Transfer ? context.LayerCache ?? workshop.FallbackCache : null;
         LayerFetch? fetch = null;
         var cacheErrors = 0;

@@ -25,12 +25,12 @@ public sealed class Nb201Network : SearchNetwork
     private readonly Nb201Head _head;
     private readonly IReadOnlyList<IdentifiedLayer> _layers;
 
-    public Nb201Network(Genotype genotype, InputShape input, NetworkOptions options) : base(nameof(Nb201Network))
+    public Nb201Network(Genotype genotype, InputShape input, NetworkSettings options) : base(nameof(Nb201Network))
     {
         _layers = Describe(genotype, input, options);
         Genotype = genotype;
         Input = input;
-        Options = options;
+        Settings = options;
 
         var c = options.Nb201Channels;
         var n = options.Nb201CellsPerStage;
@@ -60,13 +60,13 @@ public sealed class Nb201Network : SearchNetwork
 
     public Genotype Genotype { get; }
     public InputShape Input { get; }
-    public NetworkOptions Options { get; }
+    public NetworkSettings Settings { get; }
 
     public override IReadOnlyList<IdentifiedLayer> Layers => _layers;
 
     public override Tensor forward(Tensor x)
     {
-        var n = Options.Nb201CellsPerStage;
+        var n = Settings.Nb201CellsPerStage;
         var h = _stem.forward(x);
         for (var stage = 0; stage < 3; stage++)
         {
@@ -92,7 +92,7 @@ public sealed class Nb201Network : SearchNetwork
     };
 
     /// <summary>The layers, their identities and parameter counts, in forward order, without building anything.</summary>
-    public static IReadOnlyList<IdentifiedLayer> Describe(Genotype genotype, InputShape input, NetworkOptions options)
+    public static IReadOnlyList<IdentifiedLayer> Describe(Genotype genotype, InputShape input, NetworkSettings options)
     {
         ArgumentNullException.ThrowIfNull(genotype);
         Check(input, options);
@@ -142,7 +142,7 @@ public sealed class Nb201Network : SearchNetwork
         return layers;
     }
 
-    private static void Check(InputShape input, NetworkOptions options)
+    private static void Check(InputShape input, NetworkSettings options)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);

@@ -11,7 +11,7 @@ public static class Networks
     /// (seed with <c>torch.manual_seed</c> first for reproducible weights). Its <see cref="SearchNetwork.Layers"/> equal
     /// <see cref="LayersOf"/>.
     /// </summary>
-    public static SearchNetwork Build(ISearchSpace space, Genotype genotype, InputShape input, NetworkOptions options)
+    public static SearchNetwork Build(ISearchSpace space, Genotype genotype, InputShape input, NetworkSettings options)
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(options);
@@ -24,7 +24,7 @@ public static class Networks
     }
 
     /// <summary>The identified layers (identity, module prefix, trainable parameters) of the network, in forward order.</summary>
-    public static IReadOnlyList<IdentifiedLayer> LayersOf(ISearchSpace space, Genotype genotype, InputShape input, NetworkOptions options)
+    public static IReadOnlyList<IdentifiedLayer> LayersOf(ISearchSpace space, Genotype genotype, InputShape input, NetworkSettings options)
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(options);
@@ -37,7 +37,7 @@ public static class Networks
     }
 
     /// <summary>Total trainable parameters of the network, from <see cref="LayersOf"/>.</summary>
-    public static long ParametersOf(ISearchSpace space, Genotype genotype, InputShape input, NetworkOptions options) =>
+    public static long ParametersOf(ISearchSpace space, Genotype genotype, InputShape input, NetworkSettings options) =>
         LayersOf(space, genotype, input, options).Sum(l => l.Parameters);
 
     private static ArgumentException Unknown(ISearchSpace space) =>

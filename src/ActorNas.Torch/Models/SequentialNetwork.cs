@@ -33,7 +33,7 @@ public sealed class SequentialNetwork : SearchNetwork
         Genotype = genotype;
         Input = input;
 
-        var layers = space.Options.Layers;
+        var layers = space.Settings.Layers;
         _dense = new Linear?[layers];
         _activation = new Func<Tensor, Tensor>?[layers];
         _threshold = new double[layers];
@@ -126,7 +126,7 @@ public sealed class SequentialNetwork : SearchNetwork
         var layers = new List<IdentifiedLayer>();
         var widths = new List<long> { (long)input.Channels * input.Height * input.Width };
         var anchors = new List<string> { LayerIdentity.Of("input", [input.Channels, input.Height, input.Width]) };
-        for (var l = 0; l < space.Options.Layers; l++)
+        for (var l = 0; l < space.Settings.Layers; l++)
         {
             var width = widths[l];
             string op;

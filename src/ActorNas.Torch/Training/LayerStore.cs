@@ -13,7 +13,7 @@ public sealed class LayerStore : IDisposable
 {
     public LayerStore(long capacityBytes, ICachePolicy? policy = null) => Cache = new InProcessLayerCache(capacityBytes, policy);
 
-    /// <summary>The cache behind it (what <see cref="Trainer.Train(Core.Spaces.ISearchSpace, Core.Genotype, Data.DataSplit, Core.Evaluation.TrainingOptions, LayerStore?, long, Device, CancellationToken)"/> fetches from and offers to).</summary>
+    /// <summary>The cache behind it (what <see cref="Trainer.Train(Core.Spaces.ISearchSpace, Core.Genotype, Data.DataSplit, Core.Evaluation.TrainingSettings, LayerStore?, long, Device, CancellationToken)"/> fetches from and offers to).</summary>
     public InProcessLayerCache Cache { get; }
 
     public long Bytes => Cache.Stats().Bytes;

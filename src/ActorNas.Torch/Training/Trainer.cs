@@ -38,7 +38,7 @@ public static class Trainer
     private static readonly Lock BuildGate = new();
     private const double MaxGradientNorm = 5.0;
 
-    public static SearchNetwork Build(ISearchSpace space, Genotype genotype, InputShape input, NetworkOptions options, long seed, Device device)
+    public static SearchNetwork Build(ISearchSpace space, Genotype genotype, InputShape input, NetworkSettings options, long seed, Device device)
     {
         lock (BuildGate)
         {
@@ -49,15 +49,15 @@ public static class Trainer
     }
 
     /// <summary>The identities of the network's layers, in forward order, without building it (what a fetch asks for).</summary>
-    public static IReadOnlyList<string> LayerIdentities(ISearchSpace space, Genotype genotype, DataSplit data, TrainingOptions options) =>
-        Networks.LayersOf(space, genotype, InputOf(data), new NetworkOptions(options.Nb201Channels, options.Nb201CellsPerStage))
+    public static IReadOnlyList<string> LayerIdentities(ISearchSpace space, Genotype genotype, DataSplit data, TrainingSettings options) =>
+        Networks.LayersOf(space, genotype, InputOf(data), new NetworkSettings(options.Nb201Channels, options.Nb201CellsPerStage))
             .Select(l => l.Identity).ToList();
 
     /// <summary>
     /// Trains with an in-process <see cref="LayerStore"/> (no WeightCache actor): fetches the network's layers from it when
     /// transfer is on, and offers the trained layers to it.
     /// </summary>
-    public static TrainingOutcome Train(ISearchSpace space, Genotype genotype, DataSplit data, TrainingOptions options, LayerStore? store,
+    public static TrainingOutcome Train(ISearchSpace space, Genotype genotype, DataSplit data, TrainingSettings options, LayerStore? store,
         long seed, Device device, CancellationToken cancel)
     {
         if (store is null) return Train(space, genotype, data, options, LayerTransfer.None, seed, device, cancel);
@@ -70,7 +70,7 @@ public static class Trainer
         return outcome;
     }
 
-    public static TrainingOutcome Train(ISearchSpace space, Genotype genotype, DataSplit data, TrainingOptions options, LayerTransfer transfer,
+    public static TrainingOutcome Train(ISearchSpace space, Genotype genotype, DataSplit data, TrainingSettings options, LayerTransfer transfer,
         long seed, Device device, CancellationToken cancel)
     {
         try
@@ -86,12 +86,12 @@ public static class Trainer
 
     private static InputShape InputOf(DataSplit data) => new(data.Train.Channels, data.Train.Height, data.Train.Width, data.Train.Classes);
 
-    private static TrainingOutcome TrainInScope(ISearchSpace space, Genotype genotype, DataSplit data, TrainingOptions options, LayerTransfer transfer,
+    private static TrainingOutcome TrainInScope(ISearchSpace space, Genotype genotype, DataSplit data, TrainingSettings options, LayerTransfer transfer,
         long seed, Device device, CancellationToken cancel)
     {
         using var scope = NewDisposeScope();
         var input = InputOf(data);
-        using var network = Build(space, genotype, input, new NetworkOptions(options.Nb201Channels, options.Nb201CellsPerStage), seed, device);
+        using var network = Build(space, genotype, input, new NetworkSettings(options.Nb201Channels, options.Nb201CellsPerStage), seed, device);
 
         var clock = Stopwatch.StartNew();
         int transferred = 0;
@@ -123,7 +123,7 @@ public static class Trainer
     }
 
     private static (double Loss, int Steps) Fit(SearchNetwork network, IList<TorchSharp.Modules.Parameter> parameters, ImageSet train,
-        TrainingOptions options, long seed, Device device, CancellationToken cancel)
+        TrainingSettings options, long seed, Device device, CancellationToken cancel)
     {
         network.train();
         using var optimizer = options.Optimizer == OptimizerKind.Adam

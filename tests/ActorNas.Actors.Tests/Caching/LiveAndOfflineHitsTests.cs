@@ -50,7 +50,7 @@ public sealed class LiveAndOfflineHitsTests
         const int window = 20;
         var steps = Sequence(11);
         await using var node = CacheNode.Start(new WeightCacheSettings(policy, capacity, DonorWindow: window, Population: Population, Sample: Sample), remote: false);
-        var book = new LayerCacheBook(capacity, CachePolicies.Create(policy, new CachePolicyOptions(window, Population, Sample)));
+        var book = new LayerCacheBook(capacity, CachePolicies.Create(policy, new CachePolicySettings(window, Population, Sample)));
         var live = new List<int>();
         var offline = new List<int>();
         foreach (var step in steps)
@@ -101,7 +101,7 @@ public sealed class LiveAndOfflineHitsTests
                     events.AddRange(give.Layers.Select(l => CacheEvent.Offer(l.Layer, l.Owner)));
                     break;
             }
-        var study = new LayerCacheBook(capacityLayers * CacheReplay.LayerBytes, CachePolicies.Create(policy, new CachePolicyOptions(window, Population, Sample)));
+        var study = new LayerCacheBook(capacityLayers * CacheReplay.LayerBytes, CachePolicies.Create(policy, new CachePolicySettings(window, Population, Sample)));
         CacheReplay.Run(events, study);
         var stats = await node.Stats();
         Assert.Equal((study.Hits, study.Misses, study.Evictions), (stats.Hits, stats.Misses, stats.Evictions));

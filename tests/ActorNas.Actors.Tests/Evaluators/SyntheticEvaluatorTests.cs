@@ -19,7 +19,7 @@ public sealed class SyntheticEvaluatorTests
     public async Task The_same_candidate_gets_the_same_objective_from_the_landscape()
     {
         var space = Nb201Space.Instance;
-        var options = new SyntheticOptions(LandscapeSeed: 17);
+        var options = new SyntheticSettings(LandscapeSeed: 17);
         var landscape = new SyntheticLandscape(space, 17);
         var a = new SyntheticEvaluator(options);
         var b = new SyntheticEvaluator(options);
@@ -39,7 +39,7 @@ public sealed class SyntheticEvaluatorTests
     public async Task The_failure_rate_is_roughly_honoured_and_failures_depend_on_the_attempt()
     {
         var space = Nb201Space.Instance;
-        var evaluator = new SyntheticEvaluator(new SyntheticOptions(FailureRate: 0.2, LandscapeSeed: 3));
+        var evaluator = new SyntheticEvaluator(new SyntheticSettings(FailureRate: 0.2, LandscapeSeed: 3));
         var g = new Genotype([1, 2, 3, 4, 0, 1]);
         var failedFirst = new HashSet<long>();
         for (var id = 1; id <= 2_000; id++)
@@ -66,7 +66,7 @@ public sealed class SyntheticEvaluatorTests
     [Fact]
     public async Task No_attempt_fails_at_rate_zero()
     {
-        var evaluator = new SyntheticEvaluator(new SyntheticOptions());
+        var evaluator = new SyntheticEvaluator(new SyntheticSettings());
         for (var id = 1; id <= 500; id++)
             Assert.True(double.IsFinite((await Evaluate(evaluator, Nb201Space.Instance, id, new Genotype([0, 0, 0, 0, 0, 0]))).Objective));
     }
@@ -74,7 +74,7 @@ public sealed class SyntheticEvaluatorTests
     [Fact]
     public async Task A_constant_duration_is_waited_and_reported()
     {
-        var evaluator = new SyntheticEvaluator(new SyntheticOptions(DurationKind.Constant, MeanMs: 40));
+        var evaluator = new SyntheticEvaluator(new SyntheticSettings(DurationKind.Constant, MeanMs: 40));
         var clock = Stopwatch.StartNew();
         var result = await Evaluate(evaluator, Nb201Space.Instance, 1, new Genotype([0, 0, 0, 0, 0, 0]));
         Assert.True(clock.ElapsedMilliseconds >= 30, $"took {clock.ElapsedMilliseconds} ms");
@@ -85,7 +85,7 @@ public sealed class SyntheticEvaluatorTests
     public async Task Log_normal_durations_have_the_configured_mean_and_spread()
     {
         const double mean = 0.02, sigma = 0.5;    // tiny durations: the test must not wait
-        var evaluator = new SyntheticEvaluator(new SyntheticOptions(DurationKind.LogNormal, MeanMs: mean, Sigma: sigma));
+        var evaluator = new SyntheticEvaluator(new SyntheticSettings(DurationKind.LogNormal, MeanMs: mean, Sigma: sigma));
         var durations = new List<double>();
         for (var id = 1; id <= 4_000; id++)
             durations.Add((await Evaluate(evaluator, Nb201Space.Instance, id, new Genotype([0, 0, 0, 0, 0, 0]))).Metrics!["durationMs"]);
@@ -102,7 +102,7 @@ public sealed class SyntheticEvaluatorTests
     [Fact]
     public async Task A_cancelled_evaluation_stops_waiting()
     {
-        var evaluator = new SyntheticEvaluator(new SyntheticOptions(DurationKind.Constant, MeanMs: 60_000));
+        var evaluator = new SyntheticEvaluator(new SyntheticSettings(DurationKind.Constant, MeanMs: 60_000));
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => evaluator.EvaluateAsync(
@@ -122,7 +122,7 @@ public sealed class SyntheticEvaluatorTests
     [InlineData(1.0, 0.5, double.NaN, "failure rate")]
     public void Bad_options_are_refused(double meanMs, double sigma, double failureRate, string expected)
     {
-        var options = new SyntheticOptions(DurationKind.LogNormal, meanMs, sigma, failureRate);
+        var options = new SyntheticSettings(DurationKind.LogNormal, meanMs, sigma, failureRate);
         Assert.Contains(expected, Assert.Throws<ArgumentException>(options.Validate).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new SyntheticEvaluator(options));
     }
@@ -130,8 +130,8 @@ public sealed class SyntheticEvaluatorTests
     [Fact]
     public void Good_options_are_accepted()
     {
-        new SyntheticOptions().Validate();
-        new SyntheticOptions(DurationKind.LogNormal, 0, 0, 0.999).Validate();
-        Assert.Equal(0.5, new SyntheticEvaluator(new SyntheticOptions(FailureRate: 0.5)).Options.FailureRate);
+        new SyntheticSettings().Validate();
+        new SyntheticSettings(DurationKind.LogNormal, 0, 0, 0.999).Validate();
+        Assert.Equal(0.5, new SyntheticEvaluator(new SyntheticSettings(FailureRate: 0.5)).Settings.FailureRate);
     }
 }

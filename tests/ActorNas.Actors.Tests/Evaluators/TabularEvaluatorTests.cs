@@ -89,7 +89,7 @@ public sealed class TabularEvaluatorTests(ITestOutputHelper output)
     public void The_objective_is_the_datasets_validation_accuracy_and_the_metrics_carry_test_accuracy_duration_and_cost(Nb201Dataset dataset)
     {
         var table = Nb201Tables.Synthetic;
-        var evaluator = new TabularEvaluator(table, new TabularOptions(dataset));
+        var evaluator = new TabularEvaluator(table, new TabularSettings(dataset));
         var duration = new DurationModel();
         var id = 0L;
         foreach (var cell in SomeCells(200, 3).Append(Nb201Table.CellAt(0)).Append(Nb201Table.CellAt(15_624)))
@@ -116,7 +116,7 @@ public sealed class TabularEvaluatorTests(ITestOutputHelper output)
         var table = Nb201TableLoader.Shipped;
         foreach (var dataset in Nb201Datasets.All)
         {
-            var evaluator = new TabularEvaluator(table, new TabularOptions(dataset));
+            var evaluator = new TabularEvaluator(table, new TabularSettings(dataset));
             var differs = 0;
             foreach (var cell in SomeCells(300, 8))
             {
@@ -131,7 +131,7 @@ public sealed class TabularEvaluatorTests(ITestOutputHelper output)
         // the best cell on CIFAR-10 by test accuracy: the evaluator reports its validation accuracy as the objective
         var best = Enumerable.Range(0, Nb201Table.CellCount).Select(Nb201Table.CellAt)
             .MaxBy(c => table.Lookup(c, Nb201Dataset.Cifar10).TestAccuracy)!;
-        var answer = new TabularEvaluator(table, new TabularOptions()).Simulate(new Candidate(1, null, best, 1), 0).Result;
+        var answer = new TabularEvaluator(table, new TabularSettings()).Simulate(new Candidate(1, null, best, 1), 0).Result;
         Assert.Equal(94.373, Math.Round(answer.Metrics!["testAccuracy"], 3));
         Assert.True(answer.Objective < 92, $"objective {answer.Objective} is not the validation accuracy");
     }
@@ -139,7 +139,7 @@ public sealed class TabularEvaluatorTests(ITestOutputHelper output)
     [Fact]
     public async Task Simulate_and_EvaluateAsync_with_time_scale_zero_give_the_same_result_at_once()
     {
-        var evaluator = new TabularEvaluator(Nb201Tables.Synthetic, new TabularOptions(Nb201Dataset.Cifar100));
+        var evaluator = new TabularEvaluator(Nb201Tables.Synthetic, new TabularSettings(Nb201Dataset.Cifar100));
         var clock = Stopwatch.StartNew();
         var id = 100L;
         foreach (var cell in SomeCells(100, 21))
@@ -160,7 +160,7 @@ public sealed class TabularEvaluatorTests(ITestOutputHelper output)
     [Fact]
     public async Task The_search_seed_comes_from_the_context_and_keys_the_duration()
     {
-        var evaluator = new TabularEvaluator(Nb201Tables.Synthetic, new TabularOptions());
+        var evaluator = new TabularEvaluator(Nb201Tables.Synthetic, new TabularSettings());
         var candidate = new Candidate(5, null, Nb201Table.CellAt(1234), 1);
         var a = await evaluator.EvaluateAsync(candidate, Context(1), CancellationToken.None);
         var b = await evaluator.EvaluateAsync(candidate, Context(2), CancellationToken.None);
@@ -176,7 +176,7 @@ public sealed class TabularEvaluatorTests(ITestOutputHelper output)
     [InlineData(12)]
     public async Task A_genotype_of_the_wrong_length_is_refused_with_a_message_naming_the_space(int length)
     {
-        var evaluator = new TabularEvaluator(Nb201Tables.Synthetic, new TabularOptions());
+        var evaluator = new TabularEvaluator(Nb201Tables.Synthetic, new TabularSettings());
         var candidate = new Candidate(9, null, new Genotype(Enumerable.Repeat(1, length)), 1);
         var e = Assert.Throws<ArgumentException>(() => evaluator.Simulate(candidate, 1));
         Assert.Contains("candidate 9", e.Message, StringComparison.Ordinal);
@@ -191,7 +191,7 @@ public sealed class TabularEvaluatorTests(ITestOutputHelper output)
         var cell = new Genotype([1, 1, 1, 1, 1, 1]);   // conv-free: 7.78 simulated seconds with sigma 0
         const double scale = 0.01;
         var evaluator = new TabularEvaluator(Nb201Tables.Synthetic,
-            new TabularOptions(TimeScale: scale, Duration: new DurationModel(1.0, Sigma: 0)));
+            new TabularSettings(TimeScale: scale, Duration: new DurationModel(1.0, Sigma: 0)));
         var expected = TimeSpan.FromSeconds(Nb201Skeleton.Cifar10.Cost(cell).MegaFlops * scale);   // about 78 ms
         var clock = Stopwatch.StartNew();
         var result = await evaluator.EvaluateAsync(new Candidate(1, null, cell, 1), Context(1), CancellationToken.None);
@@ -204,7 +204,7 @@ public sealed class TabularEvaluatorTests(ITestOutputHelper output)
     [Fact]
     public async Task A_sleeping_evaluation_honours_cancellation()
     {
-        var evaluator = new TabularEvaluator(Nb201Tables.Synthetic, new TabularOptions(TimeScale: 10));   // minutes of sleep
+        var evaluator = new TabularEvaluator(Nb201Tables.Synthetic, new TabularSettings(TimeScale: 10));   // minutes of sleep
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
@@ -218,12 +218,12 @@ public sealed class TabularEvaluatorTests(ITestOutputHelper output)
     [InlineData(double.PositiveInfinity)]
     public void A_negative_or_non_finite_time_scale_is_refused(double scale)
     {
-        var e = Assert.Throws<ArgumentException>(() => new TabularEvaluator(Nb201Tables.Synthetic, new TabularOptions(TimeScale: scale)));
+        var e = Assert.Throws<ArgumentException>(() => new TabularEvaluator(Nb201Tables.Synthetic, new TabularSettings(TimeScale: scale)));
         Assert.Contains("time-scale", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_bad_duration_model_is_refused_when_the_evaluator_is_made() =>
         Assert.Throws<ArgumentException>(() => new TabularEvaluator(Nb201Tables.Synthetic,
-            new TabularOptions(Duration: new DurationModel(SecondsPerMegaFlop: 0))));
+            new TabularSettings(Duration: new DurationModel(SecondsPerMegaFlop: 0))));
 }

@@ -19,7 +19,7 @@ internal sealed class LogBuilder
     public static SearchSpaceSpec Nb201 { get; } = new(Nb201Space.SpaceName);
 
     /// <summary>Three layers: positions op0, skip0, op1, skip1, op2, skip2; 19 operation values, skips 0..1, 0..2, 0..3.</summary>
-    public static SearchSpaceSpec Sequential3 { get; } = new(SequentialSpace.SpaceName, new SequentialSpaceOptions { Layers = 3 });
+    public static SearchSpaceSpec Sequential3 { get; } = new(SequentialSpace.SpaceName, new SequentialSpaceSettings { Layers = 3 });
 
     private readonly List<ISearchEvent> _events = [];
     private readonly List<long> _population = [];                 // evaluated ids, oldest first
@@ -29,7 +29,7 @@ internal sealed class LogBuilder
 
     public LogBuilder(int populationSize, int budget = 1000, SearchSpaceSpec? space = null, int maxAttempts = 3)
     {
-        Config = new SearchConfig
+        Config = new SearchSettings
         {
             Space = space ?? Nb201, PopulationSize = populationSize, SampleSize = Math.Min(2, populationSize), Budget = budget,
             MaxAttempts = maxAttempts, Seed = 7,
@@ -39,7 +39,7 @@ internal sealed class LogBuilder
         _events.Add(new SearchStarted(Config, Epoch));
     }
 
-    public SearchConfig Config { get; }
+    public SearchSettings Config { get; }
     public ISearchSpace Space { get; }
     public IReadOnlyList<ISearchEvent> Events => _events;
     public bool Completed => _events[^1] is SearchCompleted;

@@ -13,12 +13,12 @@ internal static class Generators
         Gen.Char[NameChars].Array[1, 6].Select(chars => new string(chars)).Where(s => !string.IsNullOrWhiteSpace(s));
 
     /// <summary>Small sequential options: 1..6 layers, 1..4 distinct widths, 1..4 distinct activation names.</summary>
-    public static readonly Gen<SequentialSpaceOptions> SequentialOptions =
+    public static readonly Gen<SequentialSpaceSettings> SequentialOptions =
         Gen.Select(
             Gen.Int[1, 6],
             Gen.Int[1, 512].ArrayUnique[1, 4],
             ActivationName.ArrayUnique[1, 4],
-            (layers, units, activations) => new SequentialSpaceOptions { Layers = layers, Units = units, Activations = activations });
+            (layers, units, activations) => new SequentialSpaceSettings { Layers = layers, Units = units, Activations = activations });
 
     /// <summary>NB201, the default sequential space, and random small sequential spaces.</summary>
     public static readonly Gen<ISearchSpace> Space = Gen.Frequency<ISearchSpace>(

@@ -17,7 +17,7 @@ namespace ActorNas.Core.Tests.TestSupport;
 /// <param name="MaxHeld">How many candidates one worker may hold at once.</param>
 /// <param name="DriverSeed">Seeds the driver's own choices (which worker acts, what it does).</param>
 internal sealed record Scenario(
-    SearchConfig Config,
+    SearchSettings Config,
     int Workers,
     double FailRate,
     double NanRate,
@@ -46,7 +46,7 @@ internal static class Scenarios
         (2, Generators.SequentialOptions.Select(o => new SearchSpaceSpec(SequentialSpace.SpaceName, o))));
 
     /// <summary>Random configs: P 1..20, S 1..P, budget 1..200, both modes, B 1..10, 1..3 attempts, a large or a small failure limit.</summary>
-    public static Gen<SearchConfig> Config(bool smallFailureLimits) =>
+    public static Gen<SearchSettings> Config(bool smallFailureLimits) =>
         Gen.Select(
             Gen.Int[1, 20].SelectMany(p => Gen.Int[1, p].Select(s => (p, s))),
             Gen.Int[1, 200],
@@ -56,7 +56,7 @@ internal static class Scenarios
             smallFailureLimits ? Gen.Frequency<int>((2, Gen.Const(1000)), (1, Gen.Int[1, 5])) : Gen.Const(1000),
             Gen.Select(Gen.Long, Gen.Int[0, 3]),
             SpaceSpec,
-            (ps, budget, mode, batch, attempts, maxFailures, seedBias, space) => new SearchConfig
+            (ps, budget, mode, batch, attempts, maxFailures, seedBias, space) => new SearchSettings
             {
                 Space = space,
                 PopulationSize = ps.p,
@@ -166,7 +166,7 @@ internal sealed class SearchRun
     }
 
     public Scenario Scenario => _scenario;
-    public SearchConfig Config => _scenario.Config;
+    public SearchSettings Config => _scenario.Config;
 
     /// <summary>Runs the scenario until the search completes. With <paramref name="resume"/>, the state is replaced by
     /// <c>resume(run)</c> (built from the run's state or log so far) at the first step at or after <paramref name="resumeAt"/>

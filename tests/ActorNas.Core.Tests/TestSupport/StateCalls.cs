@@ -10,7 +10,7 @@ namespace ActorNas.Core.Tests.TestSupport;
 /// </summary>
 internal static class StateCalls
 {
-    public static IReadOnlyList<ISearchEvent> Start(this SearchState state, SearchConfig config, DateTimeOffset at) =>
+    public static IReadOnlyList<ISearchEvent> Start(this SearchState state, SearchSettings config, DateTimeOffset at) =>
         state.Decide(new StartSearch(config, at)).Events;
 
     public static Decision Assign(this SearchState state, string worker, string node, DateTimeOffset at) =>

@@ -9,7 +9,7 @@ namespace ActorNas.Core.Tests.TestSupport;
 internal static class StateSteps
 {
     /// <summary>A fresh state with <paramref name="config"/>'s search started at <paramref name="at"/>.</summary>
-    public static SearchState Started(SearchConfig config, DateTimeOffset at)
+    public static SearchState Started(SearchSettings config, DateTimeOffset at)
     {
         var state = new SearchState();
         Apply(state, state.Start(config, at));

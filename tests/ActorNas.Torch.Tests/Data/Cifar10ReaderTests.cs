@@ -90,7 +90,7 @@ public sealed class Cifar10ReaderTests : IDisposable
         for (var b = 0; b < 5; b++) File.WriteAllBytes(Path.Combine(folder, $"data_batch_{b + 1}.bin"), Records(b * 1001, 1001));
 
         // The folder above the unpacked one is accepted too.
-        using var split = DatasetLoader.Load(new DataOptions("cifar10", _dir.Path));
+        using var split = DatasetLoader.Load(new DataSettings("cifar10", _dir.Path));
 
         Assert.Equal(new long[] { 5, 3, 32, 32 }, split.Train.Images.shape);
         Assert.Equal(new long[] { 5000, 3, 32, 32 }, split.Validation.Images.shape);
@@ -123,16 +123,16 @@ public sealed class Cifar10ReaderTests : IDisposable
     public void MissingFilesAreNamed()
     {
         File.WriteAllBytes(_dir.File("data_batch_1.bin"), Records(0, 1));
-        var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataOptions("cifar10", _dir.Path)));
+        var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataSettings("cifar10", _dir.Path)));
         Assert.Contains("data_batch_2.bin", e.Message);
         Assert.Contains("data_batch_5.bin", e.Message);
         Assert.Contains("--data-dir", e.Message);
 
-        e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataOptions("cifar10")));
+        e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataSettings("cifar10")));
         Assert.Contains("--data-dir", e.Message);
         Assert.Contains("data_batch_1.bin", e.Message);
 
-        e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataOptions("CIFAR10", Path.Combine(_dir.Path, "absent"))));
+        e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataSettings("CIFAR10", Path.Combine(_dir.Path, "absent"))));
         Assert.Contains("does not exist", e.Message);
         Assert.Contains("--data-dir", e.Message);
     }

@@ -15,7 +15,7 @@ public sealed class FashionMnistFixture : IDisposable
         LabelsPath = Path.Combine(dir, "train-labels-idx1-ubyte.gz");
         if (!FashionMnistAvailability.Installed) return;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        Full = DatasetLoader.Load(new DataOptions("fashion-mnist"));
+        Full = DatasetLoader.Load(new DataSettings("fashion-mnist"));
         LoadTime = watch.Elapsed;
         Raw = IdxReader.Read(ImagesPath, LabelsPath);
     }
@@ -93,7 +93,7 @@ public sealed class FashionMnistTests(FashionMnistFixture data, ITestOutputHelpe
     public void LimitsTakeTheFirstImagesOfEachSplit()
     {
         FashionMnistAvailability.SkipIfMissing();
-        using var limited = DatasetLoader.Load(new DataOptions("Fashion-MNIST", TrainLimit: 1000, ValidationLimit: 300));
+        using var limited = DatasetLoader.Load(new DataSettings("Fashion-MNIST", TrainLimit: 1000, ValidationLimit: 300));
         Assert.Equal(new long[] { 1000, 1, 28, 28 }, limited.Train.Images.shape);
         Assert.Equal(new long[] { 300, 1, 28, 28 }, limited.Validation.Images.shape);
         using var mean = limited.Train.Images.mean();
@@ -113,7 +113,7 @@ public sealed class FashionMnistTests(FashionMnistFixture data, ITestOutputHelpe
         }
 
         // A limit above what there is takes everything.
-        using var over = DatasetLoader.Load(new DataOptions("fashion-mnist", TrainLimit: 10, ValidationLimit: 1_000_000));
+        using var over = DatasetLoader.Load(new DataSettings("fashion-mnist", TrainLimit: 10, ValidationLimit: 1_000_000));
         Assert.Equal(10, over.Train.Count);
         Assert.Equal(10_000, over.Validation.Count);
     }
@@ -125,7 +125,7 @@ public sealed class DatasetLoaderErrorTests
     public void MissingFashionMnistSaysHowToGetIt()
     {
         var dir = Path.Combine(Path.GetTempPath(), "actornas-no-such-folder-" + Guid.NewGuid().ToString("N"));
-        var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataOptions("fashion-mnist", dir)));
+        var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataSettings("fashion-mnist", dir)));
         Assert.Contains("sudo apt-get install dataset-fashion-mnist", e.Message);
         Assert.Contains("--data-dir", e.Message);
         Assert.Contains(dir, e.Message);
@@ -135,7 +135,7 @@ public sealed class DatasetLoaderErrorTests
         try
         {
             File.WriteAllBytes(Path.Combine(dir, "train-images-idx3-ubyte.gz"), IdxReaderTests.Gzip(IdxReaderTests.ImagesFile(0, 28, 28, [])));
-            e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataOptions("fashion-mnist", dir)));
+            e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataSettings("fashion-mnist", dir)));
             Assert.Contains("train-labels-idx1-ubyte.gz", e.Message);
             Assert.DoesNotContain("lacks train-images", e.Message);
             Assert.Contains("apt-get", e.Message);
@@ -157,21 +157,21 @@ public sealed class DatasetLoaderErrorTests
         var labels = Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray();
         File.WriteAllBytes(dir.File("train-images-idx3-ubyte"), IdxReaderTests.ImagesFile(count, 2, 2, pixels));
         File.WriteAllBytes(dir.File("train-labels-idx1-ubyte.gz"), IdxReaderTests.Gzip(IdxReaderTests.LabelsFile(labels)));
-        using var split = DatasetLoader.Load(new DataOptions("fashion-mnist", dir.Path));
+        using var split = DatasetLoader.Load(new DataSettings("fashion-mnist", dir.Path));
         Assert.Equal(new long[] { 3, 1, 2, 2 }, split.Train.Images.shape);
         Assert.Equal(new long[] { 10_000, 1, 2, 2 }, split.Validation.Images.shape);
         Assert.Equal(new long[] { 3, 4, 5 }, split.Validation.Labels[..3].data<long>().ToArray());
 
         labels[5] = 10;
         File.WriteAllBytes(dir.File("train-labels-idx1-ubyte.gz"), IdxReaderTests.Gzip(IdxReaderTests.LabelsFile(labels)));
-        var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataOptions("fashion-mnist", dir.Path)));
+        var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataSettings("fashion-mnist", dir.Path)));
         Assert.Contains("label 10 at index 5", e.Message);
     }
 
     [Fact]
     public void UnknownDatasetListsTheKnownOnes()
     {
-        var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataOptions("imagenet")));
+        var e = Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataSettings("imagenet")));
         Assert.Contains("imagenet", e.Message);
         Assert.Contains("fashion-mnist", e.Message);
         Assert.Contains("cifar10", e.Message);
@@ -181,7 +181,7 @@ public sealed class DatasetLoaderErrorTests
     [Fact]
     public void NegativeLimitsAreRejected()
     {
-        Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataOptions("synthetic", TrainLimit: -1)));
-        Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataOptions("synthetic", ValidationLimit: -5)));
+        Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataSettings("synthetic", TrainLimit: -1)));
+        Assert.Throws<DatasetException>(() => DatasetLoader.Load(new DataSettings("synthetic", ValidationLimit: -5)));
     }
 }

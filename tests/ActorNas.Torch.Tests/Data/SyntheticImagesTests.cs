@@ -23,8 +23,8 @@ public sealed class SyntheticImagesTests(ITestOutputHelper output)
         Assert.Equal(5, a.Labels.Count(l => l == 3)); // balanced
         Assert.Equal(SyntheticImages.ClassMeans(10, 1, 28, 28, 7), SyntheticImages.ClassMeans(10, 1, 28, 28, 7));
 
-        using var first = DatasetLoader.Load(new DataOptions("synthetic", Seed: 3, TrainLimit: 100, ValidationLimit: 40));
-        using var second = DatasetLoader.Load(new DataOptions("synthetic", Seed: 3, TrainLimit: 100, ValidationLimit: 40));
+        using var first = DatasetLoader.Load(new DataSettings("synthetic", Seed: 3, TrainLimit: 100, ValidationLimit: 40));
+        using var second = DatasetLoader.Load(new DataSettings("synthetic", Seed: 3, TrainLimit: 100, ValidationLimit: 40));
         Assert.True(first.Train.Images.eq(second.Train.Images).all().item<bool>());
         Assert.True(first.Validation.Labels.eq(second.Validation.Labels).all().item<bool>());
         Assert.Equal(new long[] { 100, 1, 28, 28 }, first.Train.Images.shape);
@@ -36,7 +36,7 @@ public sealed class SyntheticImagesTests(ITestOutputHelper output)
     [InlineData(12345)]
     public void ClassesAreSeparable(long seed)
     {
-        using var split = DatasetLoader.Load(new DataOptions("synthetic", Seed: seed));
+        using var split = DatasetLoader.Load(new DataSettings("synthetic", Seed: seed));
         Assert.Equal(new long[] { 2000, 1, 28, 28 }, split.Train.Images.shape);
         Assert.Equal(new long[] { 500, 1, 28, 28 }, split.Validation.Images.shape);
         Assert.Equal(10, split.Train.Classes);

@@ -11,8 +11,8 @@ public sealed class Nb201NetworkTests
     private static readonly Nb201Space Space = Nb201Space.Instance;
     private static readonly InputShape Cifar = new(3, 32, 32, 10);
     private static readonly InputShape Mnist = new(1, 28, 28, 10);
-    private static readonly NetworkOptions Benchmark = new(16, 5);
-    private static readonly NetworkOptions Tiny = new(4, 1);
+    private static readonly NetworkSettings Benchmark = new(16, 5);
+    private static readonly NetworkSettings Tiny = new(4, 1);
 
     private static Genotype G(string text) => Space.Parse(text);
 
@@ -236,7 +236,7 @@ public sealed class Nb201NetworkTests
     [Fact]
     public void Layers_are_in_forward_order_with_the_documented_prefixes()
     {
-        var layers = Networks.LayersOf(Space, new Genotype([3, 0, 1, 4, 2, 0]), Cifar, new NetworkOptions(4, 2));
+        var layers = Networks.LayersOf(Space, new Genotype([3, 0, 1, 4, 2, 0]), Cifar, new NetworkSettings(4, 2));
         Assert.Equal(
             ["stem", "cells.0.edge_0", "cells.0.edge_4", "cells.1.edge_0", "cells.1.edge_4", "reduce1",
              "cells.2.edge_0", "cells.2.edge_4", "cells.3.edge_0", "cells.3.edge_4", "reduce2",

@@ -9,7 +9,7 @@ namespace ActorNas.Torch.Tests.Models;
 public sealed class NetworksTests
 {
     private static readonly InputShape Cifar = new(3, 32, 32, 10);
-    private static readonly NetworkOptions Tiny = new(4, 1);
+    private static readonly NetworkSettings Tiny = new(4, 1);
 
     private sealed class OtherSpace : ISearchSpace
     {
@@ -26,7 +26,7 @@ public sealed class NetworksTests
     {
         using var nb201 = Networks.Build(Nb201Space.Instance, new Genotype([3, 1, 0, 2, 4, 3]), Cifar, Tiny);
         Assert.IsType<Nb201Network>(nb201);
-        var sequential = new SequentialSpace(new SequentialSpaceOptions { Layers = 2 });
+        var sequential = new SequentialSpace(new SequentialSpaceSettings { Layers = 2 });
         using var seq = Networks.Build(sequential, sequential.Parse("dense:16:relu/skip:1|identity/skip:2"), Cifar, Tiny);
         Assert.IsType<SequentialNetwork>(seq);
     }
@@ -41,11 +41,11 @@ public sealed class NetworksTests
         var length = Assert.Throws<ArgumentException>(() => Networks.Build(Nb201Space.Instance, new Genotype([1, 2, 3]), Cifar, Tiny));
         Assert.Contains("6 positions", length.Message);
         Assert.Throws<ArgumentException>(() => Networks.LayersOf(Nb201Space.Instance, new Genotype([1, 2, 3, 4, 0, 5]), Cifar, Tiny));
-        var sequential = new SequentialSpace(new SequentialSpaceOptions { Layers = 2 });
+        var sequential = new SequentialSpace(new SequentialSpaceSettings { Layers = 2 });
         Assert.Throws<ArgumentException>(() => Networks.Build(sequential, new Genotype([1, 0, 1]), Cifar, Tiny));
         Assert.Throws<ArgumentException>(() => Networks.Build(sequential, new Genotype([1, 2, 1, 0]), Cifar, Tiny)); // layer 0 reaches only 1 back
 
-        Assert.Throws<ArgumentException>(() => Networks.Build(Nb201Space.Instance, new Genotype([1, 2, 3, 4, 0, 1]), Cifar, new NetworkOptions(0, 1)));
+        Assert.Throws<ArgumentException>(() => Networks.Build(Nb201Space.Instance, new Genotype([1, 2, 3, 4, 0, 1]), Cifar, new NetworkSettings(0, 1)));
         Assert.Throws<ArgumentException>(() => Networks.Build(Nb201Space.Instance, new Genotype([1, 2, 3, 4, 0, 1]), Cifar with { Classes = 0 }, Tiny));
     }
 }
@@ -57,7 +57,7 @@ public sealed class GlobalRandomCollection;
 [Collection(nameof(GlobalRandomCollection))]
 public sealed class NetworkSeedingTests
 {
-    private static Dictionary<string, Tensor> Weights(ISearchSpace space, Genotype genotype, InputShape input, NetworkOptions options, long seed)
+    private static Dictionary<string, Tensor> Weights(ISearchSpace space, Genotype genotype, InputShape input, NetworkSettings options, long seed)
     {
         manual_seed(seed);
         using var network = Networks.Build(space, genotype, input, options);
@@ -67,7 +67,7 @@ public sealed class NetworkSeedingTests
     [Fact]
     public void The_same_seed_gives_bit_identical_weights()
     {
-        var sequential = new SequentialSpace(new SequentialSpaceOptions { Layers = 3, Units = [8, 16] });
+        var sequential = new SequentialSpace(new SequentialSpaceSettings { Layers = 3, Units = [8, 16] });
         var cases = new (ISearchSpace Space, Genotype Genotype, InputShape Input)[]
         {
             (Nb201Space.Instance, new Genotype([3, 2, 4, 1, 3, 2]), new InputShape(3, 32, 32, 10)),
@@ -76,7 +76,7 @@ public sealed class NetworkSeedingTests
         foreach (var (space, genotype, input) in cases)
         {
             using var scope = NewDisposeScope();
-            var options = new NetworkOptions(4, 2);
+            var options = new NetworkSettings(4, 2);
             var a = Weights(space, genotype, input, options, 1234);
             var b = Weights(space, genotype, input, options, 1234);
             var c = Weights(space, genotype, input, options, 4321);

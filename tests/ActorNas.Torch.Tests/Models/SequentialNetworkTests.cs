@@ -9,7 +9,7 @@ namespace ActorNas.Torch.Tests.Models;
 public sealed class SequentialNetworkTests
 {
     // 16 input features: width 16 layers skip without projection, width 8 ones need one
-    private static readonly SequentialSpace Space = new(new SequentialSpaceOptions
+    private static readonly SequentialSpace Space = new(new SequentialSpaceSettings
     {
         Layers = 5,
         Units = [8, 16],
@@ -17,7 +17,7 @@ public sealed class SequentialNetworkTests
     });
     private static readonly InputShape Small = new(1, 4, 4, 3);
     private static readonly InputShape Image = new(3, 8, 8, 10);
-    private static readonly NetworkOptions Options = new();
+    private static readonly NetworkSettings Options = new();
 
     private static Genotype G(string text) => Space.Parse(text);
 
@@ -73,7 +73,7 @@ public sealed class SequentialNetworkTests
     public void The_forward_pass_is_the_documented_sum()
     {
         using var scope = NewDisposeScope();
-        var space = new SequentialSpace(new SequentialSpaceOptions { Layers = 2, Units = [3], Activations = ["tanh"] });
+        var space = new SequentialSpace(new SequentialSpaceSettings { Layers = 2, Units = [3], Activations = ["tanh"] });
         // layer 0: dense 3 tanh, skip 1 projects the 4 inputs; layer 1: identity, skip 2 adds the projected input again
         var genotype = space.Parse("dense:3:tanh/skip:1|identity/skip:2");
         var input = new InputShape(1, 2, 2, 2);
@@ -94,7 +94,7 @@ public sealed class SequentialNetworkTests
         foreach (var activation in new[] { "relu", "tanh", "sigmoid" })
         {
             using var scope = NewDisposeScope();
-            var space = new SequentialSpace(new SequentialSpaceOptions { Layers = 3, Units = [6], Activations = [activation] });
+            var space = new SequentialSpace(new SequentialSpaceSettings { Layers = 3, Units = [6], Activations = [activation] });
             var genotype = space.Parse($"dense:6:{activation}/zero|identity/skip:1|dense:6:{activation}/skip:2");
             using var network = Networks.Build(space, genotype, Small, Options);
             var recording = new ActivationRecorder();
@@ -163,7 +163,7 @@ public sealed class SequentialNetworkTests
         var parentWidths = Widths(parent);
         var childWidths = Widths(child);
         var shared = new SortedSet<string>(StringComparer.Ordinal);
-        for (var l = 0; l < Space.Options.Layers; l++)
+        for (var l = 0; l < Space.Settings.Layers; l++)
         {
             var dense = $"dense_{l}";
             var proj = $"proj_{l}";
@@ -180,7 +180,7 @@ public sealed class SequentialNetworkTests
     private static int[] Widths(Genotype genotype)
     {
         var widths = new List<int> { Small.Channels * Small.Height * Small.Width };
-        for (var l = 0; l < Space.Options.Layers; l++)
+        for (var l = 0; l < Space.Settings.Layers; l++)
             widths.Add(Space.Operation(genotype[2 * l]) is { } op ? op.Units : widths[l]);
         return widths.ToArray();
     }
@@ -207,7 +207,7 @@ public sealed class SequentialNetworkTests
     [Fact]
     public void An_unknown_activation_is_an_argument_error()
     {
-        var space = new SequentialSpace(new SequentialSpaceOptions { Layers = 1, Units = [4], Activations = ["swishy"] });
+        var space = new SequentialSpace(new SequentialSpaceSettings { Layers = 1, Units = [4], Activations = ["swishy"] });
         var genotype = space.Parse("dense:4:swishy/zero");
         var error = Assert.Throws<ArgumentException>(() => Networks.LayersOf(space, genotype, Small, Options));
         Assert.Contains("swishy", error.Message);

@@ -22,7 +22,7 @@ public sealed class FashionMnistTrainingTests : IClassFixture<FashionMnistSmallF
         set_num_threads(1);
     }
 
-    private static readonly Core.Evaluation.TrainingOptions Options =
+    private static readonly Core.Evaluation.TrainingSettings Options =
         TrainingTestKit.Options(trainImages: 5000, validationImages: 1000, transfer: false, dataset: "fashion-mnist");
 
     /// <summary>
@@ -35,7 +35,7 @@ public sealed class FashionMnistTrainingTests : IClassFixture<FashionMnistSmallF
         FashionMnistAvailability.SkipIfMissing();
         var data = fixture.Data!;
         Assert.Equal((5000, 1000), (data.Train.Count, data.Validation.Count));
-        var space = new SequentialSpace(new SequentialSpaceOptions { Layers = 2, Units = [64], Activations = ["relu"] });
+        var space = new SequentialSpace(new SequentialSpaceSettings { Layers = 2, Units = [64], Activations = ["relu"] });
         var genotype = space.Parse("dense:64:relu/zero|dense:64:relu/zero");
 
         var watch = Stopwatch.StartNew();
@@ -57,7 +57,7 @@ public sealed class FashionMnistTrainingTests : IClassFixture<FashionMnistSmallF
     public void Two_dense_layers_reach_80_percent_in_three_epochs()
     {
         FashionMnistAvailability.SkipIfMissing();
-        var space = new SequentialSpace(new SequentialSpaceOptions { Layers = 2, Units = [64], Activations = ["relu"] });
+        var space = new SequentialSpace(new SequentialSpaceSettings { Layers = 2, Units = [64], Activations = ["relu"] });
         var genotype = space.Parse("dense:64:relu/zero|dense:64:relu/zero");
         var watch = Stopwatch.StartNew();
         var outcome = Trainer.Train(space, genotype, fixture.Data!, Options with { Epochs = 3 }, store: null, seed: 1, CPU, CancellationToken.None);

@@ -15,8 +15,8 @@ public sealed class LayerCodecTests
     {
         using var scope = NewDisposeScope();
         var genotype = new Core.Genotype([3, 3, 1, 1, 3, 3]);
-        using var source = Trainer.Build(Core.Spaces.Nb201Space.Instance, genotype, TrainingTestKit.Mnist, new NetworkOptions(4, 1), 1, CPU);
-        using var target = Trainer.Build(Core.Spaces.Nb201Space.Instance, genotype, TrainingTestKit.Mnist, new NetworkOptions(4, 1), 2, CPU);
+        using var source = Trainer.Build(Core.Spaces.Nb201Space.Instance, genotype, TrainingTestKit.Mnist, new NetworkSettings(4, 1), 1, CPU);
+        using var target = Trainer.Build(Core.Spaces.Nb201Space.Instance, genotype, TrainingTestKit.Mnist, new NetworkSettings(4, 1), 2, CPU);
         var from = LayerTensors.Of(source);
         var to = LayerTensors.Of(target);
         foreach (var layer in source.Layers)

@@ -21,7 +21,7 @@ public sealed class NaswotTests
         set_num_threads(1);
     }
 
-    private static readonly NetworkOptions Tiny = new(4, 1);
+    private static readonly NetworkSettings Tiny = new(4, 1);
     private static readonly Genotype Conv = new([3, 3, 3, 3, 3, 3]);
     private static readonly Genotype Collapsed = new([0, 0, 0, 0, 0, 0]);
 

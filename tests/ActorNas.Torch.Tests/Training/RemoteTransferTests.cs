@@ -81,7 +81,7 @@ public sealed class RemoteTransferTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(local.Objective, remote.Objective);
 
         // node B kept a copy of dense_0 by policy: the bytes are node A's, bit for bit
-        var layer = Trainer.LayerIdentities(Space, Child, workshop.Data, workshop.Options)[0];
+        var layer = Trainer.LayerIdentities(Space, Child, workshop.Data, workshop.Settings)[0];
         var fromA = await cacheA.FetchAsync(new LayerRequest(3, null, null, 2, [layer]), CancellationToken.None);
         var fromB = await cacheB.FetchAsync(new LayerRequest(3, null, null, 2, [layer]), CancellationToken.None);
         Assert.Equal(fromA.Layers[layer].Data, fromB.Layers[layer].Data);

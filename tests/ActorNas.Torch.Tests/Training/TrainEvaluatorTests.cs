@@ -23,7 +23,7 @@ public sealed class TrainEvaluatorTests(ITestOutputHelper output)
         "cacheFetchSeconds", "cacheBytes", "cacheDiskBytes", "cacheEvictions", "cacheHitsTotal", "cacheMissesTotal", "cacheRemoteBytesTotal"];
 
     /// <summary>One libtorch thread per test process: the workshop gives each of ProcessorCount slots one.</summary>
-    private static TorchWorkshop Workshop(TrainingOptions options) => new(options, Environment.ProcessorCount);
+    private static TorchWorkshop Workshop(TrainingSettings options) => new(options, Environment.ProcessorCount);
 
     [Fact]
     public async Task Evaluates_through_IEvaluator_with_accuracy_and_metrics()
@@ -41,7 +41,7 @@ public sealed class TrainEvaluatorTests(ITestOutputHelper output)
         Assert.Equal(MetricKeys.Concat(CacheKeys).Order(StringComparer.Ordinal), result.Metrics.Keys.Order(StringComparer.Ordinal));
         Assert.Equal((3, 0), (result.Metrics["cacheLayersRequested"], result.Metrics["cacheLocalHits"]));
         Assert.False(result.CacheHit);
-        Assert.Equal(Networks.ParametersOf(Space, Parent, TrainingTestKit.Mnist, new NetworkOptions(4, 1)), result.Metrics["parameters"]);
+        Assert.Equal(Networks.ParametersOf(Space, Parent, TrainingTestKit.Mnist, new NetworkSettings(4, 1)), result.Metrics["parameters"]);
         Assert.Equal(8, result.Metrics["steps"]);            // ceil(500 / 64)
         Assert.True(result.Metrics["trainSeconds"] > 0);
         Assert.True(result.Metrics["transferSeconds"] >= 0);

@@ -28,7 +28,7 @@ public sealed class FashionMnistSmallFixture : IDisposable
     {
         if (!Tests.Data.FashionMnistAvailability.Installed) return;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        Data = DatasetLoader.Load(new DataOptions("fashion-mnist", TrainLimit: 5000, ValidationLimit: 1000));
+        Data = DatasetLoader.Load(new DataSettings("fashion-mnist", TrainLimit: 5000, ValidationLimit: 1000));
         LoadTime = watch.Elapsed;
     }
 
@@ -43,7 +43,7 @@ internal static class TrainingTestKit
     public static readonly InputShape Mnist = new(1, 28, 28, 10);
 
     /// <summary>A sequential space of <paramref name="layers"/> layers, widths 32/48/64, relu or tanh.</summary>
-    public static SequentialSpace Sequential(int layers) => new(new SequentialSpaceOptions
+    public static SequentialSpace Sequential(int layers) => new(new SequentialSpaceSettings
     {
         Layers = layers,
         Units = [32, 48, 64],
@@ -51,14 +51,14 @@ internal static class TrainingTestKit
     });
 
     /// <summary>Options for short CPU runs: SGD, lr 0.05, batch 64, one epoch, the tiny NB201 (C=4, N=1).</summary>
-    public static TrainingOptions Options(int trainImages = 500, int validationImages = 200, bool transfer = true, bool freeze = false,
+    public static TrainingSettings Options(int trainImages = 500, int validationImages = 200, bool transfer = true, bool freeze = false,
         string dataset = "synthetic") =>
         new(Dataset: dataset, TrainImages: trainImages, ValidationImages: validationImages, Epochs: 1, BatchSize: 64,
             Optimizer: OptimizerKind.Sgd, LearningRate: 0.05, Device: "cpu", Transfer: transfer, FreezeTransferred: freeze,
             WeightCacheMb: 64, Nb201Channels: 4, Nb201CellsPerStage: 1, NaswotBatchSize: 32);
 
     public static DataSplit Synthetic(int train, int validation, long seed = 0) =>
-        DatasetLoader.Load(new DataOptions("synthetic", TrainLimit: train, ValidationLimit: validation, Seed: seed));
+        DatasetLoader.Load(new DataSettings("synthetic", TrainLimit: train, ValidationLimit: validation, Seed: seed));
 
     public static EvaluationContext Context(ISearchSpace space, long seed = 7, int slot = 0) =>
         new("training-tests", space, seed, "worker-0", "node-0", slot);

@@ -23,7 +23,7 @@ public sealed class WeightTransferTests : IDisposable
     private static readonly SequentialSpace Space = TrainingTestKit.Sequential(3);
     private static readonly Genotype Parent = Space.Parse("dense:64:relu/zero|dense:64:relu/zero|dense:64:relu/zero");
     private static readonly Genotype Child = Space.Parse("dense:64:relu/zero|dense:64:relu/zero|dense:64:tanh/zero");
-    private static readonly NetworkOptions NetworkOptions = new(4, 1);
+    private static readonly NetworkSettings NetworkSettings = new(4, 1);
     private const long ParentSeed = 5, ChildSeed = 6;
 
     private readonly ITestOutputHelper _output;
@@ -47,7 +47,7 @@ public sealed class WeightTransferTests : IDisposable
         _noise.Dispose();
     }
 
-    private static Core.Evaluation.TrainingOptions Options(bool freeze = false) => TrainingTestKit.Options(freeze: freeze);
+    private static Core.Evaluation.TrainingSettings Options(bool freeze = false) => TrainingTestKit.Options(freeze: freeze);
 
     private TrainingOutcome TrainParent(LayerStore store)
     {
@@ -58,7 +58,7 @@ public sealed class WeightTransferTests : IDisposable
     }
 
     private static SearchNetwork Build(Genotype genotype, long seed) =>
-        Trainer.Build(Space, genotype, TrainingTestKit.Mnist, NetworkOptions, seed, CPU);
+        Trainer.Build(Space, genotype, TrainingTestKit.Mnist, NetworkSettings, seed, CPU);
 
     /// <summary>A fresh network of the genotype with every layer the store holds copied in; the layers copied.</summary>
     private static (SearchNetwork Network, HashSet<string> Copied) FromStore(LayerStore store, Genotype genotype, long seed)
@@ -87,7 +87,7 @@ public sealed class WeightTransferTests : IDisposable
             Assert.False(TrainingTestKit.BitEqual(tensor, trained[name]), $"{name} did not change in training");
 
         // the child: shared layers come from the parent, bit for bit; the others keep their own initialisation
-        var childLayers = Networks.LayersOf(Space, Child, TrainingTestKit.Mnist, NetworkOptions);
+        var childLayers = Networks.LayersOf(Space, Child, TrainingTestKit.Mnist, NetworkSettings);
         var shared = ModelTestKitShared(parent.Layers, childLayers);
         Assert.Equal(["dense_0", "dense_1"], shared);
         var (child, copied) = FromStore(store, Child, ChildSeed);
@@ -155,7 +155,7 @@ public sealed class WeightTransferTests : IDisposable
     {
         using var store = new LayerStore(64L << 20);
         TrainParent(store);
-        var childLayers = Networks.LayersOf(Space, Child, TrainingTestKit.Mnist, NetworkOptions);
+        var childLayers = Networks.LayersOf(Space, Child, TrainingTestKit.Mnist, NetworkSettings);
         var outcome = Trainer.Train(Space, Child, _data, Options(), store, ChildSeed, CPU, CancellationToken.None);
         _output.WriteLine($"child: {outcome.TransferredLayers} layers, {outcome.TransferredParameters} of {outcome.Parameters} parameters transferred in {outcome.TransferSeconds * 1000:F1} ms");
         Assert.Equal(2, outcome.TransferredLayers);

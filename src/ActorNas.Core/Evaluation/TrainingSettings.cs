@@ -16,7 +16,7 @@ public enum OptimizerKind { Sgd, Adam }
 /// <param name="WeightCacheMb">Memory (MB) of the weight cache (HOCON actornas.weight-cache.memory-mb); the capacity of the
 /// in-process lru cache that training uses when no WeightCache actor is given.</param>
 /// <param name="NaswotBatchSize">Images in the mini-batch NASWOT scores a network on (fixed per search).</param>
-public sealed record TrainingOptions(
+public sealed record TrainingSettings(
     string Dataset = "fashion-mnist",
     string DataDir = "",
     int TrainImages = 5000,

@@ -2,7 +2,7 @@ namespace ActorNas.Core.Tabular;
 
 /// <summary>Settings of the tabular evaluator (HOCON <c>actornas.evaluator.tabular</c>).</summary>
 /// <param name="TimeScale">Real seconds slept per simulated second; 0 answers at once (the duration is still recorded).</param>
-public sealed record TabularOptions(Nb201Dataset Dataset = Nb201Dataset.Cifar10, double TimeScale = 0, DurationModel? Duration = null)
+public sealed record TabularSettings(Nb201Dataset Dataset = Nb201Dataset.Cifar10, double TimeScale = 0, DurationModel? Duration = null)
 {
     public DurationModel DurationModel => Duration ?? new DurationModel();
 

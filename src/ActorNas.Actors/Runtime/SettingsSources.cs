@@ -10,7 +10,7 @@ namespace ActorNas.Actors.Runtime;
 /// search recorded) layered over the embedded defaults (hocon/actornas.conf), then read into typed settings. Earlier
 /// layers win; each layer is named, so a syntax error says where it is.
 /// </summary>
-public static class SettingsLayers
+public static class SettingsSources
 {
     public const string CommandLine = "the command-line settings";
 
@@ -28,7 +28,7 @@ public static class SettingsLayers
     /// A recorded search's settings: this process's text (flags, --config: a table path or a data folder of this
     /// machine, the log's place) over what was recorded with the search; the search itself is the recorded one.
     /// </summary>
-    public static ActorNasSettings OfRecorded(string localText, SearchConfig recorded, string searchId, string source = CommandLine)
+    public static ActorNasSettings OfRecorded(string localText, SearchSettings recorded, string searchId, string source = CommandLine)
     {
         var combined = ActorNasConfig.Combine(ActorNasConfig.Parse(localText, source),
             ActorNasConfig.Parse(RecordedSettings.OfSearch(recorded), RecordedSource(searchId)));

@@ -4,9 +4,9 @@ using Xunit;
 
 namespace ActorNas.Core.Tests;
 
-public sealed class SearchConfigTests
+public sealed class SearchSettingsTests
 {
-    private static readonly SearchConfig Good = new() { Space = new SearchSpaceSpec(Nb201Space.SpaceName) };
+    private static readonly SearchSettings Good = new() { Space = new SearchSpaceSpec(Nb201Space.SpaceName) };
 
     [Fact]
     public void The_defaults_are_valid()
@@ -46,7 +46,7 @@ public sealed class SearchConfigTests
             "evaluator" => Good with { Evaluator = " " },
             "bias" => Good with { Mutation = new PositionWeighting(-1) },
             "space" => Good with { Space = new SearchSpaceSpec("nope") },
-            "sequential" => Good with { Space = new SearchSpaceSpec(SequentialSpace.SpaceName, new SequentialSpaceOptions { Layers = 0 }) },
+            "sequential" => Good with { Space = new SearchSpaceSpec(SequentialSpace.SpaceName, new SequentialSpaceSettings { Layers = 0 }) },
             _ => throw new ArgumentOutOfRangeException(nameof(setting)),
         };
         var error = Assert.Throws<ArgumentException>(config.Validate);

@@ -6,7 +6,7 @@ namespace ActorNas.Analysis;
 /// <param name="Thresholds">Objective levels to time; null: the 0.5, 0.9, 0.99 quantiles and the maximum.</param>
 /// <param name="KGram">Longest genotype prefix counted for prefix popularity.</param>
 /// <param name="TimeBins">Bins of the low-quality share over time.</param>
-public sealed record AnalysisOptions(int Window = 100, double LowQuantile = 0.25, IReadOnlyList<double>? Thresholds = null, int KGram = 3,
+public sealed record AnalysisSettings(int Window = 100, double LowQuantile = 0.25, IReadOnlyList<double>? Thresholds = null, int KGram = 3,
     int TimeBins = 20)
 {
     public void Validate()

@@ -16,7 +16,7 @@ public enum SchedulingMode
 /// reader, such as tests and <c>SimulatedSearch</c>; ActorNas.Actors.Tests' DefaultsTests keeps them equal (all but
 /// <see cref="BatchSize"/>).
 /// </remarks>
-public sealed record SearchConfig
+public sealed record SearchSettings
 {
     public required SearchSpaceSpec Space { get; init; }
     /// <summary>P: members kept in the population; the oldest retires when a result would exceed it.</summary>
@@ -30,7 +30,7 @@ public sealed record SearchConfig
     /// <remarks>
     /// The one default that differs from actornas.conf, on purpose: its batch-size = 0 means "the evaluator workers",
     /// which the settings reader resolves (4 by default); a config built here has no workers to follow, and
-    /// SearchConfigTests pins this 8.
+    /// SearchSettingsTests pins this 8.
     /// </remarks>
     public int BatchSize { get; init; } = 8;
     /// <summary>Attempts per candidate before its failure is final.</summary>

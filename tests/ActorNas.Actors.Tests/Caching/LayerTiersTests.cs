@@ -5,7 +5,7 @@ using Xunit;
 namespace ActorNas.Actors.Tests.Caching;
 
 /// <summary>The tiers of a weight cache: memory as the book says, spill on eviction, verified read-back.</summary>
-public sealed class WeightStoreTests : IDisposable
+public sealed class LayerTiersTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("actornas-store-").FullName;
     private readonly List<string> _warnings = [];
@@ -14,7 +14,7 @@ public sealed class WeightStoreTests : IDisposable
 
     private static LayerPayload Layer(string name, int bytes, byte fill) => LayerPayload.Of(name, 1, Enumerable.Repeat(fill, bytes).ToArray());
 
-    private WeightStore Store(long memory, long disk) =>
+    private LayerTiers Store(long memory, long disk) =>
         new(new LayerCacheBook(memory, new LruPolicy()), disk > 0 ? new LayerDiskTier(_dir, disk, _warnings.Add) : null);
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class WeightStoreTests : IDisposable
     [Fact]
     public void The_none_policy_keeps_nothing_and_the_factory_names_the_policies()
     {
-        var store = new WeightStore(new LayerCacheBook(1000, CachePolicies.Create("none", 10)));
+        var store = new LayerTiers(new LayerCacheBook(1000, CachePolicies.Create("none", 10)));
         store.Keep(Layer("a", 10, 1));
         Assert.Equal(0, store.Request(["a"]).MemoryHits);
         Assert.Equal("lru", CachePolicies.Create(" LRU ", 10).Name);

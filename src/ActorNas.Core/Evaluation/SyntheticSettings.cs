@@ -6,7 +6,7 @@ public enum DurationKind { Zero, Constant, LogNormal }
 /// <param name="MeanMs">Constant duration, or the mean of the log-normal, in milliseconds.</param>
 /// <param name="Sigma">Log-normal shape (standard deviation of the underlying normal).</param>
 /// <param name="FailureRate">Probability that an attempt throws.</param>
-public sealed record SyntheticOptions(
+public sealed record SyntheticSettings(
     DurationKind Duration = DurationKind.Zero, double MeanMs = 0, double Sigma = 0.5, double FailureRate = 0, long LandscapeSeed = 7)
 {
     public void Validate()

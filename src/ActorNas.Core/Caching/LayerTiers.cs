@@ -9,7 +9,7 @@ namespace ActorNas.Core.Caching;
 /// see offers the study does not).
 /// Not thread-safe: the WeightCache actor, or <see cref="InProcessLayerCache"/> under its lock, owns it.
 /// </summary>
-public sealed class WeightStore(LayerCacheBook book, ISpillTier? disk = null)
+public sealed class LayerTiers(LayerCacheBook book, ISpillTier? disk = null)
 {
     private readonly Dictionary<string, LayerPayload> _memory = [];
 
