@@ -14,6 +14,8 @@ public sealed class ActorNasOptions
     public string SearchId { get; set; } = "search";
     /// <summary>The SQLite file of the log (created if missing).</summary>
     public string DatabasePath { get; set; } = "actornas.db";
+    /// <summary>The log in PostgreSQL instead of SQLite (an Npgsql connection string); a cluster's population nodes need it.</summary>
+    public string? PostgresConnectionString { get; set; }
     /// <summary>A built-in space by name (nb201, sequential); <see cref="SearchSpace"/> wins when both are set.</summary>
     public string? Space { get; set; }
     /// <summary>A search space of your own: registered (SearchSpaces.Register) under its name when the host starts.</summary>
@@ -45,5 +47,7 @@ public sealed class ActorNasOptions
         .Set("search.mode", Mode)
         .Set("evaluator.name", EvaluatorName)
         .Set("persistence.sqlite.path", DatabasePath)
+        .Set("persistence.provider", PostgresConnectionString is null ? null : "postgresql")
+        .Set("persistence.postgresql.connection-string", PostgresConnectionString)
         .Text;
 }

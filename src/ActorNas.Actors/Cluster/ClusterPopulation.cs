@@ -1,8 +1,7 @@
 using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Protocol;
-using ActorNas.Actors.Query;
+using ActorNas.Actors.Runtime;
 using ActorNas.Actors.Search;
-using ActorNas.Core.Events;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -14,45 +13,48 @@ namespace ActorNas.Actors.Cluster;
 /// slots) behind a gate. Only members of the cluster get through the gate; the others are refused and logged. It
 /// watches membership: a downed or removed node's candidates go back to the queue at once, an unreachable node's idle
 /// slots get nothing, and a timer hands out candidates whose lease ran out.
-/// It first reads the search's start from the shared log: a search that exists continues with its recorded settings,
-/// whatever this node's flags and files say (population nodes on different machines may have different files).
+/// Wherever it starts (first here, later on the node it moves to) it plans the search through the runtime from the
+/// shared log: a search that exists continues with its recorded settings, whatever this node's flags and files say
+/// (population nodes on different machines may have different files); a new one starts from this node's settings.
 /// </summary>
 public sealed class ClusterPopulation : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private sealed record CheckLeases;
-    private sealed record LogRead(SearchStarted? Started);
-    private sealed record LogReadFailed(string Reason);
-    private sealed record ReadLogAgain;
+    private sealed record Planned(SearchPlan Plan);
+    private sealed record PlanFailed(Exception Error);
+    private sealed record PlanAgain;
 
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly SearchSessionOptions _options;
+    private readonly StartRequest _request;
     private readonly IActorRef _listener;
     private readonly TimeSpan? _leaseTimeout;
     private IActorRef _search = ActorRefs.Nobody;
+    private SearchPlan? _plan;
 
     public ITimerScheduler Timers { get; set; } = null!;
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(SearchSessionOptions options, IActorRef listener, TimeSpan? leaseTimeout) =>
-        Akka.Actor.Props.Create(() => new ClusterPopulation(options, listener, leaseTimeout));
+    /// <param name="request">The search and this node's settings text (as `seed` or the host was given them).</param>
+    /// <param name="listener">Gets the search's last word (<see cref="SearchEnded"/> or <see cref="SearchCannotRun"/>).</param>
+    public static Props Props(StartRequest request, IActorRef listener, TimeSpan? leaseTimeout) =>
+        Akka.Actor.Props.Create(() => new ClusterPopulation(request, listener, leaseTimeout));
 
-    public ClusterPopulation(SearchSessionOptions options, IActorRef listener, TimeSpan? leaseTimeout)
+    public ClusterPopulation(StartRequest request, IActorRef listener, TimeSpan? leaseTimeout)
     {
-        _options = options;
+        _request = request with { Mode = StartMode.NewOrResume };
         _listener = listener;
         _leaseTimeout = leaseTimeout;
         Starting();
     }
 
-    /// <summary>Until the log says whether the search exists: requests wait, membership changes need nothing (recovery releases all).</summary>
+    /// <summary>Until the plan is made: requests wait, membership changes need nothing (recovery releases all).</summary>
     private void Starting()
     {
-        Receive<LogRead>(r =>
+        Receive<Planned>(p =>
         {
-            var options = r.Started is { } started
-                ? _options with { CreateIfMissing = false, Config = started.Config, LocalSlots = 0 }
-                : _options with { LocalSlots = 0 };
+            _plan = p.Plan;
+            var options = p.Plan.PopulationOptions();
             _search = Context.ActorOf(SearchGuardian.Props(options, _listener), SearchGuardian.NameOf(options.SearchId));
             if (_leaseTimeout is { } lease)
             {
@@ -62,12 +64,20 @@ public sealed class ClusterPopulation : ReceiveActor, IWithTimers, IWithUnbounde
             Become(() => Running(options));
             Stash.UnstashAll();
         });
-        Receive<LogReadFailed>(f =>
+        Receive<PlanFailed>(f =>
         {
-            _log.Warning("cannot read the start of search {0} from the log ({1}); trying again", _options.SearchId, f.Reason);
-            Timers.StartSingleTimer("read-log", new ReadLogAgain(), TimeSpan.FromSeconds(2));
+            if (f.Error is SettingsException or UnknownSearchException)
+            {
+                // the settings are wrong, and will be on every node: say so to whoever waits, instead of retrying forever
+                _log.Error("search {0} cannot start: {1}", _request.SearchId, f.Error.Message);
+                _listener.Tell(new SearchCannotRun(_request.SearchId, f.Error.Message));
+                Context.Stop(Self);
+                return;
+            }
+            _log.Warning("cannot read the start of search {0} from the log ({1}); trying again", _request.SearchId, f.Error.Message);
+            Timers.StartSingleTimer("plan", new PlanAgain(), TimeSpan.FromSeconds(2));
         });
-        Receive<ReadLogAgain>(_ => ReadLog());
+        Receive<PlanAgain>(_ => Plan());
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<IActorNasMessage>(_ =>
         {
@@ -96,18 +106,22 @@ public sealed class ClusterPopulation : ReceiveActor, IWithTimers, IWithUnbounde
         });
     }
 
-    private void ReadLog() =>
-        new SearchLog(Context.System).ReadStartAsync(_options.SearchId)
-            .PipeTo(Self, success: s => new LogRead(s), failure: e => new LogReadFailed(e.GetBaseException().Message));
+    private void Plan() =>
+        ActorNasRuntime.Get(Context.System).PlanAsync(_request)
+            .PipeTo(Self, success: p => new Planned(p), failure: e => new PlanFailed(e.GetBaseException()));
 
     protected override void PreStart()
     {
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.UnreachableMember));
-        ReadLog();
+        Plan();
     }
 
-    protected override void PostStop() => _cluster.Unsubscribe(Self);
+    protected override void PostStop()
+    {
+        _cluster.Unsubscribe(Self);
+        _plan?.Dispose();
+    }
 
     private void Release(Member member, string reason)
     {

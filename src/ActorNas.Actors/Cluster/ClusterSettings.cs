@@ -22,8 +22,19 @@ public sealed record ClusterSettings(
 {
     public const string PopulationRole = "population";
     public const string EvaluatorRole = "evaluator";
-    /// <summary>Where every population node runs its ClusterSingletonManager (the singleton is its child "population").</summary>
+    /// <summary>Where every population node runs its ClusterSingletonManager (the singleton is its child <see cref="SingletonName"/>).</summary>
     public const string SingletonManagerName = "population-singleton";
+    /// <summary>The Population singleton's name (akka.cluster.singleton.singleton-name in hocon/cluster.conf says the same).</summary>
+    public const string SingletonName = "population";
+
+    /// <summary>Cluster searches share their log: only PostgreSQL will do.</summary>
+    /// <param name="fix">How this entry point sets the log's place (a --config file, a host option).</param>
+    public static void RequireSharedLog(PersistenceProvider provider, string fix)
+    {
+        if (provider != PersistenceProvider.PostgreSql)
+            throw new SettingsException($"a cluster search needs its log in PostgreSQL, not {provider.ToString().ToLowerInvariant()}: every population " +
+                $"node must read the same log to take over the Population (SQLite is one machine's file). {fix}");
+    }
 
     public string Protocol => Tls.Enabled ? "akka.ssl.tcp" : "akka.tcp";
 

@@ -77,7 +77,8 @@ public sealed class ActorNasRuntime : IExtension
     /// <summary>
     /// The one start-or-resume path: takes the SQLite log's lock, reads whether the search exists, layers the recorded
     /// settings under this process's, and prepares the evaluators. The plan then starts the search in this process
-    /// (<see cref="SearchPlan.StartHere"/>) or as a cluster singleton (<see cref="SearchPlan.StartInCluster"/>).
+    /// (<see cref="SearchPlan.StartHere"/>); a cluster's Population singleton makes its own plan where it runs
+    /// (<see cref="ClusterPopulation"/>).
     /// </summary>
     public Task<SearchPlan> PlanAsync(StartRequest request, CancellationToken cancellationToken = default) =>
         SearchPlan.MakeAsync(this, request, cancellationToken);

@@ -41,9 +41,7 @@ public static class ActorSystemConfig
         """);
 
     /// <summary>The whole configuration of a process: ActorNas settings (already layered) + Akka wiring.</summary>
-    public static Config Build(Config actorNas, PersistenceSettings persistence, Config? extraAkka = null)
-    {
-        var config = ActorNasConfig.Combine(extraAkka, Serialization, Logging, PersistenceConfig.For(persistence), actorNas);
-        return config;
-    }
+    /// <param name="logToNLog">Akka's log goes to NLog (ActorNas's own processes); a host keeps its own loggers.</param>
+    public static Config Build(Config actorNas, PersistenceSettings persistence, Config? extraAkka = null, bool logToNLog = true) =>
+        ActorNasConfig.Combine(extraAkka, Serialization, logToNLog ? Logging : null, PersistenceConfig.For(persistence), actorNas);
 }

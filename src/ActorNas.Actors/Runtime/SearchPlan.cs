@@ -72,9 +72,8 @@ public sealed class SearchPlan : IDisposable
         return session;
     }
 
-    /// <summary>Starts this population node's part of a cluster search: the singleton manager (no local slots by default).</summary>
-    public ClusterSearch StartInCluster(ClusterSettings cluster) =>
-        ClusterSearch.Start(_runtime.System, SessionOptions() with { LocalSlots = _localSlots ?? 0 }, cluster);
+    /// <summary>What the Population runs with as a cluster singleton (<see cref="ClusterPopulation"/>): no slots of its own.</summary>
+    internal SearchSessionOptions PopulationOptions() => SessionOptions() with { LocalSlots = 0 };
 
     private SearchSessionOptions SessionOptions() =>
         new(SearchId, Settings.Search, IsNew, Settings, Evaluators.Factory, Node, Evaluators.MutantScorer, _localSlots)

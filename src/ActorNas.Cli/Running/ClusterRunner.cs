@@ -26,7 +26,8 @@ internal static class ClusterRunner
     {
         var requested = SettingsSources.Combine(request.SettingsText, SettingsSources.CommandLine);
         var fresh = SettingsSources.Read(request.SettingsText);
-        RequireSharedLog(fresh.Persistence.Provider);
+        ClusterSettings.RequireSharedLog(fresh.Persistence.Provider, "Pass --config with actornas.persistence.provider = postgresql " +
+            "and a connection string (hocon/postgresql.conf, docs/cluster.md)");
         var (cluster, _) = SettingsSources.Cluster(clusterText, requested);
         var searchId = request.SearchId!;
         Logging.Configure(request.LogFile ?? DefaultLogFile("seed", cluster.Port), null);
@@ -37,18 +38,19 @@ internal static class ClusterRunner
         var node = ClusterNode.Id(system);
         await ClusterNode.WaitUntilUpAsync(system, cluster.SeedNodes, cluster.JoinTimeout, cancel).ConfigureAwait(false);
 
-        // a search that exists continues with its recorded settings; a new one starts from these flags
+        // a search that exists continues with its recorded settings; a new one starts from these flags. Planned here
+        // for this node's display and to fail early on wrong settings; the singleton plans again wherever it runs.
         var runtime = ActorNasRuntime.Get(system);
         TorchPlugin.AddTo(runtime.Evaluators);
-        using var plan = await runtime.PlanAsync(new StartRequest(searchId, StartMode.NewOrResume, request.SettingsText)
+        var start = new StartRequest(searchId, StartMode.NewOrResume, request.SettingsText) { Where = store.Where, Evaluators = prepared };
+        ActorNasSettings settings;
+        using (var plan = await runtime.PlanAsync(start, cancel).ConfigureAwait(false))
         {
-            Where = store.Where,
-            Evaluators = prepared,
-        }, cancel).ConfigureAwait(false);
-        var settings = plan.Settings;
-        Log.Info("population node {0} for search {1} ({2})", node, searchId, plan.IsNew ? "new unless another node started it" : "recorded");
+            settings = plan.Settings;
+            Log.Info("population node {0} for search {1} ({2})", node, searchId, plan.IsNew ? "new unless another node started it" : "recorded");
+        }
         await Console.Error.WriteLineAsync($"population node {node} for search {searchId}").ConfigureAwait(false);
-        var search = plan.StartInCluster(cluster);
+        var search = ClusterSearch.Start(system, start, cluster);
 
         SearchStatus? last = null;
         var display = ProgressDisplay.Create(settings.ProgressInterval);
@@ -102,57 +104,32 @@ internal static class ClusterRunner
         Logging.Configure(logFile ?? DefaultLogFile("worker", Environment.ProcessId), null);
 
         var system = ActorNasSystem.CreateWithoutLog(own, cluster.AkkaConfig(ClusterSettings.EvaluatorRole, own));
-        var runtime = ActorNasRuntime.Get(system);
-        TorchPlugin.AddTo(runtime.Evaluators);
+        TorchPlugin.AddTo(ActorNasRuntime.Get(system).Evaluators);
         try
         {
             var node = ClusterNode.Id(system);
             await ClusterNode.WaitUntilUpAsync(system, cluster.SeedNodes, cluster.JoinTimeout, cancel).ConfigureAwait(false);
-            var proxy = ClusterNode.PopulationProxy(system);
-            var setup = await ClusterNode.AskSetupAsync(system, proxy, cluster.JoinTimeout, cancel).ConfigureAwait(false);
+            var worker = await ClusterWorker.StartAsync(system, ClusterNode.PopulationProxy(system), workerText, slotsFlag, ownEvaluator: null, cancel)
+                .ConfigureAwait(false);
+            Console.WriteLine($"worker {node}: {worker.Slots} slot(s) for search {worker.SearchId}");
 
-            var settings = SettingsSources.OfJoined(workerText, setup.Settings, setup.SearchId);
-            var slots = slotsFlag ?? (cluster.Slots > 0 ? cluster.Slots : EvaluatorNode.DefaultSlots());
-            if (slots < 1) throw new SettingsException($"--slots {slots}: a worker needs at least one slot");
-            var evaluator = settings.Evaluator with { Workers = slots };
-            var evaluators = runtime.Evaluators.Prepare(evaluator, settings.Search);
-            var space = settings.Search.Space.Create();
-
-            Log.Info("worker {0}: {1} slot(s) for search {2}", node, slots, setup.SearchId);
-            Console.WriteLine($"worker {node}: {slots} slot(s) for search {setup.SearchId}");
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            // the node's WeightCache: its slots share it, and other nodes fetch the layers this node trained from it
-            var cache = new ActorLayerCache(runtime.WeightCache(settings.WeightCache, node), settings.WeightCache.Timeout);
-            system.ActorOf(EvaluatorNode.Props(proxy, slots, evaluators.Factory,
-                EvaluatorSlots.Contexts(setup.SearchId, space, settings.Search.Seed, node, cache),
-                SlotLimits.Of(evaluator), done), EvaluatorNode.Name);
-
-            await Task.WhenAny(done.Task, system.WhenTerminated, Task.Delay(Timeout.Infinite, cancel)).ConfigureAwait(false);
+            await Task.WhenAny(worker.Done, system.WhenTerminated, Task.Delay(Timeout.Infinite, cancel)).ConfigureAwait(false);
             if (cancel.IsCancellationRequested)
             {
                 await ClusterNode.LeaveAsync(system).ConfigureAwait(false);
                 await Console.Error.WriteLineAsync($"interrupted; worker {node} left the cluster and its candidates go to other workers").ConfigureAwait(false);
                 return ExitCodes.Interrupted;
             }
-            if (!done.Task.IsCompleted) throw Downed(node);
+            if (!worker.Done.IsCompleted) throw Downed(node);
             await ClusterNode.LeaveAsync(system).ConfigureAwait(false);
             Console.WriteLine($"worker {node}: the search is over");
-            if (json) Console.WriteLine($"{{\"node\":\"{node}\",\"slots\":{slots},\"searchId\":\"{setup.SearchId}\"}}");
+            if (json) Console.WriteLine($"{{\"node\":\"{node}\",\"slots\":{worker.Slots},\"searchId\":\"{worker.SearchId}\"}}");
             return ExitCodes.Ok;
         }
         finally
         {
             await system.Terminate().ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Cluster searches share their log: only PostgreSQL will do.</summary>
-    public static void RequireSharedLog(PersistenceProvider provider)
-    {
-        if (provider != PersistenceProvider.PostgreSql)
-            throw new SettingsException($"a cluster search needs its log in PostgreSQL, not {provider.ToString().ToLowerInvariant()}: every population " +
-                "node must read the same log to take over the Population (SQLite is one machine's file). Pass --config with " +
-                "actornas.persistence.provider = postgresql and a connection string (hocon/postgresql.conf, docs/cluster.md)");
     }
 
     private static bool Ended(ClusterSearch search, SearchStatus? last) => search.LocalOutcome.IsCompleted || last?.IsCompleted == true;
