@@ -98,7 +98,7 @@ public sealed class ClusterPopulation : ReceiveActor, IWithTimers, IWithUnbounde
         Receive<CheckLeases>(_ => _search.Tell(new ReleaseExpiredLeases(_leaseTimeout!.Value)));
         Receive<GetSearchSetup>(_ =>
         {
-            if (Admit()) Sender.Tell(new SearchSetup(options.SearchId, RecordedSettings.OfSearch(options.Config)));   // older logs recorded the whole text
+            if (Admit()) Sender.Tell(new SearchSetup(options.SearchId, RecordedSettings.OfSearch(options.Search)));   // older logs recorded the whole text
         });
         Receive<IActorNasMessage>(m =>
         {

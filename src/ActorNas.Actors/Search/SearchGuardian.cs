@@ -46,7 +46,7 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
     public SearchGuardian(SearchSessionOptions options, IActorRef listener)
     {
         var settings = options.Settings;
-        var config = options.Config;
+        var config = options.Search;
         _searchId = options.SearchId;
         _listener = listener;
         _outageGrace = settings.Persistence.OutageGrace;
@@ -132,7 +132,7 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
 /// <param name="LocalSlots">Evaluator slots in this process; null = actornas.evaluator.workers (a cluster's Population has none).</param>
 public sealed record SearchSessionOptions(
     string SearchId,
-    SearchSettings Config,
+    SearchSettings Search,
     bool CreateIfMissing,
     ActorNasSettings Settings,
     Func<int, IEvaluator> CreateEvaluator,
