@@ -45,9 +45,12 @@ public sealed class SearchLog
     public async Task<IReadOnlyList<string>> ListSearchIdsAsync(CancellationToken cancellationToken = default)
     {
         if (_journal is null) return [];
-        var ids = await _journal.CurrentPersistenceIds()
-            .RunAggregate(new List<string>(), (list, id) => { list.Add(id); return list; }, _materializer)
-            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        // in a database, one index seek per search (the read journal's query reads every row of the journal)
+        var ids = _store is not null
+            ? await new JournalRows(_store).PersistenceIdsAsync(cancellationToken).ConfigureAwait(false)
+            : await _journal.CurrentPersistenceIds()
+                .RunAggregate(new List<string>(), (list, id) => { list.Add(id); return list; }, _materializer)
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
         return ids.Select(PersistenceConfig.SearchIdOf).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
