@@ -7,7 +7,7 @@ namespace ActorNas.Benchmarks;
 /// A long search of zero-duration evaluations on SQLite, killed with kill -9 every 30 s and resumed until its budget
 /// is done: resident memory at every 100,000 evaluations (flat if the Population's state does not grow with the log),
 /// each recovery's seconds (the Population's replay from its newest snapshot, read from the log file), and whether the
-/// finished log holds exactly the budget.
+/// finished log holds exactly the budget; then how long `status` and `list` take on the finished log.
 /// </summary>
 internal static partial class LongBenchmark
 {
@@ -61,6 +61,10 @@ internal static partial class LongBenchmark
         foreach (var (r, i) in recoveries.Select((r, i) => (r, i)))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  recovery {i + 1,3}: {r:F2} s"));
         var (exact, _, duplicates) = await log.CheckAsync(budget, []);
+        var timings = options.Quick ? 1 : 3;
+        var (statusSeconds, listSeconds) = await StatusTiming.MeasureAsync(log, budget, timings);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  status: {statusSeconds:F2} s, list: {listSeconds:F2} s (median of {timings}, process start included)"));
         var first = memory.Count > 0 ? memory[0].Mb : double.NaN;
         var json = new BenchJson()
             .Add("budget", budget, 0)
@@ -72,7 +76,9 @@ internal static partial class LongBenchmark
             .Add("residentGrowth", memory.Count > 0 ? memory.Max(m => m.Mb) / first - 1 : double.NaN, 3, "no memory sample")
             .Add("recoveries", recoveries.Count, 0)
             .Add("recoverySecondsMax", recoveries.Count > 0 ? recoveries.Max() : double.NaN, 2, "no resume happened")
-            .Add("recoverySecondsLast", recoveries.Count > 0 ? recoveries[^1] : double.NaN, 2, "no resume happened");
+            .Add("recoverySecondsLast", recoveries.Count > 0 ? recoveries[^1] : double.NaN, 2, "no resume happened")
+            .Add("statusSeconds", statusSeconds, 2)
+            .Add("listSeconds", listSeconds, 2);
         Console.WriteLine(json);
         return exact ? 0 : 1;
     }

@@ -73,7 +73,8 @@ static int Usage(string problem)
                           the disk scenarios need root, the PostgreSQL ones its server programs)
           --only NAME     faults: run only this scenario
           long            a zero-duration search killed with kill -9 every 30 s until done (--budget N, default
-                          1,000,000): resident memory every 100,000 evaluations, each recovery's seconds, exact budget
+                          1,000,000): resident memory every 100,000 evaluations, each recovery's seconds, exact budget,
+                          then the seconds of `status` and `list` on the finished log
           --seeds N       nb201: seeds per algorithm (default 100); cache: seeds per NB201 search (default 3)
           --table PATH    nb201, cache: a NAS-Bench-201 table, CSV or .csv.gz (default: the shipped data/nb201 table)
           --threads N     torch: libtorch threads for NASWOT and the training step (default 1)

@@ -14,8 +14,9 @@ public sealed class DamagedLogCliTests(ITestOutputHelper output)
     private const string SearchId = "damaged";
 
     /// <summary>
-    /// In the middle: before the newest snapshot, so a resume recovers and its check of the older events stops it;
-    /// at the end: the search's last event, after the snapshot, so the Population's own recovery meets it.
+    /// In the middle: before the newest snapshot, so a resume recovers and its check of the older events stops it (status,
+    /// which reads from the snapshot on, answers); at the end: the search's last event, after the snapshot, so the
+    /// Population's own recovery and status meet it.
     /// </summary>
     [Theory]
     [InlineData("middle")]
@@ -37,9 +38,20 @@ public sealed class DamagedLogCliTests(ITestOutputHelper output)
         output.WriteLine($"{highest} events, snapshot at {DatabaseFiles.LatestSnapshot(db, SearchId)}; event {bad} ({manifest}) overwritten");
         var original = DatabaseFiles.Take(db);
 
+        // status reads the newest snapshot and the events after it: it meets an event after the snapshot, and answers from
+        // the snapshot when the damage is before it (the commands that read every event give the verdict)
+        var snapshot = DatabaseFiles.LatestSnapshot(db, SearchId);
+        string[] status = ["status", "--db", db, "--search-id", SearchId];
+        if (bad <= snapshot)
+        {
+            var answered = await ActorNasProcess.RunAsync(dir.Path, [.. status, "--json"]);
+            Assert.True(answered.ExitCode == 0, answered.ToString());
+            Assert.Equal(budget, answered.Summary().Evaluated);
+            original.AssertUnchanged("by status");
+        }
         string[][] commands =
         [
-            ["status", "--db", db, "--search-id", SearchId],
+            .. bad > snapshot ? [status] : Array.Empty<string[]>(),
             ["export", "--db", db, "--search-id", SearchId, "--out", dir.File("out.csv")],
             ["analyze", "--db", db, "--search-id", SearchId, "--out", dir.File("analysis")],
             ["resume", "--db", db, "--search-id", SearchId],

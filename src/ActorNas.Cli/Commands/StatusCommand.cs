@@ -5,13 +5,13 @@ using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Protocol;
 using ActorNas.Cli.Running;
 using ActorNas.Cli.Output;
-using ActorNas.Core.Caching;
-using ActorNas.Core.Events;
-using ActorNas.Core.Evolution;
 
 namespace ActorNas.Cli.Commands;
 
-/// <summary>`actornas status`: a search read back from its log (or from the running cluster with --join).</summary>
+/// <summary>
+/// `actornas status`: a search read back from its log, its newest snapshot plus the events after it (so a look costs
+/// the same on a search's last day as on its first), or from the running cluster with --join.
+/// </summary>
 internal static class StatusCommand
 {
     public static Command Create()
@@ -43,12 +43,12 @@ internal static class StatusCommand
             var summaries = new List<SearchSummaryJson>();
             foreach (var id in ids)
             {
-                var cache = new CacheLogSummary();
-                var (state, lastAt) = await ReadStateAsync(store, id, path, cancel, cache.Add);
+                var state = (await store.Log.ReadCurrentAsync(id, cancel) ?? throw UnknownSearchException.For(id, path)).State;
                 var status = SearchStatus.Of(id, state);
-                Summary.Print(status, json: false, state.Space, state.IsCompleted ? lastAt : null);
-                Summary.PrintCache(cache.Nodes);
-                summaries.Add(Summary.ToJson(status, state.Space, state.IsCompleted ? lastAt : null) with { Cache = Summary.CacheJson(cache.Nodes) });
+                var cache = state.CacheByNode ?? [];
+                Summary.Print(status, json: false, state.Space, state.CompletedAt);
+                Summary.PrintCache(cache);
+                summaries.Add(Summary.ToJson(status, state.Space, state.CompletedAt) with { Cache = Summary.CacheJson(cache) });
             }
             if (ids.Count == 0) Console.WriteLine($"{(store.Persistence.Provider == PersistenceProvider.Sqlite ? path : store.Where)} holds no search");
             if (parse.GetValue(log.Json))
@@ -58,23 +58,5 @@ internal static class StatusCommand
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    /// <summary>Folds a search's log into its state; also returns the time of the last event.</summary>
-    /// <param name="observe">Sees every event as it is folded (the cache summary of status), or null.</param>
-    public static async Task<(SearchState State, DateTimeOffset LastAt)> ReadStateAsync(StoreHost store, string id, string db, CancellationToken cancel,
-        Action<ISearchEvent>? observe = null)
-    {
-        var state = new SearchState();
-        var lastAt = DateTimeOffset.MinValue;
-        var count = await store.Log.ReadAsync(id, e =>
-        {
-            state.Apply(e);
-            observe?.Invoke(e);
-            if (e is SearchCompleted c) lastAt = c.At;
-        }, cancellationToken: cancel);
-        if (count == 0)
-            throw UnknownSearchException.For(id, db);
-        return (state, lastAt);
     }
 }

@@ -106,14 +106,12 @@ internal static class SearchRunner
         return outcome.Status!.CompletionReason == "budget" ? ExitCodes.Ok : ExitCodes.SearchFailed;
     }
 
-    /// <summary>The search's status folded from its log, or null when the log cannot be read now.</summary>
+    /// <summary>The search's status from its log (newest snapshot plus the events after it), or null when the log cannot be read now.</summary>
     private static async Task<SearchStatus?> RecordedStatusAsync(StoreHost store, string searchId)
     {
         try
         {
-            var state = new Core.Evolution.SearchState();
-            await store.Log.ReadAsync(searchId, state.Apply).ConfigureAwait(false);
-            return state.IsStarted ? SearchStatus.Of(searchId, state) : null;
+            return await store.Log.ReadCurrentAsync(searchId).ConfigureAwait(false) is { State: var state } ? SearchStatus.Of(searchId, state) : null;
         }
         catch (Exception e)
         {

@@ -22,6 +22,16 @@ public sealed class CacheLogSummary
 {
     private readonly SortedDictionary<string, NodeCacheSummary> _nodes = new(StringComparer.Ordinal);
 
+    public CacheLogSummary()
+    {
+    }
+
+    /// <summary>Goes on from totals folded earlier (a snapshot's).</summary>
+    public CacheLogSummary(IEnumerable<NodeCacheSummary> nodes)
+    {
+        foreach (var n in nodes) _nodes[n.Node] = n;
+    }
+
     public IReadOnlyCollection<NodeCacheSummary> Nodes => _nodes.Values;
 
     public void Add(ISearchEvent e)

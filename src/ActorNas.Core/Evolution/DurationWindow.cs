@@ -15,9 +15,11 @@ public sealed class DurationWindow
 
     public int Count { get; private set; }
 
-    public void Add(TimeSpan duration)
+    public void Add(TimeSpan duration) => Add(duration.TotalSeconds);
+
+    private void Add(double seconds)
     {
-        _seconds[_next] = Math.Max(0, duration.TotalSeconds);
+        _seconds[_next] = Math.Max(0, seconds);
         _next = (_next + 1) % Capacity;
         Count = Math.Min(Count + 1, Capacity);
         _sorted = null;
@@ -44,7 +46,9 @@ public sealed class DurationWindow
     public static DurationWindow From(IEnumerable<double>? seconds)
     {
         var window = new DurationWindow();
-        foreach (var s in seconds ?? []) window.Add(TimeSpan.FromSeconds(s));
+        // as stored: a trip through TimeSpan.FromSeconds would round 2.76 s to 2.7599999 s, and a restored state would
+        // differ from a replayed one
+        foreach (var s in seconds ?? []) window.Add(s);
         return window;
     }
 }

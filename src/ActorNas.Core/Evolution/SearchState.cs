@@ -1,3 +1,4 @@
+using ActorNas.Core.Caching;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Events;
 using ActorNas.Core.Spaces;
@@ -32,6 +33,7 @@ public sealed class SearchState
     private readonly Dictionary<string, SortedSet<long>> _runningOn = [];   // worker -> the candidates it holds (Release without a scan)
     private readonly Dictionary<long, Reservation> _reservations = [];
     private long _nextReservationId;
+    private CacheLogSummary? _cache = new();   // null: restored from a snapshot that predates the totals
     private SearchSettings? _config;
     private ISearchSpace? _space;
 
@@ -55,11 +57,19 @@ public sealed class SearchState
     public Member? Best { get; private set; }
     public bool IsCompleted => CompletionReason is not null;
     public string? CompletionReason { get; private set; }
+    /// <summary>When the search completed (null while it runs; also after a restore from an older snapshot of a completed search).</summary>
+    public DateTimeOffset? CompletedAt { get; private set; }
     public int Running => _pending.Count - _queued.Count;
     /// <summary>Paused by the search's owner: no work is handed out until it resumes.</summary>
     public bool IsPaused { get; private set; }
     /// <summary>How long the most recent successful evaluations took (time limits and warnings, <see cref="EvaluationLimits"/>).</summary>
     public DurationWindow RecentDurations { get; private set; } = new();
+
+    /// <summary>
+    /// Weight-cache totals per node over every evaluation (for `actornas status`; no decision reads them, but the log only
+    /// gives them by reading every event, so snapshots carry them). Null after a restore from a snapshot that predates them.
+    /// </summary>
+    public IReadOnlyCollection<NodeCacheSummary>? CacheByNode => _cache?.Nodes;
 
     /// <summary>The limit of `timeout = auto` now (null while there are too few results to judge).</summary>
     public TimeSpan? AutoTimeout => EvaluationLimits.AutoTimeout(RecentDurations);
@@ -279,6 +289,7 @@ public sealed class SearchState
                 Evaluated++;
                 if (Best is null || member.Objective > Best.Objective) Best = member;
                 RecentDurations.Add(v.FinishedAt - v.StartedAt);
+                _cache?.Add(v);
                 break;
             case CandidateRetired r:
                 var index = _population.FindIndex(m => m.Id == r.Id);
@@ -309,6 +320,7 @@ public sealed class SearchState
                 break;
             case SearchCompleted c:
                 CompletionReason = c.Reason;
+                CompletedAt = c.At;
                 _reservations.Clear();
                 break;
             case SearchPaused:
@@ -371,7 +383,7 @@ public sealed class SearchState
     public SearchSnapshot ToSnapshot() => new(
         Config, StartedAt, NextCandidateId, Proposed, Evaluated, FailedAttempts, FinalFailures, Retired,
         BatchIndex, BatchProposed, Best, CompletionReason, [.. _population],
-        _pending.Values.OrderBy(p => p.Id).ToList(), IsPaused, RecentDurations.Oldest());
+        _pending.Values.OrderBy(p => p.Id).ToList(), IsPaused, RecentDurations.Oldest(), CompletedAt, _cache?.Nodes.ToList());
 
     public static SearchState FromSnapshot(SearchSnapshot s)
     {
@@ -392,6 +404,8 @@ public sealed class SearchState
             CompletionReason = s.CompletionReason,
             IsPaused = s.Paused,
             RecentDurations = DurationWindow.From(s.RecentDurationSeconds),
+            CompletedAt = s.CompletedAt,
+            _cache = s.Cache is null ? null : new CacheLogSummary(s.Cache),
         };
         state._population.AddRange(s.Population);
         foreach (var p in s.Pending)
