@@ -16,6 +16,7 @@ internal static class ResumeCommand
         {
             workers, logFile,
         };
+        log.AddTo(command);
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(log.Verbose), parse.GetValue(log.Json), async () =>
         {
             var overrides = new HoconOverrides().Set("evaluator.workers", parse.GetValue(workers));
