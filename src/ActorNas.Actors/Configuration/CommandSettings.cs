@@ -64,6 +64,9 @@ public sealed record CommandSettings(
         };
     }
 
+    private static bool LooksLikeScript(string argument) =>
+        !argument.StartsWith('-') && (argument.EndsWith(".py", StringComparison.Ordinal) || argument.EndsWith(".sh", StringComparison.Ordinal));
+
     /// <summary>What can be checked of this machine before a search starts: the program, the folder, the tools.</summary>
     /// <param name="abandonAfter">actornas.evaluator.abandon-after: a slot must not give up before the kill grace ends.</param>
     internal void ValidateForUse(TimeSpan abandonAfter)
@@ -78,6 +81,12 @@ public sealed record CommandSettings(
             throw new SettingsException($"{section}.command: the program \"{Command[0]}\" " +
                 (Command[0].Contains('/', StringComparison.Ordinal) ? "does not exist or is not executable" : "is not on the PATH") +
                 "; give an installed program (such as python3 or bash) or the full path of an executable file");
+        // the default (python3 train.py) run where train.py is not would fail every attempt of every candidate
+        var folder = WorkingDirectory.Length > 0 ? Path.GetFullPath(WorkingDirectory) : Directory.GetCurrentDirectory();
+        foreach (var script in Command.Skip(1).Where(LooksLikeScript))
+            if (!File.Exists(Path.GetFullPath(script, folder)))
+                throw new SettingsException($"{section}.command names the script \"{script}\", which does not exist in {folder}; " +
+                    $"give its full path, or set {section}.working-directory to its folder");
         foreach (var tool in new[] { "setsid", "setpriv", "bash" })
             if (ExecutableSearch.Find(tool, "") is null)
                 throw new SettingsException($"the command evaluator needs {tool} on the PATH (util-linux and bash; on Debian: " +

@@ -47,7 +47,7 @@ public sealed class CommandEvaluatorTests
         [
             "ACTORNAS_ATTEMPT=2", "ACTORNAS_CANDIDATE_ID=5", $"ACTORNAS_CHECKPOINT_DIR={checkpoint}",
             $"ACTORNAS_GENOTYPE={genotype}",
-            "ACTORNAS_NODE=node-a", "ACTORNAS_PARENT_ID=3", "ACTORNAS_POSITIONS=3,0,4,1,1,2", $"ACTORNAS_SEARCH_ID=search-7",
+            "ACTORNAS_NODE=node-a", "ACTORNAS_PARENT_CHECKPOINT=", "ACTORNAS_PARENT_ID=3", "ACTORNAS_POSITIONS=3,0,4,1,1,2", $"ACTORNAS_SEARCH_ID=search-7",
             "ACTORNAS_SEARCH_SEED=42", $"ACTORNAS_SEED={42 ^ 5}", "ACTORNAS_SLOT=1", "ACTORNAS_SPACE=nb201", "ACTORNAS_WORKER=node-a/slot-1",
             "CUDA_VISIBLE_DEVICES=1", "MY_SETTING=on", scripts.Folder,
         ];
@@ -65,6 +65,26 @@ public sealed class CommandEvaluatorTests
         Assert.Equal(42 ^ 5, root.GetProperty("seed").GetInt64());
         Assert.Equal(1, root.GetProperty("slot").GetInt32());
         Assert.Equal(checkpoint, root.GetProperty("checkpointDir").GetString());
+    }
+
+    [Fact]
+    public async Task A_child_gets_its_parents_checkpoint_folder_when_the_parent_wrote_one_on_this_node()
+    {
+        using var scripts = new CommandScripts();
+        var seen = scripts.File("parent.txt");
+        var evaluator = new CommandEvaluator(scripts.Bash($$"""
+            echo "weights of $ACTORNAS_CANDIDATE_ID" > "$ACTORNAS_CHECKPOINT_DIR/model.pt"
+            echo "$ACTORNAS_CANDIDATE_ID=$ACTORNAS_PARENT_CHECKPOINT" >> '{{seen}}'
+            if [ -n "$ACTORNAS_PARENT_CHECKPOINT" ]; then cat "$ACTORNAS_PARENT_CHECKPOINT/model.pt" >> '{{seen}}'; fi
+            echo '{"objective": 1}'
+            """), "");
+        var context = CommandScripts.Context();
+        await evaluator.EvaluateAsync(CommandScripts.Candidate(id: 1, parent: null), context, default);
+        await evaluator.EvaluateAsync(CommandScripts.Candidate(id: 2, parent: 1), context, default);
+        await evaluator.EvaluateAsync(CommandScripts.Candidate(id: 3, parent: 99), context, default);   // a parent never evaluated here
+
+        var parentDir = Path.Combine(scripts.File("checkpoints"), "search-7", "1");
+        Assert.Equal(["1=", $"2={parentDir}", "weights of 1", "3="], File.ReadAllLines(seen));
     }
 
     [Fact]

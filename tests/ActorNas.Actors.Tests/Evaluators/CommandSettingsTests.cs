@@ -61,6 +61,7 @@ public sealed class CommandSettingsTests
     [Theory]
     [InlineData("actornas.evaluator.command.command = [\"no-such-program-actornas\"]", "\"no-such-program-actornas\" is not on the PATH")]
     [InlineData("actornas.evaluator.command.command = [\"./missing.sh\"]", "\"./missing.sh\" does not exist or is not executable")]
+    [InlineData("actornas.evaluator.command { command = [python3, train.py], working-directory = \"/tmp\" }", "names the script \"train.py\", which does not exist in /tmp")]
     [InlineData("actornas.evaluator.command { command = [bash], working-directory = \"/no/such/folder\" }", "working-directory \"/no/such/folder\" does not exist")]
     [InlineData("actornas.evaluator { abandon-after = 5s, command { command = [bash], kill-grace = 10s } }", "must be shorter than actornas.evaluator.abandon-after")]
     public void What_cannot_run_here_is_refused_before_the_search_starts(string hocon, string expected)

@@ -12,10 +12,14 @@ public sealed record CandidateInput(
     string SearchId, long CandidateId, int Attempt, string Genotype, IReadOnlyList<int> Positions, string Space, long? ParentId,
     long Seed, long SearchSeed, int Slot, string Worker, string Node, string CheckpointDir, string VisibleDevices)
 {
-    public static CandidateInput Of(Candidate candidate, EvaluationContext context, string checkpointDir, string visibleDevices) =>
+    /// <summary>The parent's checkpoint folder when it exists on this node and holds something; null otherwise.</summary>
+    public string? ParentCheckpointDir { get; init; }
+
+    public static CandidateInput Of(Candidate candidate, EvaluationContext context, string checkpointDir, string visibleDevices,
+        string? parentCheckpointDir = null) =>
         new(context.SearchId, candidate.Id, candidate.Attempt, context.Space.Format(candidate.Genotype), candidate.Genotype.ToArray(),
             context.Space.Name, candidate.ParentId, CandidateSeed(context.Seed, candidate.Id), context.Seed, context.Slot, context.Worker,
-            context.Node, checkpointDir, visibleDevices);
+            context.Node, checkpointDir, visibleDevices) { ParentCheckpointDir = parentCheckpointDir };
 
     /// <summary>The candidate's own seed, as the naswot evaluator derives it: the search's seed XOR the candidate id.</summary>
     public static long CandidateSeed(long searchSeed, long candidateId) => searchSeed ^ candidateId;
@@ -35,6 +39,7 @@ public sealed record CandidateInput(
         ["ACTORNAS_WORKER"] = Worker,
         ["ACTORNAS_NODE"] = Node,
         ["ACTORNAS_CHECKPOINT_DIR"] = CheckpointDir,
+        ["ACTORNAS_PARENT_CHECKPOINT"] = ParentCheckpointDir ?? "",
         ["CUDA_VISIBLE_DEVICES"] = VisibleDevices,
     };
 
@@ -61,6 +66,8 @@ public sealed record CandidateInput(
             json.WriteString("worker", Worker);
             json.WriteString("node", Node);
             json.WriteString("checkpointDir", CheckpointDir);
+            if (ParentCheckpointDir is { } parentDir) json.WriteString("parentCheckpoint", parentDir);
+            else json.WriteNull("parentCheckpoint");
             json.WriteString("cudaVisibleDevices", VisibleDevices);
             json.WriteEndObject();
         }

@@ -32,12 +32,23 @@ public sealed class CommandEvaluator : IEvaluator
     public static string CheckpointDirOf(string root, string searchId, long candidateId) =>
         Path.Combine(root, searchId, candidateId.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// The parent's checkpoint folder when the parent was evaluated on this node and wrote something there; null otherwise
+    /// (no parent, another node, or a script that writes no checkpoints). Fetching it from another node is not done yet.
+    /// </summary>
+    private string? ParentCheckpointOf(Candidate candidate, EvaluationContext context)
+    {
+        if (candidate.ParentId is not { } parent) return null;
+        var folder = CheckpointDirOf(_settings.CheckpointRoot, context.SearchId, parent);
+        return Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any() ? folder : null;
+    }
+
     public async Task<EvaluationResult> EvaluateAsync(Candidate candidate, EvaluationContext context, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var checkpointDir = CheckpointDirOf(_settings.CheckpointRoot, context.SearchId, candidate.Id);
         Directory.CreateDirectory(checkpointDir);
-        var input = CandidateInput.Of(candidate, context, checkpointDir, _visibleDevices);
+        var input = CandidateInput.Of(candidate, context, checkpointDir, _visibleDevices, ParentCheckpointOf(candidate, context));
         var tag = $"candidate {candidate.Id} attempt {candidate.Attempt}";
 
         using var process = await ProcessLauncher.StartAsync(StartInfo(input)).ConfigureAwait(false);
