@@ -38,6 +38,7 @@ static async Task<int> RunAsync(string name, BenchOptions options) => name switc
     "cluster-utilization" => await ClusterBenchmark.RunUtilizationAsync(options),
     "faults" => await FaultsBenchmark.RunAsync(options),
     "long" => await LongBenchmark.RunAsync(options),
+    "command" => await CommandBenchmark.RunAsync(options),
     _ => Usage($"unknown benchmark \"{name}\""),
 };
 
@@ -75,6 +76,9 @@ static int Usage(string problem)
           long            a zero-duration search killed with kill -9 every 30 s until done (--budget N, default
                           1,000,000): resident memory every 100,000 evaluations, each recovery's seconds, exact budget,
                           then the seconds of `status` and `list` on the finished log
+          command         the command evaluator's overhead per candidate against the in-process synthetic evaluator, for
+                          an echo of the result line and for a python3 -c script: ms per candidate alone, evaluations/s
+                          in a 2-slot search on SQLite (--budget N candidates each, default 400)
           --seeds N       nb201: seeds per algorithm (default 100); cache: seeds per NB201 search (default 3)
           --table PATH    nb201, cache: a NAS-Bench-201 table, CSV or .csv.gz (default: the shipped data/nb201 table)
           --threads N     torch: libtorch threads for NASWOT and the training step (default 1)

@@ -20,6 +20,9 @@ public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeo
     /// </summary>
     public TimeSpan AbandonAfter { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The command evaluator's settings (actornas.evaluator.command).</summary>
+    public CommandSettings Command { get; init; } = CommandSettings.Default;
+
     /// <summary>Reads <c>actornas.evaluator</c> (and the weight cache's memory, which the train evaluator's in-process cache shares).</summary>
     internal static EvaluatorSettings Read(SettingsReader reader)
     {
@@ -63,6 +66,7 @@ public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeo
             AutoTimeout = IsAuto(reader, "evaluator.timeout"),
             AutoTimeoutFloor = reader.Duration("evaluator.auto-timeout-floor"),
             AbandonAfter = reader.Duration("evaluator.abandon-after"),
+            Command = CommandSettings.Read(reader),
         };
     }
 

@@ -87,6 +87,17 @@ internal sealed class SettingsReader(Config section)
     public IReadOnlyList<string> StringList(string key) =>
         Read(key, "a list of names such as [relu, tanh]", () => section.GetStringList(key).ToArray());
 
+    /// <summary>True when the key holds a list (such as <c>gpus = [0, 1]</c>, against <c>gpus = auto</c>).</summary>
+    public bool IsList(string key) => section.HasPath(key) && section.GetValue(key) is { } value && value.IsArray();
+
+    /// <summary>An object of names to strings, such as <c>environment { CUDA_LAUNCH_BLOCKING = "1" }</c>; missing = empty.</summary>
+    public IReadOnlyDictionary<string, string> StringMap(string key)
+    {
+        if (!section.HasPath(key)) return new Dictionary<string, string>();
+        return Read(key, "an object of names and strings such as { OMP_NUM_THREADS = \"4\" }", () =>
+            section.GetValue(key).GetObject().Items.ToDictionary(p => p.Key, p => p.Value.GetString(), StringComparer.Ordinal));
+    }
+
     private static T Check<T>(string key, T value, T min, T max) where T : IComparable<T>
     {
         if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)

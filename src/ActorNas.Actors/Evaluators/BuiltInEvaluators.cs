@@ -1,4 +1,5 @@
 using ActorNas.Actors.Configuration;
+using ActorNas.Actors.Evaluators.Command;
 using ActorNas.Actors.Tabular;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Simulation;
@@ -12,8 +13,9 @@ public static class BuiltInEvaluators
 {
     public const string Synthetic = "synthetic";
     public const string Tabular = "tabular";
+    public const string Command = "command";
 
-    public static readonly IReadOnlyList<string> Names = [Synthetic, Tabular];
+    public static readonly IReadOnlyList<string> Names = [Synthetic, Tabular, Command];
 
     /// <summary>
     /// A factory of one evaluator per slot. Anything expensive (the tabular evaluator's table) is loaded here, once per
@@ -29,6 +31,11 @@ public static class BuiltInEvaluators
             case Tabular:
                 var table = Nb201TableLoader.LoadOrShipped(settings.TablePath);
                 return _ => new TabularEvaluator(table, settings.Tabular);
+            case Command:
+                // the program, the folder and the tools are checked now; the GPUs are looked up once for every slot
+                settings.Command.ValidateForUse(settings.AbandonAfter);
+                var gpus = settings.Command.Gpus ?? GpuSlots.Detect();
+                return slot => new CommandEvaluator(settings.Command, GpuSlots.VisibleDevices(gpus, slot));
             default:
                 throw Unknown(settings.Name);
         }
@@ -40,7 +47,7 @@ public static class BuiltInEvaluators
         Synthetic => new SyntheticSimulator(settings.Synthetic, space),
         Tabular => new TabularSimulator(Nb201TableLoader.LoadOrShipped(settings.TablePath), settings.Tabular),
         _ => throw new SettingsException($"evaluator \"{settings.Name}\" cannot run on a simulated clock (its results and durations are " +
-            $"not known without running it); simulate works with: {string.Join(", ", Names)}"),
+            $"not known without running it); simulate works with: {Synthetic}, {Tabular}"),
     };
 
     private static SettingsException Unknown(string name) =>

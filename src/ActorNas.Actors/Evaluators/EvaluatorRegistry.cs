@@ -19,6 +19,7 @@ public sealed class EvaluatorRegistry
     {
         Add(BuiltInEvaluators.Synthetic, (settings, _) => BuiltInEvaluators.Factory(settings));
         Add(BuiltInEvaluators.Tabular, (settings, _) => BuiltInEvaluators.Factory(settings));
+        Add(BuiltInEvaluators.Command, (settings, _) => BuiltInEvaluators.Factory(settings));
     }
 
     /// <summary>The names in the order they were added, built-in ones first.</summary>

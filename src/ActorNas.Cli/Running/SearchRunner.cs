@@ -27,17 +27,18 @@ internal static class SearchRunner
     public static async Task<int> RunAsync(SearchRequest request, CancellationToken cancel)
     {
         Logging.Configure(request.LogFile, request.Db);
-        var requested = SettingsSources.Combine(request.SettingsText, SettingsSources.CommandLine);
+        var settingsText = request.IsNew ? CheckpointFolder.WithDefault(request.SettingsText, request.Db) : request.SettingsText;
+        var requested = SettingsSources.Combine(settingsText, SettingsSources.CommandLine);
         // a new search's settings and evaluator (its table, say) are checked before the database is touched
         var registry = TorchPlugin.AddTo(new EvaluatorRegistry());
-        var prepared = request.IsNew && SettingsSources.Read(request.SettingsText) is var fresh
+        var prepared = request.IsNew && SettingsSources.Read(settingsText) is var fresh
             ? registry.Prepare(fresh.Evaluator, fresh.Search) : null;
 
         await using var store = StoreHost.Open(requested, request.Db, mustExist: !request.IsNew);
         var searchId = request.SearchId ?? await store.OnlySearchAsync(request.Db, cancel).ConfigureAwait(false);
         var runtime = ActorNasRuntime.Get(store.System);
         TorchPlugin.AddTo(runtime.Evaluators);
-        using var plan = await runtime.PlanAsync(new StartRequest(searchId, request.IsNew ? StartMode.New : StartMode.Resume, request.SettingsText)
+        using var plan = await runtime.PlanAsync(new StartRequest(searchId, request.IsNew ? StartMode.New : StartMode.Resume, settingsText)
         {
             Where = request.Db,
             ResumeCommand = request.ResumeCommand(searchId, store.Persistence.Provider),
