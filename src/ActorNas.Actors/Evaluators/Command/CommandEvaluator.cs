@@ -120,6 +120,10 @@ public sealed class CommandEvaluator : IEvaluator
                  })
             info.ArgumentList.Add(argument);
         foreach (var argument in _settings.Command) info.ArgumentList.Add(argument);
+        // ACTORNAS_* names are the candidate's alone: an inherited one (a variable of the shell that started the search)
+        // must not reach the script as if it described the candidate
+        foreach (var inherited in info.Environment.Keys.Where(k => k.StartsWith("ACTORNAS_", StringComparison.Ordinal)).ToList())
+            info.Environment.Remove(inherited);
         foreach (var (name, value) in _settings.Environment) info.Environment[name] = value;
         foreach (var (name, value) in input.EnvironmentVariables()) info.Environment[name] = value;
         return info;
