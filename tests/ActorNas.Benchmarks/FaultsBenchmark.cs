@@ -201,7 +201,8 @@ internal static class FaultsBenchmark
         var middle = FaultLog.Scalar(db, "SELECT MAX(sequence_number) FROM journal") / 2;
         FaultLog.Damage(db, "journal", "message", middle, "dmg");
         var hash = Hash(db);
-        using var status = await CliRun.RunAsync(dir, TimeSpan.FromMinutes(1), "status", "--db", db, "--search-id", "dmg");
+        // export reads every event (status answers from the newest snapshot and may never reach the damaged one)
+        using var status = await CliRun.RunAsync(dir, TimeSpan.FromMinutes(1), "export", "--db", db, "--search-id", "dmg", "--out", Path.Combine(dir, "dmg.csv"));
         var clear = status.ExitCode == 3 && status.LastError.Contains("repair", StringComparison.Ordinal);
         var repaired = new FaultLog(dir, "dmg", ["--db", Path.Combine(dir, "repaired.db")]);
         using var repair = await CliRun.RunAsync(dir, TimeSpan.FromMinutes(1), "repair", "--db", db, "--search-id", "dmg", "--out", repaired.Where[1]);
@@ -211,7 +212,7 @@ internal static class FaultsBenchmark
         var (exact, lost, duplicates) = await repaired.CheckAsync(budget, before);
         var unchanged = Hash(db) == hash;
         return new FaultOutcome("damaged-event", clear && unchanged && resume.ExitCode == 0 && exact, lost, duplicates, status.Elapsed.TotalSeconds,
-            $"event {middle} damaged: status exit {status.ExitCode}{(clear ? " naming repair" : "")}; original {(unchanged ? "unchanged" : "CHANGED")}; " +
+            $"event {middle} damaged: export exit {status.ExitCode}{(clear ? " naming repair" : "")}; original {(unchanged ? "unchanged" : "CHANGED")}; " +
             $"the repaired copy resumed with exit {resume.ExitCode}, {(exact ? "exactly the budget" : "NOT exactly the budget")}" +
             (resume.ExitCode == 0 && exact ? "" : "\n" + resume));
     }
