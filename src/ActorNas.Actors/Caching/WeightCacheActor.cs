@@ -14,12 +14,15 @@ namespace ActorNas.Actors.Caching;
 /// answers its evaluators' fetches, fetches what it lacks from the donor's node (in pulled chunks, see
 /// <see cref="LayerFetcher"/>) and keeps a copy by policy, and serves other nodes' pulls (see <see cref="LayerSender"/>).
 /// It hears of donor choices from the fetches themselves: a request of attempt 1 names the parent chosen for it.
+/// It also knows the checkpoint folders its command evaluators wrote (<see cref="CheckpointStore"/>): it serves them to
+/// other nodes in the same pulls, and fetches a parent's from the parent's node for a child evaluated here.
 /// </summary>
 public sealed class WeightCacheActor : ReceiveActor
 {
     public const string Name = "weight-cache";
 
     private sealed record PendingFetch(IActorRef ReplyTo, LayerRequest Request, LocalLookup Local, Stopwatch Clock);
+    private sealed record PendingCheckpoint(IActorRef ReplyTo, CheckpointRequest Request, Stopwatch Clock);
 
     /// <summary>From a <see cref="LayerFetcher"/>: the verified layers it received (none on failure); whether the owner answered at all.</summary>
     internal sealed record FetchCompleted(long TransferId, IReadOnlyList<LayerPayload> Layers, long Bytes, string? Error, bool Answered);
@@ -29,6 +32,8 @@ public sealed class WeightCacheActor : ReceiveActor
     private readonly string _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<long, PendingFetch> _pending = [];
+    private readonly Dictionary<long, PendingCheckpoint> _pendingCheckpoints = [];
+    private readonly CheckpointStore _checkpoints;
     // nodes that did not answer a pull (gone, or an id from before a restart): not asked again until the time given,
     // so their parents' children do not each wait out the fetch timeout
     private readonly Dictionary<string, DateTimeOffset> _silent = [];
@@ -45,6 +50,7 @@ public sealed class WeightCacheActor : ReceiveActor
             ? null
             : new LayerDiskTier(WeightCacheNode.DiskDirectoryOf(settings, node), settings.DiskBytes, message => _log.Warning("{0}", message));
         _store = new LayerTiers(new LayerCacheBook(settings.MemoryBytes, CachePolicies.Create(settings.Policy, settings.PolicyOptions)), disk);
+        _checkpoints = new CheckpointStore(settings.CheckpointCopiesBytes, message => _log.Warning("{0}", message));
 
         Receive<FetchLayers>(f => Fetch(f.Request));
         Receive<OfferLayers>(o =>
@@ -53,6 +59,8 @@ public sealed class WeightCacheActor : ReceiveActor
             foreach (var layer in o.Layers) _store.Keep(layer);
             Sender.Tell(LayersOffered.Instance);
         });
+        Receive<FetchCheckpoint>(f => FetchCheckpoint(f.Request));
+        Receive<CheckpointWritten>(w => _checkpoints.Written(w.SearchId, w.CandidateId, w.Folder));
         Receive<FetchCompleted>(Completed);
         Receive<PullLayers>(Serve);
         Receive<GetCacheStats>(_ => Sender.Tell(new WeightCacheStats(_node, _store.Stats())));
@@ -78,8 +86,64 @@ public sealed class WeightCacheActor : ReceiveActor
         Context.ActorOf(LayerFetcher.Props(id, Context.ActorSelection(remote), local.Missing, _settings), "fetch-" + id);
     }
 
+    /// <summary>
+    /// A parent's checkpoint: its folder when it is on this node; else pulled from the parent's node like a layer (same
+    /// rules: not from this node, an unknown or silent one, or under the none policy; and not with checkpoint-copies-mb
+    /// = 0), unpacked into the requested folder and kept as a bounded copy.
+    /// </summary>
+    private void FetchCheckpoint(CheckpointRequest request)
+    {
+        var clock = Stopwatch.StartNew();
+        if (HoldsFiles(request.Folder))
+        {
+            Sender.Tell(CheckpointAnswer(request.Folder, false, 0, clock));
+            return;
+        }
+        var remote = _settings.CheckpointCopiesBytes > 0 && _store.Book.Policy is not NoCachePolicy
+                     && request.ParentNode is { } parentNode && parentNode != _node && !IsSilent(parentNode)
+            ? WeightCacheNode.PathOf(Context.System, parentNode)
+            : null;
+        if (remote is null)
+        {
+            Sender.Tell(CheckpointAnswer(null, false, 0, clock));
+            return;
+        }
+        var id = ++_nextTransfer;
+        _pendingCheckpoints[id] = new PendingCheckpoint(Sender, request, clock);
+        Context.ActorOf(LayerFetcher.Props(id, Context.ActorSelection(remote), [CheckpointStore.KeyOf(request.SearchId, request.ParentId)], _settings),
+            "fetch-" + id);
+    }
+
+    private void CheckpointCompleted(FetchCompleted done, PendingCheckpoint pending)
+    {
+        var request = pending.Request;
+        if (!done.Answered && request.ParentNode is { } silent)
+            _silent[silent] = DateTimeOffset.UtcNow + WeightCacheSettings.SilentNodePause(_settings.Timeout);
+        var error = done.Error ?? (done.Layers.Count == 0 ? "the node does not hold it" : null);
+        if (done.Layers.Count > 0 && _checkpoints.StoreCopy(done.Layers[0], request.Folder) is { } problem) error = problem;
+        if (error is not null || !HoldsFiles(request.Folder))
+        {
+            _log.Warning("weight cache: the checkpoint of candidate {0} could not be fetched from {1} ({2}); the child starts without it",
+                request.ParentId, request.ParentNode, error ?? "nothing arrived");
+            pending.ReplyTo.Tell(CheckpointAnswer(null, false, done.Bytes, pending.Clock));
+            return;
+        }
+        _store.CountRemote(1, done.Bytes);
+        pending.ReplyTo.Tell(CheckpointAnswer(request.Folder, true, done.Bytes, pending.Clock));
+    }
+
+    private CheckpointFetch CheckpointAnswer(string? folder, bool remote, long bytes, Stopwatch clock) =>
+        new(folder, remote, bytes, clock.Elapsed.TotalSeconds, _checkpoints.CopiesBytes, _checkpoints.CopiesEvicted);
+
+    private static bool HoldsFiles(string folder) => Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any();
+
     private void Completed(FetchCompleted done)
     {
+        if (_pendingCheckpoints.Remove(done.TransferId, out var checkpoint))
+        {
+            CheckpointCompleted(done, checkpoint);
+            return;
+        }
         if (!_pending.Remove(done.TransferId, out var pending)) return;
         if (!done.Answered && pending.Request.DonorNode is { } silent)
             _silent[silent] = DateTimeOffset.UtcNow + WeightCacheSettings.SilentNodePause(_settings.Timeout);
@@ -114,7 +178,10 @@ public sealed class WeightCacheActor : ReceiveActor
             _log.Warning("refused to serve layers to {0}: not a member of the cluster (wire safety)", Sender.Path.Address);
             return;
         }
-        var layers = pull.Layers.Distinct().Select(_store.Serve).OfType<LayerPayload>().ToList();
+        // checkpoints travel like layers: their keys name a search and a candidate (CheckpointStore.KeyOf)
+        var layers = pull.Layers.Distinct()
+            .Select(key => CheckpointStore.IsKey(key) ? _checkpoints.Serve(key, _settings.MaxLayerBytes) : _store.Serve(key))
+            .OfType<LayerPayload>().ToList();
         var chunk = Math.Clamp(pull.ChunkBytes, 1024, WeightCacheSettings.MaxChunkBytes);
         Context.ActorOf(LayerSender.Props(pull.TransferId, layers, chunk, Sender, _settings.Timeout));
     }

@@ -36,6 +36,12 @@ public sealed record WeightCacheSettings(
     /// </summary>
     public long MaxLayerBytes { get; init; } = 1024L << 20;
 
+    /// <summary>
+    /// Disk for the parents' checkpoints the command evaluator fetched from other nodes (actornas.weight-cache.checkpoint-copies-mb):
+    /// beyond it the oldest copies are deleted; 0 fetches none.
+    /// </summary>
+    public long CheckpointCopiesBytes { get; init; } = 2048L << 20;
+
     /// <summary>The options the node's cache policy is created with.</summary>
     public Core.Caching.CachePolicySettings PolicyOptions => new(DonorWindow, Population, Sample);
 
@@ -75,6 +81,7 @@ public sealed record WeightCacheSettings(
             search.SampleSize)
         {
             MaxLayerBytes = reader.Int("weight-cache.max-layer-mb", min: 1) * (1L << 20),
+            CheckpointCopiesBytes = reader.Int("weight-cache.checkpoint-copies-mb", min: 0) * (1L << 20),
         };
     }
 }

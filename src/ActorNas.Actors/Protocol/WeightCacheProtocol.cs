@@ -46,3 +46,9 @@ public sealed record LayerChunk(long TransferId, int Sequence, byte[] Data) : IA
 
 /// <summary>Either side gives up a transfer (timeout, a peer that went away, a malformed stream).</summary>
 public sealed record TransferAborted(long TransferId, string Reason) : IActorNasMessage;
+
+/// <summary>Local: a child's parent checkpoint, from this node or the parent's (answered with a <see cref="Caching.CheckpointFetch"/>).</summary>
+public sealed record FetchCheckpoint(Caching.CheckpointRequest Request);
+
+/// <summary>Local: a candidate of this node wrote its checkpoint into <paramref name="Folder"/>; the cache serves it to other nodes.</summary>
+public sealed record CheckpointWritten(string SearchId, long CandidateId, string Folder);

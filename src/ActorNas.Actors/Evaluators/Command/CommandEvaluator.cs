@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ActorNas.Actors.Caching;
 using ActorNas.Actors.Configuration;
 using ActorNas.Core.Evaluation;
 using NLog;
@@ -33,22 +34,42 @@ public sealed class CommandEvaluator : IEvaluator
         Path.Combine(root, searchId, candidateId.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>
-    /// The parent's checkpoint folder when the parent was evaluated on this node and wrote something there; null otherwise
-    /// (no parent, another node, or a script that writes no checkpoints). Fetching it from another node is not done yet.
+    /// The parent's checkpoint folder on this node (null: none) and the cache facts to record (null: no parent, or no
+    /// cache). The node's weight cache, when there is one, finds it here or fetches it from the parent's node into this
+    /// node's checkpoint root; without one, only a folder already here counts. A cache that cannot answer costs the child its
+    /// parent's weights, never the evaluation.
     /// </summary>
-    private string? ParentCheckpointOf(Candidate candidate, EvaluationContext context)
+    private async Task<(string? Folder, IEnumerable<KeyValuePair<string, double>>? Metrics)> ParentCheckpointAsync(
+        Candidate candidate, EvaluationContext context, CancellationToken cancellationToken)
     {
-        if (candidate.ParentId is not { } parent) return null;
+        if (candidate.ParentId is not { } parent) return (null, null);
         var folder = CheckpointDirOf(_settings.CheckpointRoot, context.SearchId, parent);
-        return Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any() ? folder : null;
+        if (context.LayerCache is ICheckpointCache cache)
+        {
+            try
+            {
+                var fetch = await cache.FetchCheckpointAsync(new CheckpointRequest(context.SearchId, parent, candidate.ParentNode, folder), cancellationToken)
+                    .ConfigureAwait(false);
+                return (fetch.Folder, fetch.Metrics());
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.Warn("candidate {0}: the weight cache did not answer for its parent's checkpoint ({1}); it starts without it", candidate.Id, e.Message);
+                return (null, [new("cacheLayersRequested", 1), new("cacheErrors", 1)]);
+            }
+        }
+        return (HoldsFiles(folder) ? folder : null, null);
     }
+
+    private static bool HoldsFiles(string folder) => Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any();
 
     public async Task<EvaluationResult> EvaluateAsync(Candidate candidate, EvaluationContext context, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var checkpointDir = CheckpointDirOf(_settings.CheckpointRoot, context.SearchId, candidate.Id);
         Directory.CreateDirectory(checkpointDir);
-        var input = CandidateInput.Of(candidate, context, checkpointDir, _visibleDevices, ParentCheckpointOf(candidate, context));
+        var (parentCheckpoint, cacheMetrics) = await ParentCheckpointAsync(candidate, context, cancellationToken).ConfigureAwait(false);
+        var input = CandidateInput.Of(candidate, context, checkpointDir, _visibleDevices, parentCheckpoint);
         var tag = $"candidate {candidate.Id} attempt {candidate.Attempt}";
 
         using var process = await ProcessLauncher.StartAsync(StartInfo(input)).ConfigureAwait(false);
@@ -97,7 +118,18 @@ public sealed class CommandEvaluator : IEvaluator
             throw new CommandFailedException($"{_settings.Command[0]} exited with code {exit}{ExitMeaning(exit)}{stderrTail.Describe("stderr")}");
         if (outcome.Problem is { } problem)
             throw new CommandFailedException($"{problem}{stderrTail.Describe("stderr")}");
-        return outcome.Value!;
+        // other nodes may fetch what this candidate wrote for its children
+        if (context.LayerCache is ICheckpointCache cache && HoldsFiles(checkpointDir)) cache.CheckpointWritten(context.SearchId, candidate.Id, checkpointDir);
+        return WithCacheFacts(outcome.Value!, parentCheckpoint, cacheMetrics);
+    }
+
+    /// <summary>The parent checkpoint's cache facts beside the script's metrics (the cache* names are the evaluator's).</summary>
+    private static EvaluationResult WithCacheFacts(EvaluationResult result, string? parentCheckpoint, IEnumerable<KeyValuePair<string, double>>? cacheMetrics)
+    {
+        if (cacheMetrics is null) return result;
+        var metrics = new Dictionary<string, double>(result.Metrics ?? new Dictionary<string, double>(), StringComparer.Ordinal);
+        foreach (var (name, value) in cacheMetrics) metrics[name] = value;
+        return result with { Metrics = metrics, CacheHit = parentCheckpoint is not null };
     }
 
     private ProcessStartInfo StartInfo(CandidateInput input)
