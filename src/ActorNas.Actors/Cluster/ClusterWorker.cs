@@ -44,11 +44,13 @@ public sealed class ClusterWorker
         var settings = SettingsSources.OfJoined(workerText, setup.Settings, setup.SearchId);
         var count = slots ?? (cluster.Slots > 0 ? cluster.Slots : EvaluatorNode.DefaultSlots());
         if (count < 1) throw new SettingsException($"--slots {count}: a worker needs at least one slot");
-        var evaluator = settings.Evaluator with { Workers = count };
+        var evaluator = settings.Evaluator with { Workers = count, Command = WorkerCheckpoints(settings.Evaluator.Command, node) };
         var factory = ownEvaluator ?? runtime.Evaluators.Prepare(evaluator, settings.Search).Factory;
         var space = settings.Search.Space.Create();
 
-        Akka.Event.Logging.GetLogger(system, nameof(ClusterWorker)).Info("worker {0}: {1} slot(s) for search {2}", node, count, setup.SearchId);
+        var log = Akka.Event.Logging.GetLogger(system, nameof(ClusterWorker));
+        log.Info("worker {0}: {1} slot(s) for search {2}", node, count, setup.SearchId);
+        if (evaluator.Name == BuiltInEvaluators.Command) log.Info("worker {0}: candidates' checkpoints in {1}", node, evaluator.Command.CheckpointRoot);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // the node's WeightCache: its slots share it, and other nodes fetch the layers this node trained from it
         var cache = new ActorLayerCache(runtime.WeightCache(settings.WeightCache, node), settings.WeightCache.Timeout);
@@ -57,4 +59,16 @@ public sealed class ClusterWorker
             SlotLimits.Of(evaluator), done), EvaluatorNode.Name);
         return new ClusterWorker(node, count, setup.SearchId, evaluators, done.Task);
     }
+
+    /// <summary>
+    /// A worker's checkpoint root when neither its own settings nor the search's name one: actornas-checkpoints/NODE in
+    /// its working directory (NODE = host_port), so workers started from one folder keep theirs apart and a restarted
+    /// worker on the same port finds its own again. A configured checkpoint-dir is used as it is (a shared file system).
+    /// </summary>
+    internal static CommandSettings WorkerCheckpoints(CommandSettings command, string node) =>
+        command.CheckpointDir.Length > 0
+            ? command
+            : command with { CheckpointDir = Path.GetFullPath(Path.Combine(CommandSettings.DefaultCheckpointFolder, FolderNameOf(node))) };
+
+    private static string FolderNameOf(string node) => string.Concat(node.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_'));
 }
