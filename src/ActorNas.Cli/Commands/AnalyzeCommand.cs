@@ -14,8 +14,8 @@ using ActorNas.Core.Events;
 namespace ActorNas.Cli.Commands;
 
 /// <summary>
-/// `actornas analyze`: the evolution-pattern study of a search's log (read through Akka.Persistence.Query, one event
-/// at a time), as report.md, PNG figures, candidates.csv/.parquet, the layer-request trace and the cache study. --follow keeps
+/// `actornas analyze`: the evolution-pattern study of a search's log (its journal rows read directly, one event at a
+/// time; --from-seq/--since study the candidates proposed from a later point), as report.md, PNG figures, candidates.csv/.parquet, the layer-request trace and the cache study. --follow keeps
 /// reading a live search and rewrites the outputs every --refresh until it completes.
 /// </summary>
 internal static class AnalyzeCommand
