@@ -40,6 +40,8 @@ internal static partial class LongBenchmark
             while (!run.HasExited && DateTime.UtcNow < killAt)
             {
                 await Task.Delay(100);
+                // the first segment must have created the search before it may be killed (a slow start on a loaded machine)
+                if (segment == 1 && LastProgress(run.Stderr) is null) killAt = DateTime.UtcNow + killEvery;
                 if (LastProgress(run.Stderr) is { } evaluated && evaluated >= nextSample && !run.HasExited)
                 {
                     var mb = run.ResidentMb();
