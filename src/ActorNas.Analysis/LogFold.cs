@@ -25,7 +25,9 @@ public readonly record struct SeriesPoint(double Time, double Value);
 /// <summary>
 /// Folds a search's log, one event at a time, into what the analysis needs: one record per candidate, the proposals
 /// in order, the evaluations in order, every worker attempt, and the population's median after each result. Events
-/// are not kept, so a log is read as a stream; memory grows with the number of candidates.
+/// are not kept, so a log is read as a stream; memory grows with the number of candidates. With an
+/// <see cref="AnalysisWindow"/>, every event still folds into the search's state (so the population median stays
+/// exact), but only the candidates proposed inside the window are recorded, with their attempts and results.
 /// </summary>
 public sealed class LogFold
 {
@@ -35,8 +37,17 @@ public sealed class LogFold
     private readonly List<Evaluation> _evaluations = [];
     private readonly List<WorkerTask> _tasks = [];
     private readonly List<SeriesPoint> _populationMedian = [];
+    // every event carries its own copy of the worker's and node's names; one shared copy per name is kept
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     private double[] _medianScratch = [];
 
+    public LogFold(AnalysisWindow? window = null)
+    {
+        Window = window ?? AnalysisWindow.Whole;
+    }
+
+    /// <summary>Which candidates are recorded (all of them unless the analysis starts later).</summary>
+    public AnalysisWindow Window { get; }
     public CandidateTrace Trace { get; } = new();
     public SearchStarted? Started { get; private set; }
     public SearchCompleted? Completed { get; private set; }
@@ -44,7 +55,10 @@ public sealed class LogFold
     public IReadOnlyList<Proposal> Proposals => _proposals;
     public IReadOnlyList<Evaluation> Evaluations => _evaluations;
     public IReadOnlyList<SeriesPoint> PopulationMedian => _populationMedian;
+    /// <summary>Events folded (inside the window or not).</summary>
     public long EventCount { get; private set; }
+    /// <summary>Sequence number of the newest event folded: where a later analysis with --from-seq can go on (one after it).</summary>
+    public long LastSequenceNr { get; private set; }
     /// <summary>Seconds from the start to the newest event.</summary>
     public double LastEventTime { get; private set; }
 
@@ -53,54 +67,107 @@ public sealed class LogFold
         _running.Count == 0 ? _tasks
             : [.. _tasks, .. _running.Select(r => new WorkerTask(r.Key, r.Value.Worker, r.Value.Node, r.Value.Start, LastEventTime, TaskOutcome.Unfinished))];
 
-    public void Apply(ISearchEvent e)
+    /// <summary>Folds the event after the newest one (its sequence number is taken to be one more).</summary>
+    public void Apply(ISearchEvent e) => Apply(LastSequenceNr + 1, e);
+
+    /// <summary>Folds event <paramref name="sequenceNr"/> of the log.</summary>
+    public void Apply(long sequenceNr, ISearchEvent e)
     {
         if (Started is null && e is not SearchStarted)
             throw new InvalidOperationException($"the log does not begin with SearchStarted (first event: {e.GetType().Name})");
+        e = SharedNames(e);
         _state.Apply(e);
-        Trace.Apply(e);
         EventCount++;
+        LastSequenceNr = sequenceNr;
         switch (e)
         {
             case SearchStarted s:
                 Started = s;
+                Trace.Apply(e);
                 break;
             case CandidateProposed p:
-                _proposals.Add(new Proposal(_proposals.Count, p.Id, p.ParentId, p.Genotype, p.Mutation, Seconds(p.At)));
+                if (Window.IsWhole || Window.Contains(sequenceNr, p.At))
+                {
+                    Trace.Apply(e);
+                    _proposals.Add(new Proposal(_proposals.Count, p.Id, p.ParentId, p.Genotype, p.Mutation, Seconds(p.At)));
+                }
                 Touch(p.At);
                 break;
             case CandidateStarted s:
-                _running[s.Id] = (s.Worker, s.Node, Seconds(s.At));
+                if (Recorded(s.Id))
+                {
+                    Trace.Apply(e);
+                    _running[s.Id] = (s.Worker, s.Node, Seconds(s.At));
+                }
                 Touch(s.At);
                 break;
             case CandidateEvaluated v:
-                Close(v.Id, Seconds(v.FinishedAt), TaskOutcome.Evaluated, v.Worker, v.Node, Seconds(v.StartedAt));
-                _evaluations.Add(new Evaluation(v.Id, Seconds(v.StartedAt), Seconds(v.FinishedAt), v.Objective, v.Worker));
-                _populationMedian.Add(new SeriesPoint(Seconds(v.FinishedAt), PopulationMedianNow()));
+                if (Recorded(v.Id))
+                {
+                    Trace.Apply(e);
+                    Close(v.Id, Seconds(v.FinishedAt), TaskOutcome.Evaluated, v.Worker, v.Node, Seconds(v.StartedAt));
+                    _evaluations.Add(new Evaluation(v.Id, Seconds(v.StartedAt), Seconds(v.FinishedAt), v.Objective, v.Worker));
+                    _populationMedian.Add(new SeriesPoint(Seconds(v.FinishedAt), PopulationMedianNow()));
+                }
                 Touch(v.FinishedAt);
                 break;
             case CandidateFailed f:
-                Close(f.Id, Seconds(f.At), TaskOutcome.Failed, f.Worker, null, null);
+                if (Recorded(f.Id))
+                {
+                    Trace.Apply(e);
+                    Close(f.Id, Seconds(f.At), TaskOutcome.Failed, f.Worker, null, null);
+                }
                 Touch(f.At);
                 break;
             case CandidateReleased r:
-                Close(r.Id, Seconds(r.At), TaskOutcome.Released, null, null, null);
+                if (Recorded(r.Id))
+                {
+                    Trace.Apply(e);
+                    Close(r.Id, Seconds(r.At), TaskOutcome.Released, null, null, null);
+                }
                 Touch(r.At);
                 break;
             case CandidateRetired r:
+                if (Recorded(r.Id)) Trace.Apply(e);
                 Touch(r.At);
                 break;
             case SearchCompleted c:
                 Completed = c;
+                Trace.Apply(e);
                 Touch(c.At);
                 break;
             case SearchPaused p:
+                Trace.Apply(e);
                 Touch(p.At);
                 break;
             case SearchResumed r:
+                Trace.Apply(e);
                 Touch(r.At);
                 break;
+            default:
+                // an event type this fold does not study (a newer version's, say) still reaches the trace, as before
+                Trace.Apply(e);
+                break;
         }
+    }
+
+    /// <summary>Whether a candidate's attempts and results are recorded: it was proposed inside the window.</summary>
+    private bool Recorded(long id) => Window.IsWhole || Trace.Contains(id);
+
+    private ISearchEvent SharedNames(ISearchEvent e) => e switch
+    {
+        CandidateStarted s => s with { Worker = Shared(s.Worker), Node = Shared(s.Node) },
+        CandidateEvaluated v => v with { Worker = Shared(v.Worker), Node = Shared(v.Node) },
+        CandidateFailed f => f with { Worker = Shared(f.Worker) },
+        _ => e,
+    };
+
+    private string Shared(string name)
+    {
+        if (name is null) return name!;
+        if (_names.TryGetValue(name, out var shared)) return shared;
+        _names[name] = name;
+        return name;
     }
 
     private void Close(long id, double end, TaskOutcome outcome, string? worker, string? node, double? start)

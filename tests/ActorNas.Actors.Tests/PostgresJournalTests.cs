@@ -7,6 +7,7 @@ using ActorNas.Actors.Search;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
+using ActorNas.Tests.Shared;
 using Akka.Configuration;
 using Xunit;
 using Xunit.Abstractions;
@@ -101,4 +102,44 @@ public sealed class PostgresJournalTests(ITestOutputHelper output) : Akka.TestKi
         Assert.Equal(7, stoppedAt!.SequenceNr);
         Assert.True(JournalRows.PostgresHoldsJournal(ConnectionString!));
     }
+
+    [SkippableFact]
+    public async Task List_seeks_every_search_once_and_the_direct_read_gives_the_read_journals_events_in_PostgreSQL()
+    {
+        Skip.If(string.IsNullOrWhiteSpace(ConnectionString), "ACTORNAS_TEST_POSTGRES is not set: no PostgreSQL server configured");
+        var prefix = "pg-list-" + Guid.NewGuid().ToString("N")[..8];
+        string[] ids = [$"{prefix}-b", $"{prefix}-a", $"{prefix}-a-2", $"{prefix}-a_1"];
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+            await SearchLogWriter.WriteAsync(Sys, id, RandomSearchLogs.Generate((ulong)i + 600));
+
+        // the DISTINCT over every row that the seeks replace; other tests may add searches meanwhile, none removes one
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        await using (var connection = new Npgsql.NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT DISTINCT persistence_id FROM {JournalLayout.JournalTable} WHERE deleted = false";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) distinct.Add(reader.GetString(0));
+        }
+        var rows = new JournalRows(new PersistenceSettings(PersistenceProvider.PostgreSql, "", ConnectionString!, 0));
+        var listed = await rows.PersistenceIdsAsync();
+        Assert.Equal(listed.Count, listed.Distinct(StringComparer.Ordinal).Count());
+        Assert.Superset(distinct, listed.ToHashSet(StringComparer.Ordinal));
+        Assert.All(ids, id => Assert.Single(listed, PersistenceConfig.PersistenceId(id)));
+        var log = new SearchLog(Sys);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), (await log.ListSearchIdsAsync()).Where(id => id.StartsWith(prefix, StringComparison.Ordinal)));
+
+        foreach (var id in ids)
+        {
+            var viaQuery = new List<ISearchEvent>();
+            await log.ReadAsync(id, viaQuery.Add);
+            var direct = new List<(long SequenceNr, ISearchEvent Event)>();
+            await log.ReadWithSequenceNrsAsync(id, (n, e) => direct.Add((n, e)));
+            Assert.Equal(Enumerable.Range(1, viaQuery.Count).Select(n => (long)n), direct.Select(d => d.SequenceNr));
+            Assert.Equal(viaQuery.Select(Wire), direct.Select(d => Wire(d.Event)));
+        }
+    }
+
+    private static string Wire(ISearchEvent e) => EventSerializer.ManifestOf(e) + " " + System.Text.Encoding.UTF8.GetString(EventSerializer.ToBytes(e));
 }

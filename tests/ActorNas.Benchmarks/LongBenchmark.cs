@@ -7,7 +7,9 @@ namespace ActorNas.Benchmarks;
 /// A long search of zero-duration evaluations on SQLite, killed with kill -9 every 30 s and resumed until its budget
 /// is done: resident memory at every 100,000 evaluations (flat if the Population's state does not grow with the log),
 /// each recovery's seconds (the Population's replay from its newest snapshot, read from the log file), and whether the
-/// finished log holds exactly the budget; then how long `status` and `list` take on the finished log.
+/// finished log holds exactly the budget; then how long `status` and `list` take on the finished log, and how long
+/// `analyze` takes with its peak resident memory, over every candidate and over the later half of them (--from-seq:
+/// the same events read, half the candidates recorded), whose difference gives the memory per candidate.
 /// </summary>
 internal static partial class LongBenchmark
 {
@@ -38,6 +40,8 @@ internal static partial class LongBenchmark
             while (!run.HasExited && DateTime.UtcNow < killAt)
             {
                 await Task.Delay(100);
+                // the first segment must have created the search before it may be killed (a slow start on a loaded machine)
+                if (segment == 1 && LastProgress(run.Stderr) is null) killAt = DateTime.UtcNow + killEvery;
                 if (LastProgress(run.Stderr) is { } evaluated && evaluated >= nextSample && !run.HasExited)
                 {
                     var mb = run.ResidentMb();
@@ -65,6 +69,15 @@ internal static partial class LongBenchmark
         var (statusSeconds, listSeconds) = await StatusTiming.MeasureAsync(log, budget, timings);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  status: {statusSeconds:F2} s, list: {listSeconds:F2} s (median of {timings}, process start included)"));
+        var analysis = await AnalyzeTiming.MeasureAsync(log, scratch.File("analysis"));
+        var half = await AnalyzeTiming.MeasureAsync(log, scratch.File("analysis-half"),
+            "--from-seq", (analysis.LastSequenceNr / 2 + 1).ToString(CultureInfo.InvariantCulture));
+        var kbPerCandidate = analysis.Candidates > half.Candidates
+            ? (analysis.PeakMb - half.PeakMb) * 1024 / (analysis.Candidates - half.Candidates) : double.NaN;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  analyze: {analysis.Seconds:F1} s, peak resident {analysis.PeakMb:F0} MB ({analysis.Candidates:N0} candidates); " +
+            $"from event {analysis.LastSequenceNr / 2 + 1:N0}: {half.Seconds:F1} s, {half.PeakMb:F0} MB ({half.Candidates:N0} candidates); " +
+            $"{kbPerCandidate:F2} KB per candidate"));
         var first = memory.Count > 0 ? memory[0].Mb : double.NaN;
         var json = new BenchJson()
             .Add("budget", budget, 0)
@@ -78,7 +91,12 @@ internal static partial class LongBenchmark
             .Add("recoverySecondsMax", recoveries.Count > 0 ? recoveries.Max() : double.NaN, 2, "no resume happened")
             .Add("recoverySecondsLast", recoveries.Count > 0 ? recoveries[^1] : double.NaN, 2, "no resume happened")
             .Add("statusSeconds", statusSeconds, 2)
-            .Add("listSeconds", listSeconds, 2);
+            .Add("listSeconds", listSeconds, 2)
+            .Add("analyzeSeconds", analysis.Seconds, 1)
+            .Add("analyzePeakMb", analysis.PeakMb, 0)
+            .Add("analyzeKbPerCandidate", kbPerCandidate, 2, "the later half holds no fewer candidates");
+        if (budget == 1_000_000)
+            json.Add("statusSeconds1M", statusSeconds, 2).Add("analyzeSeconds1M", analysis.Seconds, 1).Add("analyzePeakMb1M", analysis.PeakMb, 0);
         Console.WriteLine(json);
         return exact ? 0 : 1;
     }

@@ -3,7 +3,7 @@ using ActorNas.Benchmarks;
 // One subcommand per benchmark; each prints human-readable lines and, as its last line, one JSON object.
 if (args.Length == 0) return Usage("name a benchmark");
 // the analysis benchmark's child process (not for users)
-if (args is ["analyze-child", var childDb, var childOut]) return await AnalysisBenchmark.ChildAsync(childDb, childOut);
+if (args is ["analyze-child", var childDb, var childOut, var childRead]) return await AnalysisBenchmark.ChildAsync(childDb, childOut, childRead);
 
 BenchOptions options;
 try

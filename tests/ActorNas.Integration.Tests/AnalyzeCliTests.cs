@@ -232,6 +232,8 @@ public sealed class AnalyzeCliTests(AnalyzedSearch analyzed, ITestOutputHelper o
     [InlineData("--thresholds", "0.5,NaN")]
     [InlineData("--kgram", "0")]
     [InlineData("--refresh", "0")]
+    [InlineData("--from-seq", "0")]
+    [InlineData("--since", "yesterday")]
     public async Task Bad_flag_values_are_bad_input_that_name_the_flag(string flag, string value)
     {
         var outDir = Path.Combine(analyzed.Dir.Path, "bad-" + Guid.NewGuid().ToString("N")[..8]);
@@ -242,6 +244,51 @@ public sealed class AnalyzeCliTests(AnalyzedSearch analyzed, ITestOutputHelper o
         var error = AssertCleanError(result, BadInput);
         Assert.Contains(flag, error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public async Task From_seq_and_since_study_the_later_candidates_and_say_where_to_go_on()
+    {
+        var whole = analyzed.Summary;
+        Assert.Equal(whole.Events, whole.LastSequenceNr);
+        var wholeIds = ExportCsv.Read(Path.Combine(analyzed.Out, "candidates.csv"), ExtraColumns).Select(r => Long(r, "job_id")).ToList();
+        async Task<(AnalysisSummary Summary, string Out)> AnalyzeAsync(params string[] window)
+        {
+            var outDir = Path.Combine(analyzed.Dir.Path, "window-" + Guid.NewGuid().ToString("N")[..8]);
+            var result = await ActorNasProcess.RunAsync(analyzed.Dir.Path,
+                ["analyze", "--db", analyzed.Db, "--search-id", AnalyzedSearch.SearchId, "--out", outDir, "--json", .. window]);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            return (AnalysisSummary.Of(result), outDir);
+        }
+
+        // from the middle of the log: the later candidates (ids grow with the proposals), every event still read
+        var (middle, middleOut) = await AnalyzeAsync("--from-seq", (whole.Events / 2).ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(whole.Events, middle.Events);
+        Assert.Equal(whole.LastSequenceNr, middle.LastSequenceNr);
+        Assert.InRange(middle.Candidates, 1, whole.Candidates - 1);
+        Assert.True(middle.Evaluated < whole.Evaluated, middle.Json);
+        var ids = ExportCsv.Read(Path.Combine(middleOut, "candidates.csv"), ExtraColumns).Select(r => Long(r, "job_id")).ToList();
+        Assert.Equal(wholeIds.TakeLast(ids.Count), ids);
+        var report = File.ReadAllText(Path.Combine(middleOut, "report.md"));
+        Assert.Contains($"candidates proposed at event {whole.Events / 2} or later", report, StringComparison.Ordinal);
+        Assert.Contains($"--from-seq {whole.LastSequenceNr + 1}", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("analysis window", File.ReadAllText(Path.Combine(analyzed.Out, "report.md")), StringComparison.Ordinal);
+
+        // where the last analysis stopped, nothing new: an empty analysis; --since before the start: everything
+        var (after, _) = await AnalyzeAsync("--from-seq", (whole.LastSequenceNr + 1).ToString(CultureInfo.InvariantCulture));
+        Assert.Equal((0, 0), (after.Candidates, after.Evaluated));
+        var (since, _) = await AnalyzeAsync("--since", "2000-01-01T00:00:00Z");
+        Assert.Equal((whole.Candidates, whole.Evaluated, whole.Failed), (since.Candidates, since.Evaluated, since.Failed));
+
+        // past the end, or with --follow: bad input that names the flag
+        var outDir = Path.Combine(analyzed.Dir.Path, "past-" + Guid.NewGuid().ToString("N")[..8]);
+        var past = await ActorNasProcess.RunAsync(analyzed.Dir.Path, "analyze", "--db", analyzed.Db, "--search-id", AnalyzedSearch.SearchId,
+            "--out", outDir, "--from-seq", (whole.LastSequenceNr + 2).ToString(CultureInfo.InvariantCulture));
+        Assert.Contains("--from-seq", AssertCleanError(past, BadInput), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(outDir));
+        var follow = await ActorNasProcess.RunAsync(analyzed.Dir.Path, "analyze", "--db", analyzed.Db, "--search-id", AnalyzedSearch.SearchId,
+            "--out", outDir, "--since", "2000-01-01T00:00:00Z", "--follow");
+        Assert.Contains("--follow", AssertCleanError(follow, BadInput), StringComparison.Ordinal);
     }
 
     // ---- 5 ----
@@ -531,7 +578,7 @@ public sealed class AnalyzedSearch : IAsyncLifetime
 }
 
 /// <summary>The --json object of `actornas analyze`.</summary>
-internal sealed record AnalysisSummary(string SearchId, int Candidates, int Evaluated, int Failed, bool Completed, long Events, string Out, List<string> Files)
+internal sealed record AnalysisSummary(string SearchId, int Candidates, int Evaluated, int Failed, bool Completed, long Events, long LastSequenceNr, string Out, List<string> Files)
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
 

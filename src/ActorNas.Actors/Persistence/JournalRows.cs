@@ -37,15 +37,24 @@ public sealed class JournalRows
     };
 
     /// <summary>The rows of a search, in sequence order, up to <paramref name="toSequenceNr"/>.</summary>
-    public async IAsyncEnumerable<JournalRow> ReadAsync(string searchId, long toSequenceNr = long.MaxValue,
+    public IAsyncEnumerable<JournalRow> ReadAsync(string searchId, long toSequenceNr = long.MaxValue, CancellationToken cancellationToken = default) =>
+        ReadAsync(searchId, 0, toSequenceNr, cancellationToken);
+
+    /// <summary>
+    /// The rows of a search from <paramref name="fromSequenceNr"/> to <paramref name="toSequenceNr"/>, in sequence order:
+    /// one query whose rows are streamed as the provider reads them (a seek in the journal's (persistence_id,
+    /// sequence_number) key, then a range scan), so a long log is read at the provider's speed, not in pages.
+    /// </summary>
+    public async IAsyncEnumerable<JournalRow> ReadAsync(string searchId, long fromSequenceNr, long toSequenceNr,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = Connect();
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT sequence_number, manifest, identifier, message FROM {JournalLayout.JournalTable} " +
-            "WHERE persistence_id = @pid AND sequence_number <= @to AND deleted = @deleted ORDER BY sequence_number";
+            "WHERE persistence_id = @pid AND sequence_number >= @from AND sequence_number <= @to AND deleted = @deleted ORDER BY sequence_number";
         Add(command, "@pid", PersistenceConfig.PersistenceId(searchId));
+        Add(command, "@from", fromSequenceNr);
         Add(command, "@to", toSequenceNr);
         Add(command, "@deleted", false);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -83,7 +83,8 @@ public static class LogCheck
         return null;
     }
 
-    private static ISearchEvent? Deserialize(JournalRow row, out string? reason)
+    /// <summary>The row's event, or null with why it cannot be read.</summary>
+    internal static ISearchEvent? Deserialize(JournalRow row, out string? reason)
     {
         reason = null;
         if (row.SerializerId != ActorNasSerializer.Id)

@@ -22,6 +22,10 @@ public static class Report
         var status = a.IsCompleted ? $"completed ({a.Fold.Completed!.Reason})" : "still running (or stopped) when read";
         sb.Append(CultureInfo.InvariantCulture, $"- status: {status}; {Md.I(a.Candidates)} candidates, {Md.I(a.Fold.Evaluations.Count)} evaluated, ")
             .AppendLine(CultureInfo.InvariantCulture, $"{Md.I(a.Failed)} failed, {Md.I(a.Fold.EventCount)} events, {Md.N(a.Fold.LastEventTime, 1)} s from the first event to the last");
+        if (!a.Fold.Window.IsWhole)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- analysis window: {a.Fold.Window.Describe()}; every figure and table below covers only them (their proposals, " +
+                $"attempts and results), while the population median is the whole population's: the log was read from its first event to event " +
+                $"{a.Fold.LastSequenceNr}, so a later analysis goes on with --from-seq {a.Fold.LastSequenceNr + 1}");
         sb.AppendLine("- times are seconds since the search started; `candidates.csv` / `candidates.parquet` hold one row per candidate, " +
                       "`layer-requests.csv` every layer request, `cache-study.csv` the cache study").AppendLine();
 

@@ -14,8 +14,8 @@ using ActorNas.Core.Events;
 namespace ActorNas.Cli.Commands;
 
 /// <summary>
-/// `actornas analyze`: the evolution-pattern study of a search's log (read through Akka.Persistence.Query, one event
-/// at a time), as report.md, PNG figures, candidates.csv/.parquet, the layer-request trace and the cache study. --follow keeps
+/// `actornas analyze`: the evolution-pattern study of a search's log (its journal rows read directly, one event at a
+/// time; --from-seq/--since study the candidates proposed from a later point), as report.md, PNG figures, candidates.csv/.parquet, the layer-request trace and the cache study. --follow keeps
 /// reading a live search and rewrites the outputs every --refresh until it completes.
 /// </summary>
 internal static class AnalyzeCommand
@@ -31,9 +31,11 @@ internal static class AnalyzeCommand
         var compare = new Option<string[]>("--compare") { Description = "Another search id in the same database to set beside this one (batch vs continuous); repeatable", AllowMultipleArgumentsPerToken = false };
         var follow = new Option<bool>("--follow") { Description = "Keep reading a running search; rewrite the outputs every --refresh until it completes (Ctrl+C stops)" };
         var refresh = new Option<double>("--refresh") { Description = "Seconds between rewrites with --follow (default 10)", DefaultValueFactory = _ => 10 };
+        var fromSeq = new Option<long?>("--from-seq") { Description = "Study only the candidates proposed at event N or later (the last analysis's lastSequenceNr + 1); every event is still read for the search's state" };
+        var since = new Option<string?>("--since") { Description = "Study only the candidates proposed at this time or later (ISO 8601, e.g. 2026-12-06T03:00:00Z; UTC when no offset is given)" };
         var command = new Command("analyze", "Study a search's log: quality over time, mutations, donors, workers, layer reuse, cache policies (report.md, PNGs, CSV, Parquet)")
         {
-            output, window, lowQuantile, thresholds, kgram, compare, follow, refresh,
+            output, window, lowQuantile, thresholds, kgram, compare, follow, refresh, fromSeq, since,
         };
         log.AddTo(command);
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(log.Verbose), parse.GetValue(log.Json), async () =>
@@ -48,6 +50,9 @@ internal static class AnalyzeCommand
                 throw new SettingsException($"--refresh must be a positive number of seconds, got {seconds}");
 
             var following = parse.GetValue(follow);
+            var analysisWindow = Window(parse.GetValue(fromSeq), parse.GetValue(since));
+            if (following && !analysisWindow.IsWhole)
+                throw new SettingsException("--from-seq and --since cannot be combined with --follow: follow a search from its start, or analyse it once from a later point");
             if (following) await WaitForDatabaseAsync(storeConfig, path, TimeSpan.FromSeconds(seconds), cancel);
             await using var store = StoreHost.OpenForReading(storeConfig, path);
             var id = parse.GetValue(log.SearchId) is { } given ? SearchIds.Validate(given) : await store.OnlySearchAsync(path, cancel);
@@ -73,7 +78,10 @@ internal static class AnalyzeCommand
                 outputs = await FollowAsync(store, id, options, outDir, others, source, TimeSpan.FromSeconds(parse.GetValue(refresh)), cancel);
             else
             {
-                var fold = await ReadAsync(store, id, path, cancel);
+                var fold = await ReadAsync(store, id, path, cancel, analysisWindow);
+                if (analysisWindow.FromSequenceNr > fold.LastSequenceNr + 1)
+                    throw new SettingsException(string.Create(CultureInfo.InvariantCulture,
+                        $"--from-seq {analysisWindow.FromSequenceNr} is past the end of search {id}, whose last event is {fold.LastSequenceNr}; give at most {fold.LastSequenceNr + 1}"));
                 outputs = await AnalysisWriter.WriteAsync(id, fold, options, outDir, others, source);
             }
 
@@ -83,21 +91,36 @@ internal static class AnalyzeCommand
                 $"{(a.IsCompleted ? "completed" : "not completed")}; wrote {outputs.Files.Count} files to {outDir} (report: {AnalysisWriter.ReportName})"));
             if (parse.GetValue(log.Json))
                 Console.WriteLine(JsonSerializer.Serialize(new AnalysisJson(id, a.Candidates, a.Fold.Evaluations.Count, a.Failed, a.IsCompleted,
-                    a.Fold.EventCount, outDir, outputs.Files.Select(Path.GetFileName).OfType<string>().ToList()), CliJson.Relaxed.AnalysisJson));
+                    a.Fold.EventCount, a.Fold.LastSequenceNr, outDir, outputs.Files.Select(Path.GetFileName).OfType<string>().ToList()), CliJson.Relaxed.AnalysisJson));
             return ExitCodes.Ok;
         }));
         return command;
     }
 
-    /// <summary>Folds a search's current events, with a progress line on stderr for long logs.</summary>
-    private static async Task<LogFold> ReadAsync(StoreHost store, string id, string db, CancellationToken cancel)
+    /// <summary>--from-seq and --since as a window; a bad value is a <see cref="SettingsException"/> (exit 2).</summary>
+    private static AnalysisWindow Window(long? fromSeq, string? since)
     {
-        var fold = new LogFold();
+        if (fromSeq is < 1)
+            throw new SettingsException($"--from-seq must be an event's sequence number, 1 or more, got {fromSeq}");
+        DateTimeOffset? at = null;
+        if (since is not null)
+        {
+            if (!DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                throw new SettingsException($"--since: \"{since}\" is not a time; give an ISO 8601 time such as 2026-12-06T03:00:00Z");
+            at = parsed;
+        }
+        return new AnalysisWindow(fromSeq ?? 1, at);
+    }
+
+    /// <summary>Folds a search's current events, with a progress line on stderr for long logs.</summary>
+    private static async Task<LogFold> ReadAsync(StoreHost store, string id, string db, CancellationToken cancel, AnalysisWindow? window = null)
+    {
+        var fold = new LogFold(window);
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
-        var count = await store.Log.ReadAsync(id, e =>
+        var count = await store.Log.ReadWithSequenceNrsAsync(id, (sequenceNr, e) =>
         {
-            fold.Apply(e);
+            fold.Apply(sequenceNr, e);
             if (clock.Elapsed - lastReport > TimeSpan.FromSeconds(2))
             {
                 lastReport = clock.Elapsed;

@@ -46,7 +46,7 @@ internal sealed record BestJson(long Id, string Genotype, double Objective)
 }
 
 /// <summary>The --json summary of analyze.</summary>
-internal sealed record AnalysisJson(string SearchId, int Candidates, int Evaluated, int Failed, bool Completed, long Events, string Out, List<string> Files);
+internal sealed record AnalysisJson(string SearchId, int Candidates, int Evaluated, int Failed, bool Completed, long Events, long LastSequenceNr, string Out, List<string> Files);
 
 /// <summary>The --json summary of repair.</summary>
 /// <param name="FirstUnreadable">The sequence number of the event the copy stops before; null when every event read.</param>

@@ -38,6 +38,9 @@ public sealed class CandidateTrace
     public SearchCompleted? Completed { get; private set; }
     public IReadOnlyCollection<CandidateRecord> Records => _records.Values;
 
+    /// <summary>Whether the trace holds a record of candidate <paramref name="id"/> (it saw its proposal).</summary>
+    public bool Contains(long id) => _records.ContainsKey(id);
+
     public void Apply(ISearchEvent e)
     {
         switch (e)
