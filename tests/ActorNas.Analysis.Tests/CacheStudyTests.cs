@@ -69,6 +69,32 @@ public sealed class CacheStudyTests
     }
 
     [Fact]
+    public void A_command_evaluator_search_asks_for_its_parents_checkpoint_and_offers_its_own_one_payload_per_candidate()
+    {
+        var log = new LogBuilder(10, evaluator: "command");
+        log.ProposeRandom(1, "0,1,2,3,4,0", 0).Start(1, "w1", 0).Evaluate(1, 0.5, 0, 2, "w1")
+            .ProposeChild(2, 1, 3, 0, 2).Start(2, "w1", 2).Evaluate(2, 0.6, 2, 4, "w1")
+            .ProposeChild(3, 1, 5, 2, 4).Start(3, "w2", 4);   // still running: asks for 1's checkpoint, offers nothing
+        var trace = CacheTrace.Of(log.Fold());
+
+        Assert.Equal("checkpoint", trace.Payload);
+        Assert.Equal(Said([
+            CacheEvent.Evaluated(new EvaluatedModel(1, null, 0.5, ["checkpoint:1"])), CacheEvent.Offer("checkpoint:1", 1),
+            CacheEvent.DonorChosen(1), CacheEvent.Request("checkpoint:1"),
+            CacheEvent.Evaluated(new EvaluatedModel(2, 1, 0.6, ["checkpoint:2"])), CacheEvent.Offer("checkpoint:2", 2),
+            CacheEvent.DonorChosen(1), CacheEvent.Request("checkpoint:1"),
+        ]), Said(trace.Events()));
+        Assert.Equal(["checkpoint:1", "checkpoint:1"], trace.RequestSequence);
+        Assert.Equal(2, trace.DistinctOffered);
+
+        // room for one checkpoint (every fraction of two rounds up to one): 2's offer pushes 1's out of an online cache, so
+        // only the first request hits; Belady knows 1 is asked for again and keeps it, hitting both
+        var study = CacheStudy.Compute(trace, window: 20);
+        Assert.Equal("checkpoint", study.Payload);
+        Assert.All(study.Rows, r => Assert.Equal((1L, 2L, r.Policy == CacheStudy.Belady ? 2L : 1L), (r.Capacity, r.Requests, r.Hits)));
+    }
+
+    [Fact]
     public void The_study_on_a_real_search_agrees_with_a_plain_replay_and_no_policy_hits_a_layer_before_it_was_offered()
     {
         var fold = Simulate(budget: 400, workers: 4);

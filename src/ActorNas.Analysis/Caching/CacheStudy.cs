@@ -13,7 +13,9 @@ public sealed record CacheStudyRow(string Policy, double Fraction, long Capacity
 /// online policy and Belady's rule at capacities given as fractions of all stored layers (distinct layers offered
 /// over the search), each layer counting as one. Hit ratio = hits / requests.
 /// </summary>
-public sealed record CacheStudy(int Requests, int DistinctOffered, int Window, IReadOnlyList<double> Fractions, IReadOnlyList<CacheStudyRow> Rows)
+/// <param name="Payload">The unit counted: <c>layer</c>, or <c>checkpoint</c> for a command-evaluator search.</param>
+public sealed record CacheStudy(int Requests, int DistinctOffered, int Window, IReadOnlyList<double> Fractions, IReadOnlyList<CacheStudyRow> Rows,
+    string Payload = "layer")
 {
     public const string Belady = "belady";
     public static readonly IReadOnlyList<double> DefaultFractions = [0.01, 0.05, 0.10, 0.25];
@@ -58,6 +60,6 @@ public sealed record CacheStudy(int Requests, int DistinctOffered, int Window, I
         Parallel.ForEach(runs, run => CacheReplay.Run(trace.Events(), run.Book));
         var rows = runs.Select(r => new CacheStudyRow(r.Policy, r.Fraction, r.Book.CapacityBytes / CacheReplay.LayerBytes, r.Book.Hits,
             r.Book.Hits + r.Book.Misses, r.Book.Evictions)).ToList();
-        return new CacheStudy(trace.Requests, trace.DistinctOffered, window, fractions, rows);
+        return new CacheStudy(trace.Requests, trace.DistinctOffered, window, fractions, rows, trace.Payload);
     }
 }

@@ -12,6 +12,9 @@ namespace ActorNas.Analysis.Caching;
 /// except an evaluation that took no time, which offers after its own start. Failed attempts ask but offer nothing.
 /// </summary>
 /// <remarks>
+/// A search whose evaluator is <c>command</c> hands its children a checkpoint, not layers: there each candidate is one
+/// payload (<c>checkpoint:ID</c>), a start asks for its parent's checkpoint and a finish offers its own, as the live
+/// WeightCache does (docs/weight-cache.md). The study then counts checkpoints where it counts layers otherwise.
 /// Layers are named as in the layer-request trace (<see cref="LayerReuse.Identities"/>, 16 hex digits). Each distinct
 /// name is kept once; the events are generated on demand, so only the request names (for Belady) grow with the log.
 /// </remarks>
@@ -20,14 +23,18 @@ public sealed class CacheTrace
     private readonly List<(double Time, int Order, long Id, long? Parent, string[] Layers, double Objective)> _steps;
 
     private CacheTrace(List<(double, int, long, long?, string[], double)> steps, List<string> requests, int distinctOffered,
-        int populationSize, int sampleSize)
+        int populationSize, int sampleSize, string payload)
     {
+        Payload = payload;
         _steps = steps;
         RequestSequence = requests;
         DistinctOffered = distinctOffered;
         PopulationSize = populationSize;
         SampleSize = sampleSize;
     }
+
+    /// <summary>What one unit of the study is: <c>layer</c>, or <c>checkpoint</c> for a command-evaluator search.</summary>
+    public string Payload { get; }
 
     /// <summary>P of the search (from its SearchStarted; the default when the log has none).</summary>
     public int PopulationSize { get; }
@@ -49,8 +56,10 @@ public sealed class CacheTrace
         var proposals = fold.Proposals.ToDictionary(p => p.Id);
         var names = new Dictionary<ulong, string>();
         var layersOf = new Dictionary<long, string[]>();
+        var checkpoints = fold.Started?.Config.Evaluator == CommandEvaluatorName;
         string[] Layers(long id)
         {
+            if (checkpoints) return [CheckpointName(id)];
             if (layersOf.TryGetValue(id, out var known)) return known;
             var ids = LayerReuse.Identities(proposals[id].Genotype);
             var layers = new string[ids.Length];
@@ -65,7 +74,7 @@ public sealed class CacheTrace
         // order 0: a finish before a start at the same instant; 1: a start; 2: a finish of an evaluation that took no time
         var steps = new List<(double Time, int Order, long Id, long? Parent, string[] Layers, double Objective)>();
         foreach (var t in fold.Tasks)
-            if (proposals.TryGetValue(t.CandidateId, out var p)) steps.Add((t.Start, 1, t.CandidateId, p.ParentId, Layers(t.CandidateId), 0));
+            if (proposals.TryGetValue(t.CandidateId, out var p)) steps.Add((t.Start, 1, t.CandidateId, p.ParentId, Requested(t.CandidateId, p.ParentId), 0));
         var offered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in fold.Evaluations)
         {
@@ -81,8 +90,16 @@ public sealed class CacheTrace
             if (s.Order == 1) requests.AddRange(s.Layers);
         var population = fold.Started?.Config.PopulationSize ?? DonorPopularityPolicy.DefaultPopulation;
         var sample = Math.Min(fold.Started?.Config.SampleSize ?? DonorPopularityPolicy.DefaultSample, population);
-        return new CacheTrace(steps, requests, offered.Count, population, sample);
+        return new CacheTrace(steps, requests, offered.Count, population, sample, checkpoints ? "checkpoint" : "layer");
+
+        // what a start asks the cache for: the model's layers, or the parent's checkpoint (nothing for a first candidate)
+        string[] Requested(long id, long? parent) =>
+            !checkpoints ? Layers(id) : parent is { } donor ? [CheckpointName(donor)] : [];
     }
+
+    private const string CommandEvaluatorName = "command";
+
+    private static string CheckpointName(long id) => string.Create(CultureInfo.InvariantCulture, $"checkpoint:{id}");
 
     /// <summary>The donor choices, requests, evaluated models and offers, in order.</summary>
     public IEnumerable<CacheEvent> Events()

@@ -355,8 +355,8 @@ public static class Figures
 
     private static string CacheHitRatio(Plot plot, CacheStudy study)
     {
-        Labels(plot, "capacity (% of all stored layers)", "hit ratio (hits / requests)");
-        var title = Invariant($"Cache hit ratio vs capacity: {study.Requests:N0} layer requests, {study.DistinctOffered:N0} stored layers");
+        Labels(plot, $"capacity (% of all stored {study.Payload}s)", "hit ratio (hits / requests)");
+        var title = Invariant($"Cache hit ratio vs capacity: {study.Requests:N0} {study.Payload} requests, {study.DistinctOffered:N0} stored {study.Payload}s");
         if (study.Requests == 0 || study.DistinctOffered == 0) return Empty(plot, title);
 
         var xs = study.Fractions.Select(f => 100 * f).ToArray();

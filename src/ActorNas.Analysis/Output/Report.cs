@@ -174,18 +174,27 @@ public static class Report
         var c = a.Cache;
         sb.AppendLine("## 5. Cache study").AppendLine();
         Figures(sb, figures);
-        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"The search's layer requests replayed against each weight-cache policy: at every start the donor choice (the parent) and a request " +
-            $"for each layer of the model, at every finish the model's layers offered to the cache, in time order. The {Md.I(c.Requests)} requests are the rows of " +
-            $"`layer-requests.csv` ({Md.I(a.Reuse.Requests)} rows: sequence, time, worker, node, candidate, parent, position, identity, from_parent). " +
-            $"Capacity is in layers, as a share of all {Md.I(c.DistinctOffered)} stored layers (distinct layers offered over the search); " +
-            $"hit ratio = hits / requests; donor-popularity window W = {c.Window} donor choices. Belady (farthest next use) knows the future: " +
-            $"it is the bound the online policies are measured against. `cache-study.csv` holds the numbers.")).AppendLine();
+        var intro = c.Payload == "checkpoint"
+            ? string.Create(CultureInfo.InvariantCulture, $"This search's evaluator is a command, so its weight cache holds one checkpoint per candidate, not layers. " +
+                $"The search's checkpoint requests replayed against each weight-cache policy: at every start the donor choice and a request for the parent's checkpoint, " +
+                $"at every finish the candidate's checkpoint offered to the cache, in time order ({Md.I(c.Requests)} requests). " +
+                $"Capacity is in checkpoints, as a share of all {Md.I(c.DistinctOffered)} stored checkpoints; every checkpoint counts as one whatever its size. " +
+                $"`layer-requests.csv` still lists the layers of each model as the NB201 layer identities name them, which the script may or may not reuse. " +
+                $"hit ratio = hits / requests; donor-popularity window W = {c.Window} donor choices. Belady (farthest next use) knows the future: " +
+                $"it is the bound the online policies are measured against. `cache-study.csv` holds the numbers.")
+            : string.Create(CultureInfo.InvariantCulture, $"The search's layer requests replayed against each weight-cache policy: at every start the donor choice (the parent) and a request " +
+                $"for each layer of the model, at every finish the model's layers offered to the cache, in time order. The {Md.I(c.Requests)} requests are the rows of " +
+                $"`layer-requests.csv` ({Md.I(a.Reuse.Requests)} rows: sequence, time, worker, node, candidate, parent, position, identity, from_parent). " +
+                $"Capacity is in layers, as a share of all {Md.I(c.DistinctOffered)} stored layers (distinct layers offered over the search); " +
+                $"hit ratio = hits / requests; donor-popularity window W = {c.Window} donor choices. Belady (farthest next use) knows the future: " +
+                $"it is the bound the online policies are measured against. `cache-study.csv` holds the numbers.");
+        sb.AppendLine(intro).AppendLine();
         if (c.Requests == 0 || c.DistinctOffered == 0)
         {
-            sb.AppendLine("Nothing to replay yet (no evaluation has finished, so no layer was stored).").AppendLine();
+            sb.AppendLine($"Nothing to replay yet (no evaluation has finished, so no {c.Payload} was stored).").AppendLine();
             return;
         }
-        Md.Table(sb, ["capacity", "layers", .. CacheStudy.Policies.Select(p => $"{p} hit ratio")],
+        Md.Table(sb, ["capacity", c.Payload + "s", .. CacheStudy.Policies.Select(p => $"{p} hit ratio")],
             c.Fractions.Select(f => (IReadOnlyList<string>)
                 [Md.Pct(f), Md.I(c.Row(CacheStudy.Belady, f).Capacity), .. CacheStudy.Policies.Select(p => Md.N(c.Row(p, f).HitRatio, 4))]));
         Md.Table(sb, ["capacity", .. CacheStudy.OnlinePolicies.Select(p => $"{p} / belady")],

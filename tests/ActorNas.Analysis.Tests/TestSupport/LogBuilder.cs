@@ -27,12 +27,12 @@ internal sealed class LogBuilder
     private readonly Dictionary<long, int> _attempts = [];
     private int _evaluated;
 
-    public LogBuilder(int populationSize, int budget = 1000, SearchSpaceSpec? space = null, int maxAttempts = 3)
+    public LogBuilder(int populationSize, int budget = 1000, SearchSpaceSpec? space = null, int maxAttempts = 3, string evaluator = "tabular")
     {
         Config = new SearchSettings
         {
             Space = space ?? Nb201, PopulationSize = populationSize, SampleSize = Math.Min(2, populationSize), Budget = budget,
-            MaxAttempts = maxAttempts, Seed = 7,
+            MaxAttempts = maxAttempts, Seed = 7, Evaluator = evaluator,
         };
         Config.Validate();
         Space = Config.Space.Create();
