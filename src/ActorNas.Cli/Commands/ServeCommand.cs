@@ -16,7 +16,8 @@ internal static class ServeCommand
             Description = "Address to listen on; outside loopback it needs --web-token",
             DefaultValueFactory = _ => WebOptions.DefaultBind,
         };
-        var token = WebFlags.Token();
+        var token = WebFlags.Token($"Needed to listen outside loopback (or {WebOptions.TokenVariable}); the page stays read-only: pause, resume " +
+            "and stop work on the page of the process that runs the search (--web of run, resume, seed)");
         var command = new Command("serve", "Serve a live web page of every search in a log (SQLite or PostgreSQL) until Ctrl+C; see docs/web.md")
         {
             port, bind, token,

@@ -10,6 +10,7 @@ internal sealed class WebFlags
     {
         Description = $"Serve the live page of this search from this process on PORT (default {WebOptions.DefaultPort}); see docs/web.md",
         Arity = ArgumentArity.ZeroOrOne,
+        HelpName = "PORT",
     };
 
     private readonly Option<string> _bind = new("--web-bind")
@@ -18,12 +19,10 @@ internal sealed class WebFlags
         DefaultValueFactory = _ => WebOptions.DefaultBind,
     };
 
-    private readonly Option<string?> _token = Token();
+    private readonly Option<string?> _token = Token(
+        $"Token the page's pause, resume and stop buttons send (or {WebOptions.TokenVariable}); without it the page is read-only");
 
-    public static Option<string?> Token() => new("--web-token")
-    {
-        Description = $"Token the page's pause, resume and stop buttons send (or {WebOptions.TokenVariable}); without it the page is read-only",
-    };
+    public static Option<string?> Token(string description) => new("--web-token") { Description = description, HelpName = "TOKEN" };
 
     public void AddTo(Command command)
     {

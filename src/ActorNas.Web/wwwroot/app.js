@@ -241,8 +241,10 @@ function renderQuality() {
   box.textContent = '';
   const all = fold.best_series.concat(fold.median_series.filter(p => p[1] !== null));
   if (all.length === 0) return;
-  const W = 800, H = 260, L = 50, B = 20;
-  const xMax = Math.max(summary?.budget || 1, fold.evaluated, 1);
+  const W = Math.max(300, Math.round(box.clientWidth || 800)), H = 260, L = 50, B = 20;
+  box.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  // the evaluations so far fill the width; the budget is in the header
+  const xMax = Math.max(1, Math.ceil(fold.evaluated * 1.05));
   let yMin = Math.min(...all.map(p => p[1])), yMax = Math.max(...all.map(p => p[1]));
   if (yMax === yMin) { yMax += 1e-6; yMin -= 1e-6; }
   const x = v => L + (W - L - 5) * v / xMax, y = v => 5 + (H - B - 10) * (1 - (v - yMin) / (yMax - yMin));
@@ -259,7 +261,7 @@ function renderWorkers() {
   const box = $('workers');
   box.textContent = '';
   const workers = [...new Set([...fold.spans.keys(), ...fold.running.keys()])].sort();
-  const lane = 14, W = 800, L = 150;
+  const lane = 14, W = Math.max(300, Math.round(box.clientWidth || 800)), L = 150;
   const H = Math.max(30, workers.length * lane + 16);
   box.setAttribute('viewBox', `0 0 ${W} ${H}`);
   box.style.height = H + 'px';
@@ -307,7 +309,7 @@ function connect() {
   const source = new EventSource(api + '/events');
   source.onopen = () => text('live', 'live');
   source.onmessage = msg => { try { apply(JSON.parse(msg.data)); } catch (err) { /* a malformed line is skipped */ } };
-  source.addEventListener('end', () => { source.close(); ended = true; text('live', 'search over'); dirty = true; refreshSummary(); });
+  source.addEventListener('end', async () => { source.close(); ended = true; dirty = true; await refreshSummary(); render(); text('live', 'search over'); });
   source.onerror = () => { if (!ended) text('live', 'reconnecting…'); };
 }
 
