@@ -119,6 +119,33 @@ public sealed class WebCliTests(ITestOutputHelper output)
         Assert.Equal(done.Summary().Best!.Objective, (await ViewAsync(http, root + "/api/searches/done")).GetProperty("best").GetProperty("objective").GetDouble());
     }
 
+    [Fact]
+    public async Task An_unreadable_log_gets_the_verdict_of_status_and_the_other_searches_are_still_served()
+    {
+        using var dir = new TempDirectory();
+        var db = dir.File("two.db");
+        foreach (var id in new[] { "good", "bad" })
+        {
+            var run = await ActorNasProcess.RunAsync(dir.Path, Cli.RunArgs(db, id, 30, seed: 3, "--json"));
+            Assert.True(run.ExitCode == 0, run.ToString());
+        }
+        DatabaseFiles.CorruptEvent(db, "bad", DatabaseFiles.HighestSequenceNr(db, "bad"));   // after the newest snapshot: status meets it
+        var status = await ActorNasProcess.RunAsync(dir.Path, "status", "--db", db, "--search-id", "bad");
+        Assert.True(status.ExitCode == 3, status.ToString());
+        var verdict = status.StderrLines.Single(l => l.StartsWith("error: ", StringComparison.Ordinal))["error: ".Length..];
+
+        var port = FreePort();
+        using var serve = ActorNasProcess.Start(dir.Path, "serve", "--db", db, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var root = $"http://127.0.0.1:{port}/api/searches";
+        await WaitForAsync(http, root + "/good", serve, v => v.GetProperty("completed").GetBoolean());
+        using var bad = await http.GetAsync(root + "/bad");
+        Assert.Equal(HttpStatusCode.InternalServerError, bad.StatusCode);
+        Assert.Equal(verdict, JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+        Assert.Equal(30, (await ViewAsync(http, root + "/good")).GetProperty("evaluated").GetInt32());
+        Assert.False(serve.HasExited);
+    }
+
     internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
