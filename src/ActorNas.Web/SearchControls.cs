@@ -19,6 +19,9 @@ public sealed class SearchControls
     public void Add(string searchId, ISearchControl control) => _bySearch[searchId] = control;
 
     public ISearchControl? Of(string searchId) => _bySearch.GetValueOrDefault(searchId);
+
+    /// <summary>On a cluster node (`seed --web`): the members this node sees, with their roles; null elsewhere.</summary>
+    public Func<IReadOnlyList<ClusterMemberView>>? ClusterMembers { get; set; }
 }
 
 /// <summary>Adapts the pause, resume and stop calls of a session or a cluster search.</summary>

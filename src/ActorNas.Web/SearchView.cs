@@ -64,6 +64,11 @@ public sealed record CacheView(string Node, int Evaluations, long LayersRequeste
 /// <summary>An error the page shows as it is (an unknown search, an unreadable log: the same words as the command line).</summary>
 public sealed record ErrorView(string Error);
 
+/// <summary>A member of the cluster as the serving node sees it.</summary>
+public sealed record ClusterMemberView(string Node, IReadOnlyList<string> Roles, string Status);
+
+public sealed record ClusterMembersView(IReadOnlyList<ClusterMemberView> Members);
+
 public sealed record SearchListView(string Where, IReadOnlyList<string> Searches);
 
 public sealed record ControlView(string Action, SearchStatusView Status);
@@ -75,6 +80,7 @@ public sealed record SearchStatusView(int Evaluated, bool Paused, bool Completed
 [JsonSerializable(typeof(ErrorView))]
 [JsonSerializable(typeof(SearchListView))]
 [JsonSerializable(typeof(ControlView))]
+[JsonSerializable(typeof(ClusterMembersView))]
 internal sealed partial class WebJson : JsonSerializerContext
 {
     /// <summary>Genotype strings keep their '+' and '|' as themselves (the page is served as UTF-8 JSON, not embedded in HTML).</summary>

@@ -77,6 +77,9 @@ public sealed class SearchWebServer : IAsyncDisposable
         app.MapGet("/static/{file}", (string file) => Page(file));
         app.MapGet("/search/{id}", async (string id, CancellationToken cancel) =>
             await ExistsAsync(id, cancel).ConfigureAwait(false) ? Page("search.html") : NotFoundPage(id));
+        app.MapGet("/api/cluster", () => _controls.ClusterMembers is { } members
+            ? Results.Json(new ClusterMembersView(members()), WebJson.Relaxed.ClusterMembersView)
+            : Error(StatusCodes.Status404NotFound, "this page is not served by a cluster node (`actornas seed --web` serves one)"));
         app.MapGet("/api/searches", async (CancellationToken cancel) =>
         {
             var ids = await _log.ListSearchIdsAsync(cancel).ConfigureAwait(false);

@@ -297,6 +297,20 @@ function render() {
   if (selected !== null) renderDetail();
 }
 
+async function refreshCluster() {
+  // only a cluster node (`seed --web`) answers; elsewhere the card stays hidden
+  try {
+    const r = await fetch('/api/cluster', { cache: 'no-store' });
+    if (!r.ok) return false;
+    const body = await r.json();
+    const rows = $('members').tBodies[0];
+    rows.textContent = '';
+    for (const m of body.members) { const row = document.createElement('tr'); cell(row, m.node); cell(row, m.roles.join(', ')); cell(row, m.status); rows.appendChild(row); }
+    $('cluster').hidden = false;
+    return true;
+  } catch (err) { return false; }
+}
+
 async function control(action) {
   const r = await fetch(api + '/' + action, { method: 'POST', headers: { 'X-ActorNas-Token': $('token').value } });
   const body = await r.json().catch(() => ({}));
@@ -321,6 +335,7 @@ async function main() {
   try { window.__where = (await (await fetch('/api/searches')).json()).where; } catch (err) { /* shown as DB */ }
   await refreshSummary();
   connect();
+  if (await refreshCluster()) setInterval(refreshCluster, 5000);
   let lastReceived = 0;
   setInterval(() => {
     // the summary follows the stream: at most once a second while events arrive, every 5 s otherwise (elapsed, ETA)
