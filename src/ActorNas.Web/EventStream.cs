@@ -23,13 +23,53 @@ internal static class EventStream
         return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var after) ? after : 0;
     }
 
-    public static async Task WriteAsync(HttpResponse response, SearchLog log, string searchId, long after, ISearchSpace space, CancellationToken cancel)
+    /// <param name="feed">The search's shared live window, or null (a completed search): read while it covers the next
+    /// event; before it (a page that starts from an early event), or when it has ended, the page reads on its own.</param>
+    public static async Task WriteAsync(HttpResponse response, SearchLog log, string searchId, long after, ISearchSpace space, SearchFeed? feed,
+        CancellationToken cancel)
     {
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";   // nginx: pass events on at once (docs/web.md)
         await response.Body.FlushAsync(cancel).ConfigureAwait(false);
-        var events = log.SubscribeAsync(searchId, after, cancel).GetAsyncEnumerator(cancel);
+        var batch = new List<SearchFeed.Frame>();
+        while (true)
+        {
+            // the shared window while it holds the next event (an ended feed still hands out what it holds)
+            while (feed is not null)
+            {
+                batch.Clear();
+                if (!feed.TryRead(after, batch, out var changed, out var ended)) break;   // the window moved past this page
+                if (batch.Count == 0)
+                {
+                    if (ended) break;
+                    await changed.WaitAsync(cancel).ConfigureAwait(false);
+                    continue;
+                }
+                foreach (var frame in batch) await response.Body.WriteAsync(frame.Bytes, cancel).ConfigureAwait(false);
+                await response.Body.FlushAsync(cancel).ConfigureAwait(false);
+                after = batch[^1].Seq;
+                if (batch[^1].Last)
+                {
+                    await EndAsync(response, cancel).ConfigureAwait(false);
+                    return;
+                }
+            }
+            batch.Clear();
+            if (await OwnAsync(response, log, searchId, after, space, feed, a => after = a, cancel).ConfigureAwait(false))
+            {
+                await EndAsync(response, cancel).ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    /// <summary>A subscription of this page's own, until the shared window covers the next event (false) or the search ends (true).</summary>
+    private static async Task<bool> OwnAsync(HttpResponse response, SearchLog log, string searchId, long after, ISearchSpace space, SearchFeed? feed,
+        Action<long> reached, CancellationToken cancel)
+    {
+        using var leave = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var events = log.SubscribeAsync(searchId, after, leave.Token).GetAsyncEnumerator(leave.Token);
         try
         {
             while (true)
@@ -37,16 +77,27 @@ internal static class EventStream
                 var next = events.MoveNextAsync();
                 // flush only when the next event is not ready yet: a burst goes out in one write, a live event at once
                 if (!next.IsCompleted) await response.Body.FlushAsync(cancel).ConfigureAwait(false);
-                if (!await next.ConfigureAwait(false)) break;
+                if (!await next.ConfigureAwait(false)) return true;
                 await response.Body.WriteAsync(Frame(events.Current, space), cancel).ConfigureAwait(false);
+                reached(events.Current.SequenceNr);
+                if (feed is not null && feed.Covers(events.Current.SequenceNr))
+                {
+                    await response.Body.FlushAsync(cancel).ConfigureAwait(false);
+                    return false;
+                }
             }
-            await response.Body.WriteAsync(End, cancel).ConfigureAwait(false);
-            await response.Body.FlushAsync(cancel).ConfigureAwait(false);
         }
         finally
         {
+            await leave.CancelAsync().ConfigureAwait(false);
             await events.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private static async Task EndAsync(HttpResponse response, CancellationToken cancel)
+    {
+        await response.Body.WriteAsync(End, cancel).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancel).ConfigureAwait(false);
     }
 
     /// <summary>"id: N" and one line of JSON: the sequence number, the log's manifest, the event as the log stores it, and

@@ -28,6 +28,7 @@ public sealed class SearchWebServer : IAsyncDisposable
     private readonly string _where;
     private readonly WebOptions _options;
     private readonly SearchControls _controls;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<SearchFeed>> _feeds = new(StringComparer.Ordinal);
 
     private SearchWebServer(WebApplication app, SearchLog log, string where, WebOptions options, SearchControls controls)
     {
@@ -95,12 +96,14 @@ public sealed class SearchWebServer : IAsyncDisposable
         {
             var cancel = context.RequestAborted;
             var after = EventStream.AfterOf(context.Request);
+            long? end = null;   // a running search: where the log ends now, where a shared feed starts
             var result = await Answer(async () =>
             {
                 var current = await _log.ReadCurrentAsync(id, cancel).ConfigureAwait(false);
                 if (current is null) return Unknown(id);
                 // a reconnect after the end: 204 tells the browser to stop reconnecting
                 if (current.State.IsCompleted && after >= current.LastSequenceNr) return Results.NoContent();
+                if (!current.State.IsCompleted) end = current.LastSequenceNr;
                 return null;
             }).ConfigureAwait(false);
             if (result is not null)
@@ -109,9 +112,11 @@ public sealed class SearchWebServer : IAsyncDisposable
                 return;
             }
             var started = await _log.ReadStartAsync(id, cancel).ConfigureAwait(false);
+            var space = started!.Config.Space.Create();
+            var feed = end is { } from ? FeedOf(id, from, space) : null;
             try
             {
-                await EventStream.WriteAsync(context.Response, _log, id, after, started!.Config.Space.Create(), cancel).ConfigureAwait(false);
+                await EventStream.WriteAsync(context.Response, _log, id, after, space, feed, cancel).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
@@ -136,6 +141,17 @@ public sealed class SearchWebServer : IAsyncDisposable
         }).ConfigureAwait(false));
         app.MapPost("/api/searches/{id}/{action}", async (string id, string action, HttpRequest request) => await ControlAsync(id, action, request)
             .ConfigureAwait(false));
+    }
+
+    /// <summary>The shared feed of a running search, started by its first page (and again if it ended while the search runs on).</summary>
+    private SearchFeed FeedOf(string id, long from, Core.Spaces.ISearchSpace space)
+    {
+        var fresh = new Lazy<SearchFeed>(() => SearchFeed.Start(_log, id, from, space));
+        var feed = _feeds.GetOrAdd(id, fresh).Value;
+        if (!feed.Ended) return feed;
+        var replaced = _feeds.AddOrUpdate(id, fresh, (_, old) => old.Value.Ended ? fresh : old).Value;
+        if (!ReferenceEquals(replaced, feed)) feed.Dispose();
+        return replaced;
     }
 
     private bool Controllable(string id) => _options.Token is not null && _controls.Of(id) is not null;
@@ -227,6 +243,7 @@ public sealed class SearchWebServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var feed in _feeds.Values) if (feed.IsValueCreated) feed.Value.Dispose();
         using (var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
             try
