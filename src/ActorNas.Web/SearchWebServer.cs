@@ -30,6 +30,10 @@ public sealed class SearchWebServer : IAsyncDisposable
     private readonly SearchControls _controls;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<SearchFeed>> _feeds = new(StringComparer.Ordinal);
 
+    // every open page asks for its search's summary about once a second: pages asking within this time share one read
+    private static readonly TimeSpan SummaryReuse = TimeSpan.FromMilliseconds(500);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTime At, SearchView View)> _summaries = new(StringComparer.Ordinal);
+
     private SearchWebServer(WebApplication app, SearchLog log, string where, WebOptions options, SearchControls controls)
     {
         _app = app;
@@ -88,9 +92,13 @@ public sealed class SearchWebServer : IAsyncDisposable
         });
         app.MapGet("/api/searches/{id}", async (string id, CancellationToken cancel) => await Read(async () =>
         {
+            if (_summaries.TryGetValue(id, out var recent) && DateTime.UtcNow - recent.At < SummaryReuse)
+                return Results.Json(recent.View, WebJson.Relaxed.SearchView);
             var current = await _log.ReadCurrentAsync(id, cancel).ConfigureAwait(false);
-            return current is null ? Unknown(id)
-                : Results.Json(SearchView.Of(id, current, Controllable(id), DateTimeOffset.UtcNow), WebJson.Relaxed.SearchView);
+            if (current is null) return Unknown(id);
+            var view = SearchView.Of(id, current, Controllable(id), DateTimeOffset.UtcNow);
+            _summaries[id] = (DateTime.UtcNow, view);
+            return Results.Json(view, WebJson.Relaxed.SearchView);
         }).ConfigureAwait(false));
         app.MapGet("/api/searches/{id}/events", async (string id, HttpContext context) =>
         {
@@ -174,6 +182,7 @@ public sealed class SearchWebServer : IAsyncDisposable
             _ => await control.StopAsync("from the web page", timeout).ConfigureAwait(false),
         };
         Log.Info("search {0}: {1} from the web page", id, action);
+        _summaries.TryRemove(id, out _);   // the next summary shows the change
         return Results.Json(new ControlView(action, new SearchStatusView(status.Evaluated, status.Paused, status.IsCompleted, status.CompletionReason)),
             WebJson.Relaxed.ControlView);
     }
