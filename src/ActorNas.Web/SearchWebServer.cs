@@ -175,12 +175,22 @@ public sealed class SearchWebServer : IAsyncDisposable
             return Error(StatusCodes.Status409Conflict,
                 $"search {id} does not run in this process; pause or stop it from the `actornas run`, `resume` or `seed` that runs it (with --web)");
         var timeout = TimeSpan.FromSeconds(30);
-        var status = action switch
+        Actors.Protocol.SearchStatus status;
+        try
         {
-            "pause" => await control.PauseAsync("paused from the web page", timeout).ConfigureAwait(false),
-            "resume" => await control.ResumeAsync(timeout).ConfigureAwait(false),
-            _ => await control.StopAsync("from the web page", timeout).ConfigureAwait(false),
-        };
+            status = action switch
+            {
+                "pause" => await control.PauseAsync("paused from the web page", timeout).ConfigureAwait(false),
+                "resume" => await control.ResumeAsync(timeout).ConfigureAwait(false),
+                _ => await control.StopAsync("from the web page", timeout).ConfigureAwait(false),
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // starting, recovering, or the singleton is moving: nothing changed; the page says so and the user tries again
+            Log.Warn(e, "search {0}: {1} from the web page failed", id, action);
+            return Error(StatusCodes.Status503ServiceUnavailable, $"could not {action} search {id} now ({e.GetType().Name}: {e.Message}); try again");
+        }
         Log.Info("search {0}: {1} from the web page", id, action);
         _summaries.TryRemove(id, out _);   // the next summary shows the change
         return Results.Json(new ControlView(action, new SearchStatusView(status.Evaluated, status.Paused, status.IsCompleted, status.CompletionReason)),

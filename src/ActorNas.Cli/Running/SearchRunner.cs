@@ -51,9 +51,12 @@ internal static class SearchRunner
 
         Log.Info("{0} search {1} in {2} with {3} worker(s) on {4}", request.IsNew ? "starting" : "resuming", searchId,
             request.Db, settings.Evaluator.Workers, plan.Node);
-        var session = plan.StartHere();
-        await using var web = await WebPage.StartAsync(request.Web, store.Log, request.Db, searchId,
-            new DelegateControl(session.PauseAsync, session.ResumeAsync, session.StopAsync), cancel).ConfigureAwait(false);
+        // the page listens before the search starts, so that it shows even the first events of a short search
+        SearchSession? started = null;
+        await using var web = await WebPage.StartAsync(request.Web, store.Log, request.Db, searchId, new DelegateControl(
+            (reason, timeout) => started!.PauseAsync(reason, timeout), timeout => started!.ResumeAsync(timeout),
+            (reason, timeout) => started!.StopAsync(reason, timeout)), cancel).ConfigureAwait(false);
+        var session = started = plan.StartHere();
 
         using var stopCheck = new CancellationTokenSource();
         var logCheck = request.IsNew || !store.Persistence.CheckOnResume
