@@ -15,6 +15,7 @@ var root = new RootCommand("ActorNas: event-sourced Regularized Evolution neural
     BackupCommand.Create(),
     SeedCommand.Create(),
     WorkerCommand.Create(),
+    ServeCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -39,6 +39,7 @@ static async Task<int> RunAsync(string name, BenchOptions options) => name switc
     "faults" => await FaultsBenchmark.RunAsync(options),
     "long" => await LongBenchmark.RunAsync(options),
     "command" => await CommandBenchmark.RunAsync(options),
+    "web-load" => await WebLoadBenchmark.RunAsync(options),
     _ => Usage($"unknown benchmark \"{name}\""),
 };
 
@@ -79,6 +80,8 @@ static int Usage(string problem)
           command         the command evaluator's overhead per candidate against the in-process synthetic evaluator, for
                           an echo of the result line and for a python3 -c script: ms per candidate alone, evaluations/s
                           in a 2-slot search on SQLite (--budget N candidates each, default 400)
+          web-load        evaluations/s of a full-speed search served with `run --web`, alone and with 20 event-stream
+                          clients reading every event (--budget N, default 100,000; --quick 3,000)
           --seeds N       nb201: seeds per algorithm (default 100); cache: seeds per NB201 search (default 3)
           --table PATH    nb201, cache: a NAS-Bench-201 table, CSV or .csv.gz (default: the shipped data/nb201 table)
           --threads N     torch: libtorch threads for NASWOT and the training step (default 1)

@@ -17,6 +17,7 @@ public sealed class CliDocsTests
     [InlineData("backup")]
     [InlineData("seed")]
     [InlineData("worker")]
+    [InlineData("serve")]
     public async Task The_reference_shows_the_help_the_command_prints(string command)
     {
         using var dir = new TempDirectory();

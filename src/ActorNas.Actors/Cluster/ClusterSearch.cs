@@ -57,4 +57,12 @@ public sealed class ClusterSearch
     public Task<SearchStatus> GetStatusAsync(TimeSpan timeout) => _proxy.Ask<SearchStatus>(GetSearchStatus.Instance, timeout);
 
     public Task<ClusterView> GetViewAsync(TimeSpan timeout) => _proxy.Ask<ClusterView>(GetClusterView.Instance, timeout);
+
+    /// <summary>Pauses the search wherever its Population runs (see <see cref="PauseSearch"/>).</summary>
+    public Task<SearchStatus> PauseAsync(string reason, TimeSpan timeout) => _proxy.Ask<SearchStatus>(new PauseSearch(reason), timeout);
+
+    public Task<SearchStatus> ResumeAsync(TimeSpan timeout) => _proxy.Ask<SearchStatus>(ResumeSearch.Instance, timeout);
+
+    /// <summary>Ends the search now (see <see cref="StopSearch"/>).</summary>
+    public Task<SearchStatus> StopAsync(string reason, TimeSpan timeout) => _proxy.Ask<SearchStatus>(new StopSearch(reason), timeout);
 }

@@ -16,12 +16,14 @@ internal static class SeedCommand
             "Every population node of a search gets the same search flags; the oldest runs the Population, another takes over when it dies");
         flags.AddTo(command);
         cluster.AddTo(command);
+        var web = new WebFlags();
+        web.AddTo(command);
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(flags.Verbose), parse.GetValue(flags.Json), async () =>
         {
             var id = parse.GetValue(flags.SearchIdOption)
                 ?? throw new SettingsException("seed needs --search-id: every population node of one search must name the same search");
             var request = new SearchRequest(SearchIds.Validate(id), Db: "", IsNew: true,
-                flags.SettingsText(parse), parse.GetValue(flags.Json), parse.GetValue(flags.LogFile));
+                flags.SettingsText(parse), parse.GetValue(flags.Json), parse.GetValue(flags.LogFile), Web: web.Of(parse));
             return await ClusterRunner.SeedAsync(request, cluster.Text(parse, parse.GetValue(flags.Config)), cancel).ConfigureAwait(false);
         }));
         return command;

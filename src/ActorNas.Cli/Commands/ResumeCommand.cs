@@ -17,13 +17,15 @@ internal static class ResumeCommand
             workers, logFile,
         };
         log.AddTo(command);
+        var web = new WebFlags();
+        web.AddTo(command);
         command.SetAction((parse, cancel) => CommandGuard.RunAsync(parse.GetValue(log.Verbose), parse.GetValue(log.Json), async () =>
         {
             var overrides = new HoconOverrides().Set("evaluator.workers", parse.GetValue(workers));
             var fileText = parse.GetValue(log.Config) is { } file ? ActorNasConfig.ReadFile(file.FullName) : "";
             var request = new SearchRequest(
                 parse.GetValue(log.SearchId) is { } id ? SearchIds.Validate(id) : null, parse.GetValue(log.Db)!, IsNew: false,
-                SettingsText: fileText + "\n" + overrides.Text, parse.GetValue(log.Json), parse.GetValue(logFile), parse.GetValue(log.Config)?.FullName);
+                SettingsText: fileText + "\n" + overrides.Text, parse.GetValue(log.Json), parse.GetValue(logFile), parse.GetValue(log.Config)?.FullName, web.Of(parse));
             return await SearchRunner.RunAsync(request, cancel).ConfigureAwait(false);
         }));
         return command;

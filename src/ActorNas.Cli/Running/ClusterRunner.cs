@@ -8,6 +8,7 @@ using ActorNas.Actors.Search;
 using ActorNas.Cli.Output;
 using ActorNas.Core.Evaluation;
 using Akka.Actor;
+using ActorNas.Web;
 using NLog;
 
 namespace ActorNas.Cli.Running;
@@ -51,6 +52,10 @@ internal static class ClusterRunner
         }
         await Console.Error.WriteLineAsync($"population node {node} for search {searchId}").ConfigureAwait(false);
         var search = ClusterSearch.Start(system, start, cluster);
+        await using var web = await WebPage.StartAsync(request.Web, store.Log, store.Where, searchId,
+            new DelegateControl(search.PauseAsync, search.ResumeAsync, search.StopAsync), cancel,
+            () => Akka.Cluster.Cluster.Get(system).State.Members.Select(m => new ClusterMemberView(NodeAddress.IdOf(m.Address),
+                m.Roles.Order(StringComparer.Ordinal).ToList(), m.Status.ToString().ToLowerInvariant())).ToList()).ConfigureAwait(false);
 
         SearchStatus? last = null;
         var display = ProgressDisplay.Create(settings.ProgressInterval);

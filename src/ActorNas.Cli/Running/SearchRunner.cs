@@ -6,12 +6,15 @@ using ActorNas.Actors.Protocol;
 using ActorNas.Actors.Search;
 using ActorNas.Cli.Output;
 using Akka.Actor;
+using ActorNas.Web;
 using NLog;
 
 namespace ActorNas.Cli.Running;
 
 /// <param name="ConfigPath">The --config file, for the resume command a message names (a PostgreSQL log is found through it).</param>
-internal sealed record SearchRequest(string? SearchId, string Db, bool IsNew, string SettingsText, bool Json, string? LogFile, string? ConfigPath = null)
+/// <param name="Web">--web: serve the live page of this search from this process; null without it.</param>
+internal sealed record SearchRequest(string? SearchId, string Db, bool IsNew, string SettingsText, bool Json, string? LogFile, string? ConfigPath = null,
+    WebOptions? Web = null)
 {
     /// <summary>The command that continues this search, as a message tells the user to run it.</summary>
     public string ResumeCommand(string searchId, PersistenceProvider provider) => provider == PersistenceProvider.PostgreSql
@@ -48,7 +51,12 @@ internal static class SearchRunner
 
         Log.Info("{0} search {1} in {2} with {3} worker(s) on {4}", request.IsNew ? "starting" : "resuming", searchId,
             request.Db, settings.Evaluator.Workers, plan.Node);
-        var session = plan.StartHere();
+        // the page listens before the search starts, so that it shows even the first events of a short search
+        SearchSession? started = null;
+        await using var web = await WebPage.StartAsync(request.Web, store.Log, request.Db, searchId, new DelegateControl(
+            (reason, timeout) => started!.PauseAsync(reason, timeout), timeout => started!.ResumeAsync(timeout),
+            (reason, timeout) => started!.StopAsync(reason, timeout)), cancel).ConfigureAwait(false);
+        var session = started = plan.StartHere();
 
         using var stopCheck = new CancellationTokenSource();
         var logCheck = request.IsNew || !store.Persistence.CheckOnResume

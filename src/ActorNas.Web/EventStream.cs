@@ -1,0 +1,127 @@
+using System.Text;
+using System.Text.Json;
+using ActorNas.Actors.Query;
+using ActorNas.Core.Events;
+using ActorNas.Core.Spaces;
+using Microsoft.AspNetCore.Http;
+
+namespace ActorNas.Web;
+
+/// <summary>
+/// A search's events as server-sent events: the event id is the sequence number, so a browser that reconnects with
+/// Last-Event-ID continues after the last event it got, each event once and in order. Fed by
+/// <see cref="SearchLog.SubscribeAsync"/>; ends with an "end" event after SearchCompleted.
+/// </summary>
+internal static class EventStream
+{
+    private static readonly byte[] End = "event: end\ndata: {}\n\n"u8.ToArray();
+
+    /// <summary>Where a client continues: Last-Event-ID (a reconnect), else ?after=N, else from the start.</summary>
+    public static long AfterOf(HttpRequest request)
+    {
+        var text = request.Headers["Last-Event-ID"].FirstOrDefault() is { Length: > 0 } header ? header : request.Query["after"].FirstOrDefault();
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var after) ? after : 0;
+    }
+
+    /// <param name="feed">The search's shared live window, or null (a completed search): read while it covers the next
+    /// event; before it (a page that starts from an early event), or when it has ended, the page reads on its own.</param>
+    public static async Task WriteAsync(HttpResponse response, SearchLog log, string searchId, long after, ISearchSpace space, SearchFeed? feed,
+        CancellationToken cancel)
+    {
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";   // nginx: pass events on at once (docs/web.md)
+        await response.Body.FlushAsync(cancel).ConfigureAwait(false);
+        var batch = new List<SearchFeed.Frame>();
+        while (true)
+        {
+            // the shared window while it holds the next event (an ended feed still hands out what it holds)
+            while (feed is not null)
+            {
+                batch.Clear();
+                if (!feed.TryRead(after, batch, out var changed, out var ended)) break;   // the window moved past this page
+                if (batch.Count == 0)
+                {
+                    if (ended) break;
+                    await changed.WaitAsync(cancel).ConfigureAwait(false);
+                    continue;
+                }
+                foreach (var frame in batch) await response.Body.WriteAsync(frame.Bytes, cancel).ConfigureAwait(false);
+                await response.Body.FlushAsync(cancel).ConfigureAwait(false);
+                after = batch[^1].Seq;
+                if (batch[^1].Last)
+                {
+                    await EndAsync(response, cancel).ConfigureAwait(false);
+                    return;
+                }
+            }
+            batch.Clear();
+            if (await OwnAsync(response, log, searchId, after, space, feed, a => after = a, cancel).ConfigureAwait(false))
+            {
+                await EndAsync(response, cancel).ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    /// <summary>A subscription of this page's own, until the shared window covers the next event (false) or the search ends (true).</summary>
+    private static async Task<bool> OwnAsync(HttpResponse response, SearchLog log, string searchId, long after, ISearchSpace space, SearchFeed? feed,
+        Action<long> reached, CancellationToken cancel)
+    {
+        using var leave = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var events = log.SubscribeAsync(searchId, after, leave.Token).GetAsyncEnumerator(leave.Token);
+        try
+        {
+            while (true)
+            {
+                var next = events.MoveNextAsync();
+                // flush only when the next event is not ready yet: a burst goes out in one write, a live event at once
+                if (!next.IsCompleted) await response.Body.FlushAsync(cancel).ConfigureAwait(false);
+                if (!await next.ConfigureAwait(false)) return true;
+                await response.Body.WriteAsync(Frame(events.Current, space), cancel).ConfigureAwait(false);
+                reached(events.Current.SequenceNr);
+                if (feed is not null && feed.Covers(events.Current.SequenceNr))
+                {
+                    await response.Body.FlushAsync(cancel).ConfigureAwait(false);
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            await leave.CancelAsync().ConfigureAwait(false);
+            await events.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task EndAsync(HttpResponse response, CancellationToken cancel)
+    {
+        await response.Body.WriteAsync(End, cancel).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>"id: N" and one line of JSON: the sequence number, the log's manifest, the event as the log stores it, and
+    /// for a proposal its genotype in the space's own notation.</summary>
+    public static byte[] Frame(LoggedEvent logged, ISearchSpace space)
+    {
+        string type;
+        byte[] body;
+        try
+        {
+            type = EventSerializer.ManifestOf(logged.Event);
+            body = EventSerializer.ToBytes(logged.Event);
+        }
+        catch (ArgumentException)
+        {
+            type = logged.Event.GetType().Name;   // an event this page does not know: passed on, the page ignores it
+            body = "{}"u8.ToArray();
+        }
+        var text = new StringBuilder(body.Length + 96);
+        text.Append("id: ").Append(logged.SequenceNr.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Append("\ndata: {\"seq\":").Append(logged.SequenceNr.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Append(",\"type\":").Append(JsonSerializer.Serialize(type));
+        if (logged.Event is CandidateProposed p) text.Append(",\"genotype\":").Append(JsonSerializer.Serialize(space.Format(p.Genotype)));
+        text.Append(",\"event\":").Append(Encoding.UTF8.GetString(body)).Append("}\n\n");
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+}
