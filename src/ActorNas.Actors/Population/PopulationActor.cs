@@ -346,6 +346,13 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
     private void Propose(ProposeChild command)
     {
         if (!_mutating.Remove(command.ReservationId, out var pending)) return;
+        if (!_watched.ContainsKey(pending.Worker.Ref) && !pending.Worker.Ref.IsNobody())
+        {
+            // its slot stopped while the child was drawn (a refill for its lookahead, typically): nothing is handed to a dead slot
+            _state.Decide(new CancelReservation(command.ReservationId));
+            Serve();
+            return;
+        }
         if (_state.Decide(command) is not AssignCandidate assign)
         {
             // the search ended meanwhile: the worker hears so once that is in the journal
