@@ -21,6 +21,10 @@ internal static class Utilization
     public sealed record Result(string Mode, PersistenceProvider Journal, double Measured, double Nominal, double Steady,
         int Evaluations, TimeSpan Wall, TimeSpan MeanDuration, IdealSchedule.Result Ideal, int Lookahead)
     {
+        /// <summary>This process's CPU time from the search's start to its completion, per evaluation: what the
+        /// orchestration costs (the synthetic evaluator only sleeps), and, against the wall time, whether the cores are the limit.</summary>
+        public double CpuMsPerEvaluation { get; init; } = double.NaN;
+
         public double OfIdeal => Measured / Ideal.Whole;
         public double SteadyOfIdeal => Steady / Ideal.Steady;
     }
@@ -36,7 +40,10 @@ internal static class Utilization
     {
         var config = BenchSettings.For(budget, dbPath, $"actornas.search.mode = {mode}\nactornas.evaluator.lookahead = {lookahead}\n{Evaluator}");
         var run = await ActorSearch.RunAsync(config, journal, $"utilization-{mode}", readLog: true);
-        return Of(mode, journal, run.Log.OfType<CandidateEvaluated>().ToList(), lookahead);
+        return Of(mode, journal, run.Log.OfType<CandidateEvaluated>().ToList(), lookahead) with
+        {
+            CpuMsPerEvaluation = run.Cpu.TotalMilliseconds / run.Status.Evaluated,
+        };
     }
 
     private static Result Of(string mode, PersistenceProvider journal, IReadOnlyList<CandidateEvaluated> evaluations, int lookahead)
