@@ -127,6 +127,35 @@ public sealed class LookaheadPropertyTests
     }
 
     [Fact]
+    public void A_pause_hands_out_no_lookahead_a_released_worker_gives_back_its_queue_and_a_stop_cancels_nothing()
+    {
+        var config = new SearchSettings { Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 4, SampleSize = 2, Budget = 10, Seed = 5 };
+        var state = StateSteps.Started(config, T0);
+        var held = new List<long>();
+        for (var i = 0; i < 2; i++)
+        {
+            var a = Assert.IsType<AssignCandidate>(state.Decide(new AssignWork("w0", "n0", T0, Capacity: 3)));
+            StateSteps.Apply(state, a.Events);
+            held.Add(a.Candidate.Id);
+        }
+        StateSteps.Apply(state, state.Decide(new PauseWork("maintenance", T0)).Events);
+        Assert.Equal("the search is paused", Assert.IsType<NoWorkNow>(state.Decide(new AssignWork("w0", "n0", T0, Capacity: 3))).Reason);
+        StateSteps.Apply(state, state.Decide(new ResumeWork(T0)).Events);
+
+        var release = state.Decide(new ReleaseWorker("w0", "its worker stopped", T0));
+        Assert.Equal(held, release.Events.OfType<CandidateReleased>().Select(r => r.Id));
+        StateSteps.Apply(state, release.Events);
+        Assert.Equal(0, state.Holding("w0"));
+
+        // the released candidates go to the next worker first, again up to its capacity
+        var again = Assert.IsType<AssignCandidate>(state.Decide(new AssignWork("w1", "n0", T0, Capacity: 2)));
+        StateSteps.Apply(state, again.Events);
+        Assert.Equal(held[0], again.Candidate.Id);
+        var stop = state.Decide(new EndSearch("the owner stopped it", T0));
+        Assert.IsType<SearchCompleted>(Assert.Single(stop.Events));
+    }
+
+    [Fact]
     public void A_lease_runs_from_when_the_worker_began_its_current_candidate_not_from_when_its_lookahead_was_handed_out()
     {
         var leases = new LeaseBook();
