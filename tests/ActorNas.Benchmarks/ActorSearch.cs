@@ -18,7 +18,8 @@ internal static class ActorSearch
     /// <param name="Elapsed">From SearchSession.Start to Completion: includes the journal plugin's start and recovery.</param>
     /// <param name="AfterStarted">From the SearchStarted event to Completion: the running pipeline alone.</param>
     /// <param name="Log">The search's events read back from the journal, when asked for.</param>
-    public sealed record Result(SearchStatus Status, TimeSpan Elapsed, TimeSpan AfterStarted, IReadOnlyList<ISearchEvent> Log)
+    /// <param name="Cpu">This process's CPU time over <paramref name="Elapsed"/> (all its threads).</param>
+    public sealed record Result(SearchStatus Status, TimeSpan Elapsed, TimeSpan AfterStarted, IReadOnlyList<ISearchEvent> Log, TimeSpan Cpu)
     {
         public double PerSecond => Status.Evaluated / Elapsed.TotalSeconds;
         public double PerSecondAfterStarted => Status.Evaluated / AfterStarted.TotalSeconds;
@@ -37,18 +38,20 @@ internal static class ActorSearch
         var system = ActorSystem.Create(ActorSystemConfig.SystemName, ActorSystemConfig.Build(config, persistence));
         try
         {
+            var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var session = SearchSession.Start(system, new SearchSessionOptions(
                 searchId, settings.Search, CreateIfMissing: true, settings, evaluators ?? BuiltInEvaluators.Factory(settings.Evaluator), BenchSettings.Node));
             var outcome = await session.Completion.WaitAsync(Limit);
             var elapsed = clock.Elapsed;
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
             var completedAt = DateTimeOffset.UtcNow;
             await session.DisposeAsync();
             if (outcome.Status is not { CompletionReason: "budget" } status)
                 throw new InvalidOperationException($"search {searchId} did not complete its budget: {outcome.Error ?? outcome.Status?.CompletionReason}");
 
             var log = readLog ? await JournalReader.ReadAsync(system, searchId) : [];
-            return new Result(status, elapsed, completedAt - status.StartedAt, log);
+            return new Result(status, elapsed, completedAt - status.StartedAt, log, cpu);
         }
         finally
         {

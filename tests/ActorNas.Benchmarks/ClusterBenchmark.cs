@@ -61,12 +61,20 @@ internal static class ClusterBenchmark
             $"  whole run (first start to last finish, ramp-up and tail included): {big.WholeSeconds:F1} s, utilisation " +
             $"{big.WholeUtilization:P2}, {big.WholeRate:F0} evaluations/s; the last slot started its first candidate {big.RampUpSeconds:F1} s " +
             $"after the first"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  ideal (the same durations list-scheduled on {big.Slots} slots with zero overhead): whole run {big.Ideal.Whole:P2} " +
+            $"(makespan {big.Ideal.Makespan.TotalSeconds:F1} s), so the run reached {big.WholeUtilization / big.Ideal.Whole:F4} of it; " +
+            $"up to the ideal's last start {big.Ideal.Steady:P2}, the steady window reached {big.Utilization / big.Ideal.Steady:F4} of that"));
     }
 
     /// <summary>The utilisation keys; the slot count is in their names, so a --quick run's keys do not claim 2,000 slots.</summary>
     private static BenchJson AddUtilization(BenchJson json, SlotUse big) => json
         .Add($"utilization{big.Slots}Steady", big.Utilization, 4)
         .Add($"utilization{big.Slots}WholeRun", big.WholeUtilization, 4)
+        .Add($"utilization{big.Slots}Ideal", big.Ideal.Whole, 4)
+        .Add($"utilization{big.Slots}WholeRunOfIdeal", big.WholeUtilization / big.Ideal.Whole, 4)
+        .Add($"utilization{big.Slots}SteadyIdeal", big.Ideal.Steady, 4)
+        .Add($"utilization{big.Slots}SteadyOfIdeal", big.Utilization / big.Ideal.Steady, 4)
         .Add("slots", big.Slots, 0)
         .Add("evaluationsPerSecond", big.Rate, 1)
         .Add("evaluationsPerSecondWholeRun", big.WholeRate, 1)
@@ -162,7 +170,7 @@ internal static class ClusterBenchmark
     /// <param name="WholeUtilization">Busy slot time over slots x the whole run (first start to last finish).</param>
     /// <param name="RampUpSeconds">From the first start of any slot to the first start of the last slot to begin.</param>
     private sealed record SlotUse(int Slots, double Utilization, double Window, double Rate, double WholeUtilization, double WholeSeconds,
-        double WholeRate, double RampUpSeconds, double GapMedianMs, double GapP99Ms, int Evaluated, double Total)
+        double WholeRate, double RampUpSeconds, double GapMedianMs, double GapP99Ms, int Evaluated, double Total, IdealSchedule.Result Ideal)
     {
         public IReadOnlyDictionary<string, double> CpuMsPerEvaluation { get; init; } = new Dictionary<string, double>();
     }
@@ -283,9 +291,10 @@ internal static class ClusterBenchmark
         gaps.Sort();
         var inWindow = evaluated.Count(e => e.FinishedAt > from && e.FinishedAt <= to);
         var whole = (lastFinish - firstStart).TotalSeconds;
+        var ideal = IdealSchedule.Of(evaluated.OrderBy(e => e.StartedAt).Select(e => e.FinishedAt - e.StartedAt).ToList(), slots);
         return new SlotUse(slots, busy / (slots * window), window, inWindow / window, busyWhole / (slots * whole), whole, evaluated.Count / whole,
             (from - firstStart).TotalSeconds, gaps.Count == 0 ? double.NaN : gaps[gaps.Count / 2], gaps.Count == 0 ? double.NaN : gaps[(int)(gaps.Count * 0.99)],
-            evaluated.Count, total);
+            evaluated.Count, total, ideal);
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

@@ -30,9 +30,11 @@ internal static class OrchestrationBenchmark
                           $"S={search.SampleSize}, {search.Space.Name} space, zero-duration synthetic evaluator, " +
                           $"snapshot every {settings.Persistence.SnapshotEvery} events, {Environment.ProcessorCount} cores");
 
-        // Warm-up: JIT the core and Akka paths so that (a) and (b) are not charged for them.
+        // Warm-up: JIT the core and Akka paths so that (a), (b) and (c) are not charged for them.
         PlainLoop.Run(search with { Budget = warmupBudget }, landscapeSeed, BenchSettings.Workers);
         await ActorSearch.RunAsync(BenchSettings.For(warmupBudget, scratch.File("warmup.db")), PersistenceProvider.InMemory, "warmup");
+        // and the SQLite plugin's path: otherwise whichever SQLite run comes first pays for it (about 2 s here)
+        await ActorSearch.RunAsync(BenchSettings.For(warmupBudget, scratch.File("warmup-sqlite.db")), PersistenceProvider.Sqlite, "warmup-sqlite");
 
         var plain = PlainLoop.Run(search, landscapeSeed, BenchSettings.Workers);
         Console.WriteLine($"(a) plain loop over SearchState     {plain.PerSecond,10:N0} evaluations/s  ({plain.Evaluated} in {plain.Elapsed.TotalSeconds:F2} s)");
@@ -40,12 +42,19 @@ internal static class OrchestrationBenchmark
         var inMemory = await ActorSearch.RunAsync(BenchSettings.For(budget, scratch.File("inmem.db")), PersistenceProvider.InMemory, "bench-inmem");
         Console.WriteLine($"(b) actors, in-memory journal       {inMemory.PerSecond,10:N0} evaluations/s  {Detail(inMemory)}");
 
+        var inMemoryNoLookahead = await ActorSearch.RunAsync(BenchSettings.For(budget, scratch.File("inmem0.db"), NoLookahead), PersistenceProvider.InMemory,
+            "bench-inmem-0");
+        Console.WriteLine($"(b0) the same, lookahead 0          {inMemoryNoLookahead.PerSecond,10:N0} evaluations/s  {Detail(inMemoryNoLookahead)}");
+
+        var sqliteNoLookahead = await ActorSearch.RunAsync(BenchSettings.For(budget, scratch.File("journal0.db"), NoLookahead), PersistenceProvider.Sqlite,
+            "bench-sqlite-0");
+        Console.WriteLine($"(c0) SQLite journal, lookahead 0     {sqliteNoLookahead.PerSecond,10:N0} evaluations/s  {Detail(sqliteNoLookahead)}");
         var sqlite = await ActorSearch.RunAsync(BenchSettings.For(budget, scratch.File("journal.db")), PersistenceProvider.Sqlite, "bench-sqlite",
             readLog: true);
         var pauses = LogPauses.Find(sqlite.Log, PauseThreshold);
         var withoutPauses = sqlite.Status.Evaluated / (sqlite.AfterStarted - pauses.Total).TotalSeconds;
         Console.WriteLine($"(c) actors, SQLite journal (WAL)    {sqlite.PerSecond,10:N0} evaluations/s  {Detail(sqlite)}");
-        Console.WriteLine($"    its log shows {pauses.Count} pause(s) >= {PauseThreshold.TotalMilliseconds:F0} ms without a decision, " +
+        Console.WriteLine($"    (c)'s log shows {pauses.Count} pause(s) >= {PauseThreshold.TotalMilliseconds:F0} ms without a decision, " +
                           $"{pauses.Total.TotalSeconds:F2} s in all (longest {pauses.Longest.TotalMilliseconds:F0} ms); " +
                           $"without them {withoutPauses:N0}/s");
 
@@ -71,12 +80,15 @@ internal static class OrchestrationBenchmark
                           "journal writes (SQLITE_BUSY, retried after 150 ms), which is why snapshots have their own file");
 
         Console.WriteLine($"utilisation of {BenchSettings.Workers} slots, log-normal evaluations (mean 20 ms, sigma 0.5), " +
-                          $"budget {utilizationBudget} (target: continuous >= 0.98); measured = slot timings, nominal = drawn durations, " +
-                          "steady = measured up to the last start (without the ramp-down tail):");
-        var continuous = await MeasureUtilization("continuous", PersistenceProvider.Sqlite, utilizationBudget, scratch);
-        var batch = await MeasureUtilization("batch", PersistenceProvider.Sqlite, utilizationBudget, scratch);
-        var continuousInMemory = await MeasureUtilization("continuous", PersistenceProvider.InMemory, utilizationBudget, scratch);
-        var batchInMemory = await MeasureUtilization("batch", PersistenceProvider.InMemory, utilizationBudget, scratch);
+                          $"budget {utilizationBudget} (target: continuous >= 0.99 of ideal); measured = slot timings, nominal = drawn durations, " +
+                          "steady = measured up to the last start (without the ramp-down tail), ideal = the same durations list-scheduled " +
+                          "on as many slots with zero overhead, L = actornas.evaluator.lookahead:");
+        var continuousNoLookahead = await MeasureUtilization("continuous", PersistenceProvider.Sqlite, utilizationBudget, scratch, lookahead: 0);
+        var continuous = await MeasureUtilization("continuous", PersistenceProvider.Sqlite, utilizationBudget, scratch, lookahead: 1);
+        var batch = await MeasureUtilization("batch", PersistenceProvider.Sqlite, utilizationBudget, scratch, lookahead: 1);
+        var continuousInMemoryNoLookahead = await MeasureUtilization("continuous", PersistenceProvider.InMemory, utilizationBudget, scratch, lookahead: 0);
+        var continuousInMemory = await MeasureUtilization("continuous", PersistenceProvider.InMemory, utilizationBudget, scratch, lookahead: 1);
+        var batchInMemory = await MeasureUtilization("batch", PersistenceProvider.InMemory, utilizationBudget, scratch, lookahead: 1);
 
         var json = new BenchJson()
             .Add("plainLoopPerSec", plain.PerSecond, 1)
@@ -85,6 +97,25 @@ internal static class OrchestrationBenchmark
             .Add("sqliteLimitPerSec", limit.PerSecond, 1)
             .Add("sqliteLimitRowsPerTransaction", limit.RowsPerTransaction, 0)
             .Add("utilizationContinuous", continuous.Measured, 4)
+            .Add("utilizationContinuousIdeal", continuous.Ideal.Whole, 4)
+            .Add("utilizationContinuousOfIdeal", continuous.OfIdeal, 4)
+            .Add("utilizationContinuousSteadyIdeal", continuous.Ideal.Steady, 4, NoSteadyWindow)
+            .Add("utilizationContinuousSteadyOfIdeal", continuous.SteadyOfIdeal, 4, NoSteadyWindow)
+            .Add("utilizationContinuousCpuMsPerEvaluation", continuous.CpuMsPerEvaluation, 3)
+            .Add("utilizationContinuousLookahead0CpuMsPerEvaluation", continuousNoLookahead.CpuMsPerEvaluation, 3)
+            .Add("utilizationContinuousLookahead0", continuousNoLookahead.Measured, 4)
+            .Add("utilizationContinuousLookahead0Ideal", continuousNoLookahead.Ideal.Whole, 4)
+            .Add("utilizationContinuousLookahead0OfIdeal", continuousNoLookahead.OfIdeal, 4)
+            .Add("utilizationContinuousLookahead0Steady", continuousNoLookahead.Steady, 4, NoSteadyWindow)
+            .Add("utilizationContinuousLookahead0SteadyOfIdeal", continuousNoLookahead.SteadyOfIdeal, 4, NoSteadyWindow)
+            .Add("utilizationContinuousInMemoryIdeal", continuousInMemory.Ideal.Whole, 4)
+            .Add("utilizationContinuousInMemoryOfIdeal", continuousInMemory.OfIdeal, 4)
+            .Add("utilizationContinuousInMemoryLookahead0", continuousInMemoryNoLookahead.Measured, 4)
+            .Add("utilizationContinuousInMemoryLookahead0OfIdeal", continuousInMemoryNoLookahead.OfIdeal, 4)
+            .Add("utilizationBatchIdeal", batch.Ideal.Whole, 4)
+            .Add("utilizationBatchOfIdeal", batch.OfIdeal, 4)
+            .Add("inMemoryLookahead0PerSec", inMemoryNoLookahead.PerSecond, 1)
+            .Add("sqliteLookahead0PerSec", sqliteNoLookahead.PerSecond, 1)
             .Add("utilizationBatch", batch.Measured, 4)
             .Add("inMemoryOverPlain", inMemoryOverPlain, 4)
             .Add("sqliteOverInMemory", sqliteOverInMemory, 4)
@@ -112,12 +143,19 @@ internal static class OrchestrationBenchmark
 
     private const string NoSteadyWindow = "every evaluation started at the same moment: no window before the last start";
 
-    private static async Task<Utilization.Result> MeasureUtilization(string mode, PersistenceProvider journal, int budget, ScratchDirectory scratch)
+    /// <summary>actornas.evaluator.lookahead = 0: a slot asks for its next candidate only when it reports (before pipelining).</summary>
+    private const string NoLookahead = "actornas.evaluator.lookahead = 0";
+
+    private static async Task<Utilization.Result> MeasureUtilization(string mode, PersistenceProvider journal, int budget, ScratchDirectory scratch,
+        int lookahead)
     {
-        var u = await Utilization.MeasureAsync(mode, journal, budget, scratch.File($"utilization-{mode}-{journal}.db"));
+        var u = await Utilization.MeasureAsync(mode, journal, budget, scratch.File($"utilization-{mode}-{journal}-{lookahead}.db"), lookahead);
         var name = journal == PersistenceProvider.Sqlite ? "SQLite journal" : "in-memory journal";
-        Console.WriteLine($"  {mode,-10} {name,-17}  measured {u.Measured:F4}  nominal {u.Nominal:F4}  steady {u.Steady:F4}  ({u.Evaluations} evaluations, " +
-                          $"mean {u.MeanDuration.TotalMilliseconds:F1} ms, wall {u.Wall.TotalSeconds:F2} s)");
+        Console.WriteLine($"  {mode,-10} {name,-17} L={lookahead}  measured {u.Measured:F4}  ideal {u.Ideal.Whole:F4}  of ideal {u.OfIdeal:F4}  " +
+                          $"steady {u.Steady:F4}  ideal {u.Ideal.Steady:F4}  of ideal {u.SteadyOfIdeal:F4}  nominal {u.Nominal:F4}  " +
+                          $"CPU {u.CpuMsPerEvaluation:F3} ms per evaluation  " +
+                          $"({u.Evaluations} evaluations, mean {u.MeanDuration.TotalMilliseconds:F1} ms, wall {u.Wall.TotalSeconds:F2} s, " +
+                          $"ideal makespan {u.Ideal.Makespan.TotalSeconds:F2} s)");
         return u;
     }
 

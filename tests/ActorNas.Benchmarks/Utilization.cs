@@ -15,8 +15,19 @@ internal static class Utilization
     /// machine timers fire late, which stretches the measured durations and flatters <paramref name="Measured"/>.</param>
     /// <param name="Steady">Measured, up to the last start only: after it slots idle because the budget is in flight
     /// (the ramp-down tail, about one evaluation per slot), so this is what the orchestration itself leaves unused.</param>
+    /// <param name="Ideal">The same measured durations list-scheduled with zero overhead on as many slots (<see cref="IdealSchedule"/>):
+    /// <c>Measured / Ideal.Whole</c> and <c>Steady / Ideal.Steady</c> are how close the run came to its limit.</param>
+    /// <param name="Lookahead">actornas.evaluator.lookahead of the run.</param>
     public sealed record Result(string Mode, PersistenceProvider Journal, double Measured, double Nominal, double Steady,
-        int Evaluations, TimeSpan Wall, TimeSpan MeanDuration);
+        int Evaluations, TimeSpan Wall, TimeSpan MeanDuration, IdealSchedule.Result Ideal, int Lookahead)
+    {
+        /// <summary>This process's CPU time from the search's start to its completion, per evaluation: what the
+        /// orchestration costs (the synthetic evaluator only sleeps), and, against the wall time, whether the cores are the limit.</summary>
+        public double CpuMsPerEvaluation { get; init; } = double.NaN;
+
+        public double OfIdeal => Measured / Ideal.Whole;
+        public double SteadyOfIdeal => Steady / Ideal.Steady;
+    }
 
     private const string Evaluator = """
         actornas.evaluator.synthetic.duration = lognormal
@@ -25,14 +36,17 @@ internal static class Utilization
         """;
 
     /// <param name="mode">continuous or batch (batch size: the worker count).</param>
-    public static async Task<Result> MeasureAsync(string mode, PersistenceProvider journal, int budget, string dbPath)
+    public static async Task<Result> MeasureAsync(string mode, PersistenceProvider journal, int budget, string dbPath, int lookahead)
     {
-        var config = BenchSettings.For(budget, dbPath, $"actornas.search.mode = {mode}\n{Evaluator}");
+        var config = BenchSettings.For(budget, dbPath, $"actornas.search.mode = {mode}\nactornas.evaluator.lookahead = {lookahead}\n{Evaluator}");
         var run = await ActorSearch.RunAsync(config, journal, $"utilization-{mode}", readLog: true);
-        return Of(mode, journal, run.Log.OfType<CandidateEvaluated>().ToList());
+        return Of(mode, journal, run.Log.OfType<CandidateEvaluated>().ToList(), lookahead) with
+        {
+            CpuMsPerEvaluation = run.Cpu.TotalMilliseconds / run.Status.Evaluated,
+        };
     }
 
-    private static Result Of(string mode, PersistenceProvider journal, IReadOnlyList<CandidateEvaluated> evaluations)
+    private static Result Of(string mode, PersistenceProvider journal, IReadOnlyList<CandidateEvaluated> evaluations, int lookahead)
     {
         if (evaluations.Count == 0) throw new InvalidOperationException($"the {mode} run logged no evaluations");
         var busy = TimeSpan.FromTicks(evaluations.Sum(e => (e.FinishedAt - e.StartedAt).Ticks));
@@ -43,7 +57,8 @@ internal static class Utilization
         var lastStart = evaluations.Max(e => e.StartedAt);
         var busyBeforeLastStart = TimeSpan.FromTicks(evaluations.Sum(e => Math.Max(0, (Min(e.FinishedAt, lastStart) - e.StartedAt).Ticks)));
         var steady = lastStart > first ? busyBeforeLastStart / (BenchSettings.Workers * (lastStart - first)) : double.NaN;
-        return new Result(mode, journal, busy / capacity, drawn / capacity, steady, evaluations.Count, wall, busy / evaluations.Count);
+        var ideal = IdealSchedule.Of(evaluations.OrderBy(e => e.StartedAt).Select(e => e.FinishedAt - e.StartedAt).ToList(), BenchSettings.Workers);
+        return new Result(mode, journal, busy / capacity, drawn / capacity, steady, evaluations.Count, wall, busy / evaluations.Count, ideal, lookahead);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

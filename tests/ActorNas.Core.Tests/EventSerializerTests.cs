@@ -35,6 +35,7 @@ public sealed class EventSerializerTests
         yield return new CandidateFailed(12, "CUDA out of memory \"quoted\" \u00e9", 3, true, "gpu-0", At);
         yield return new CandidateReleased(12, "worker stopped", At);
         yield return new CandidateRetired(5, At);
+        yield return new CandidateCancelled(14, "the budget is reached", At);
         yield return new SearchCompleted("budget", At);
         yield return new SearchPaused("maintenance window", At);
         yield return new SearchResumed(At);
@@ -102,7 +103,7 @@ public sealed class EventSerializerTests
         var bare = samples.OfType<CandidateEvaluated>().Last();
         Assert.Equal(bare, Back(bare));
 
-        foreach (var simple in samples.Where(s => s is CandidateStarted or CandidateFailed or CandidateReleased or CandidateRetired or SearchCompleted or SearchPaused or SearchResumed))
+        foreach (var simple in samples.Where(s => s is CandidateStarted or CandidateFailed or CandidateReleased or CandidateRetired or CandidateCancelled or SearchCompleted or SearchPaused or SearchResumed))
             Assert.Equal(simple, Back(simple));
 
         var snapshot = samples.OfType<SearchSnapshot>().Single();
@@ -119,7 +120,7 @@ public sealed class EventSerializerTests
         Assert.Equal(
             new[]
             {
-                "candidate-evaluated.v1", "candidate-failed.v1", "candidate-proposed.v1", "candidate-released.v1", "candidate-retired.v1",
+                "candidate-cancelled.v1", "candidate-evaluated.v1", "candidate-failed.v1", "candidate-proposed.v1", "candidate-released.v1", "candidate-retired.v1",
                 "candidate-started.v1", "search-completed.v1", "search-paused.v1", "search-resumed.v1", "search-snapshot.v1",
                 "search-started.v1",
             },

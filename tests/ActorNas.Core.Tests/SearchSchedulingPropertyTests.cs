@@ -20,8 +20,17 @@ public sealed class SearchSchedulingPropertyTests
             foreach (var call in run.Assigns)
             {
                 var ctx = call.Before;
+                var capacity = c.Mode == SchedulingMode.Batch ? 1 : s.MaxHeld;
+                if (ctx.WorkerHolding >= capacity)
+                {
+                    Assert.IsType<SlotFull>(call.Result);
+                    coverage.Hit("slot full");
+                    continue;
+                }
                 if (ctx.FirstQueued is not null) continue;   // re-issues: see SearchFailurePropertyTests
-                var budgetInFlight = ctx.Evaluated + ctx.Pending + ctx.Reservations >= c.Budget;
+                // continuous: a worker's lookahead waits behind the candidate it evaluates, so a worker counts once
+                var inFlight = c.Mode == SchedulingMode.Batch ? ctx.Pending + ctx.Reservations : ctx.Queued + ctx.Holders;
+                var budgetInFlight = ctx.Evaluated + inFlight >= c.Budget;
                 var batchFull = c.Mode == SchedulingMode.Batch && ctx.BatchProposed + ctx.Reservations >= c.BatchSize;
                 if (budgetInFlight || batchFull)
                 {
@@ -35,7 +44,7 @@ public sealed class SearchSchedulingPropertyTests
                 }
             }
         }, iter: 150);
-        coverage.Require("budget in flight", "batch full");
+        coverage.Require("budget in flight", "batch full", "slot full");
     }
 
     [Fact]

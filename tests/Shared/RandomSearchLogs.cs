@@ -8,7 +8,8 @@ namespace ActorNas.Tests.Shared;
 /// <summary>
 /// Random search logs for the properties of `actornas status`: workers on two nodes that fail (retried, some finally),
 /// report NaN, die (a worker's candidates released) or leave with their node (a cluster release); the owner pauses and
-/// resumes and sometimes stops the search; evaluations report weight-cache metrics or none. Every event is decided by
+/// resumes and sometimes stops the search; evaluations report weight-cache metrics or none; workers hold a lookahead
+/// (1 to 3 candidates each), so the budget can be reached with candidates cancelled. Every event is decided by
 /// <see cref="SearchState.Decide"/>, so each log is one the Population could have written; it ends when the search
 /// completes, or after a step limit (a search still running).
 /// </summary>
@@ -40,6 +41,7 @@ internal static class RandomSearchLogs
         var stopRate = random.Next(3) == 0 ? 0.01 : 0;
         var cacheMetrics = random.Next(3) != 0;
         var steps = random.Next(3) == 0 ? random.Next(5, 200) : 5_000;
+        var capacity = random.Next(1, 4);   // the candidate a worker evaluates plus its lookahead
 
         var state = new SearchState();
         var log = new List<ISearchEvent>();
@@ -73,7 +75,7 @@ internal static class RandomSearchLogs
             }
             else if (state.IsPaused && running.Count == 0) Apply(state.Decide(new ResumeWork(Tick())));
             else if (running.Count > 0 && random.Next(2) == 0) Finish(running[random.Next(running.Count)]);
-            else Apply(state.Decide(new AssignWork(worker, NodeOf(worker), Tick(), DrawChildHere: true)));
+            else Apply(state.Decide(new AssignWork(worker, NodeOf(worker), Tick(), DrawChildHere: true, Capacity: capacity)));
         }
         return log;
 

@@ -20,6 +20,9 @@ public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeo
     /// </summary>
     public TimeSpan AbandonAfter { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Candidates a slot holds beyond the one it evaluates (actornas.evaluator.lookahead; 0 = none).</summary>
+    public int Lookahead { get; init; } = 1;
+
     /// <summary>The command evaluator's settings (actornas.evaluator.command).</summary>
     public CommandSettings Command { get; init; } = CommandSettings.Default;
 
@@ -66,6 +69,7 @@ public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeo
             AutoTimeout = IsAuto(reader, "evaluator.timeout"),
             AutoTimeoutFloor = reader.Duration("evaluator.auto-timeout-floor"),
             AbandonAfter = reader.Duration("evaluator.abandon-after"),
+            Lookahead = reader.Int("evaluator.lookahead", min: 0),
             Command = CommandSettings.Read(reader),
         };
     }

@@ -6,13 +6,16 @@ using Akka.Event;
 namespace ActorNas.Actors.Evaluators;
 
 /// <summary>
-/// One evaluator slot. It pulls: asks the Population for work when free, evaluates with its <see cref="IEvaluator"/>
-/// off the actor thread, and reports the result (or the failure, or the timeout), which is also its next request.
+/// One evaluator slot. It pulls: asks the Population for work when it holds nothing, evaluates with its
+/// <see cref="IEvaluator"/> off the actor thread, and reports the result (or the failure, or the timeout), which is also
+/// its next request. It holds up to <see cref="SlotLimits.Lookahead"/> candidates beyond the one it evaluates, in the order
+/// they came: when an evaluation ends it reports and starts the next at once, and the Population refills the queue
+/// while it evaluates, so the slot never waits for the log or for a mutation.
 /// A timed-out evaluation is cancelled and the slot waits for it to stop before it takes new work; an evaluator that
 /// ignores cancellation for <see cref="SlotLimits.AbandonAfter"/> is abandoned and the slot gets a new one, so a hung
 /// evaluation never holds a slot, and never runs beside the next one on the same evaluator.
 /// </summary>
-public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedStash
+public sealed class EvaluatorActor : ReceiveActor, IWithTimers
 {
     private sealed record Finished(long Id, int Generation, EvaluationResult Result, DateTimeOffset StartedAt, DateTimeOffset FinishedAt);
     private sealed record Crashed(long Id, int Generation, string Reason, DateTimeOffset At, bool Permanent);
@@ -29,12 +32,12 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
     private readonly SlotLimits _limits;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<int, long> _abandoned = [];   // generation -> candidate, of evaluations left running
+    private readonly Queue<WorkAssigned> _lookahead = new();   // assigned while busy, evaluated in order
     private IEvaluator _evaluator;
     private CancellationTokenSource? _cancel;
     private int _generation;
 
     public ITimerScheduler Timers { get; set; } = null!;
-    public IStash Stash { get; set; } = null!;
 
     public static string NameOf(int slot) => $"evaluator-{slot}";
 
@@ -52,14 +55,14 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
         Idle();
     }
 
-    protected override void PreStart() => AskForWork(new RequestWork(_context.Worker, _context.Node));
+    protected override void PreStart() => AskForWork(new RequestWork(_context.Worker, _context.Node, _limits.Capacity));
 
     protected override void PostStop() => _cancel?.Cancel();
 
     private void Idle()
     {
         Receive<WorkAssigned>(w => Evaluate(w.Candidate, _limits.For(w.AutoTimeout)));
-        Receive<AskAgain>(_ => AskForWork(new RequestWork(_context.Worker, _context.Node)));
+        Receive<AskAgain>(_ => AskForWork(new RequestWork(_context.Worker, _context.Node, _limits.Capacity)));
         Receive<SearchIsOver>(_ => Context.Stop(Self));
         IgnoreStale();
     }
@@ -67,9 +70,9 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
     private void Busy(long id, TimeSpan? limit)
     {
         Receive<Finished>(f => f.Generation == _generation, f =>
-            Report(new WorkDone(_context.Worker, _context.Node, f.Id, f.Result, f.StartedAt, f.FinishedAt)));
+            Report(new WorkDone(_context.Worker, _context.Node, f.Id, f.Result, f.StartedAt, f.FinishedAt, _limits.Capacity)));
         Receive<Crashed>(c => c.Generation == _generation, c =>
-            Report(new WorkFailed(_context.Worker, _context.Node, c.Id, c.Reason, c.At, c.Permanent)));
+            Report(new WorkFailed(_context.Worker, _context.Node, c.Id, c.Reason, c.At, c.Permanent, _limits.Capacity)));
         Receive<TimedOut>(t => t.Generation == _generation, t =>
         {
             _cancel?.Cancel();
@@ -83,8 +86,8 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
     private void Stopping(long id, TimeSpan limit)
     {
         var reason = $"timeout after {limit}";
-        Receive<Finished>(f => f.Generation == _generation, f => Report(new WorkFailed(_context.Worker, _context.Node, f.Id, reason, DateTimeOffset.UtcNow)));
-        Receive<Crashed>(c => c.Generation == _generation, c => Report(new WorkFailed(_context.Worker, _context.Node, c.Id, reason, DateTimeOffset.UtcNow)));
+        Receive<Finished>(f => f.Generation == _generation, f => Report(Timeout(f.Id, reason)));
+        Receive<Crashed>(c => c.Generation == _generation, c => Report(Timeout(c.Id, reason)));
         Receive<GiveUpWaiting>(g => g.Generation == _generation, g =>
         {
             _log.Warning("evaluator {0}: candidate {1} ignored its cancellation for {2} after a timeout of {3}; the evaluation is " +
@@ -92,17 +95,19 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
                 _limits.AbandonAfter, limit);
             _abandoned[g.Generation] = g.Id;
             _evaluator = _createEvaluator();
-            Report(new WorkFailed(_context.Worker, _context.Node, g.Id,
-                $"{reason}; the evaluator did not stop within {_limits.AbandonAfter} and was replaced", DateTimeOffset.UtcNow));
+            Report(Timeout(g.Id, $"{reason}; the evaluator did not stop within {_limits.AbandonAfter} and was replaced"));
         });
         Waiting(id);
     }
+
+    private WorkFailed Timeout(long id, string reason) =>
+        new(_context.Worker, _context.Node, id, reason, DateTimeOffset.UtcNow, Capacity: _limits.Capacity);
 
     /// <summary>What a slot holding a candidate does with everything else.</summary>
     private void Waiting(long id)
     {
         Receive<SearchIsOver>(_ => Context.Stop(Self));
-        Receive<WorkAssigned>(_ => Stash.Stash());
+        Receive<WorkAssigned>(w => _lookahead.Enqueue(w));
         Receive<AskAgain>(_ => { });
         IgnoreStale();
         ReceiveAny(m => _log.Debug("evaluator {0} busy with {1} ignored {2}", _context.Worker, id, m.GetType().Name));
@@ -147,13 +152,19 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers, IWithUnboundedSt
         Become(() => Busy(candidate.Id, limit));
     }
 
+    /// <summary>Reports the evaluation that ended, then starts the next queued candidate at once, or waits for work.</summary>
     private void Report(IActorNasMessage report)
     {
         Timers.Cancel(TimeoutTimer);
         _generation++;
+        if (_lookahead.TryDequeue(out var next))
+        {
+            _population.Tell(report);   // told first: an evaluator may do its work before it returns a task
+            Evaluate(next.Candidate, _limits.For(next.AutoTimeout));
+            return;
+        }
         Become(Idle);
         AskForWork(report);
-        Stash.UnstashAll();
     }
 
     private void AskForWork(IActorNasMessage request)

@@ -9,10 +9,14 @@ namespace ActorNas.Actors.Evaluators;
 /// <param name="AutoFloor">... but never less than this.</param>
 /// <param name="AbandonAfter">How long a timed-out evaluation may take to stop before its evaluator is replaced.</param>
 /// <param name="RequestRetry">An idle slot that heard nothing for this long asks for work again.</param>
-public sealed record SlotLimits(TimeSpan? Timeout, bool AutoTimeout, TimeSpan AutoFloor, TimeSpan AbandonAfter, TimeSpan RequestRetry)
+/// <param name="Lookahead">Candidates the slot holds beyond the one it evaluates.</param>
+public sealed record SlotLimits(TimeSpan? Timeout, bool AutoTimeout, TimeSpan AutoFloor, TimeSpan AbandonAfter, TimeSpan RequestRetry, int Lookahead = 0)
 {
     public static SlotLimits Of(EvaluatorSettings evaluator) =>
-        new(evaluator.Timeout, evaluator.AutoTimeout, evaluator.AutoTimeoutFloor, evaluator.AbandonAfter, evaluator.RequestRetry);
+        new(evaluator.Timeout, evaluator.AutoTimeout, evaluator.AutoTimeoutFloor, evaluator.AbandonAfter, evaluator.RequestRetry, evaluator.Lookahead);
+
+    /// <summary>How many candidates the slot holds at most: the one it evaluates and its lookahead.</summary>
+    public int Capacity => 1 + Lookahead;
 
     /// <summary>The limit of one candidate: the fixed one, else the Population's auto limit when asked for, else none.</summary>
     public TimeSpan? For(TimeSpan? autoLimit) => Timeout ?? (AutoTimeout ? EvaluationLimits.WithFloor(autoLimit, AutoFloor) : null);

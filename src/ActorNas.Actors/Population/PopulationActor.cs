@@ -43,7 +43,7 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
     private SearchState _state = new();      // decisions: ahead of the journal by the events being written
     private SearchState _confirmed = new();  // exactly what the journal holds
     private readonly WaitingWorkers _waiting = new();
-    private readonly Dictionary<long, (Reservation Reservation, IActorRef Worker)> _mutating = [];
+    private readonly Dictionary<long, (Reservation Reservation, WaitingWorkers.Entry Worker)> _mutating = [];
     private readonly Dictionary<IActorRef, (string Worker, string Node)> _watched = [];
     private readonly LeaseBook _leases = new();   // when each running candidate was handed out (cluster lease guard)
     private readonly HashSet<(long Id, DateTimeOffset Since)> _reportedOverdue = [];
@@ -98,26 +98,28 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
+        // a slot that asks holds nothing: what it held went astray (a restart, a lost message) and goes back to the queue
         Command<RequestWork>(r =>
         {
             Track(r.Worker, r.Node);
             Run(new ReleaseWorker(r.Worker, "its worker asked for new work", Now));
-            Wait(r.Worker, r.Node);
+            Wait(r.Worker, r.Node, r.Capacity);
         });
+        // a report: a slot with a lookahead still holds its queue (it started the next already), a slot without holds nothing
         Command<WorkDone>(d =>
         {
             Track(d.Worker, d.Node);
             Run(new RecordResult(d.CandidateId, d.Result, d.StartedAt, d.FinishedAt, d.Worker, d.Node));
-            Run(new ReleaseWorker(d.Worker, "its worker asked for new work", Now));
-            Wait(d.Worker, d.Node);
+            if (d.Capacity <= 1) Run(new ReleaseWorker(d.Worker, "its worker asked for new work", Now));
+            Wait(d.Worker, d.Node, d.Capacity);
         });
         Command<WorkFailed>(f =>
         {
             Track(f.Worker, f.Node);
             _log.Info("candidate {0} failed on {1}: {2}", f.CandidateId, f.Worker, f.Reason);
             Run(new RecordFailure(f.CandidateId, f.Reason, f.Worker, f.At, f.Permanent));
-            Run(new ReleaseWorker(f.Worker, "its worker asked for new work", Now));
-            Wait(f.Worker, f.Node);
+            if (f.Capacity <= 1) Run(new ReleaseWorker(f.Worker, "its worker asked for new work", Now));
+            Wait(f.Worker, f.Node, f.Capacity);
         });
         Command<Mutated>(m => Propose(new ProposeChild(m.CandidateId, Now, new ChildProposal(m.Child, m.Mutation, m.Screened))));
         Command<MutationFailed>(f =>
@@ -294,28 +296,34 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
         Context.Watch(Sender);
     }
 
-    private void Wait(string worker, string node)
+    private void Wait(string worker, string node, int capacity)
     {
-        _waiting.Add(worker, node, Sender);
+        _waiting.Add(worker, node, Sender, capacity);
         Serve();
     }
 
-    /// <summary>Hands out work to waiting workers, oldest request first, while the state has some.</summary>
+    /// <summary>
+    /// Hands out work to waiting workers, oldest request first, while the state has some; a worker stays in line until
+    /// it holds its capacity (the state says when: <see cref="SlotFull"/>).
+    /// </summary>
     private void Serve()
     {
         while (_waiting.TryPeek(out var next))
         {
-            switch (_state.Decide(new AssignWork(next.Worker, next.Node, Now)))
+            switch (_state.Decide(new AssignWork(next.Worker, next.Node, Now, Capacity: next.Capacity)))
             {
                 case AssignCandidate assign:
-                    _waiting.Remove(next.Worker);
                     var worker = next.Ref;
                     ApplyAndPersist(assign.Events, () => worker.Tell(new WorkAssigned(assign.Candidate, AutoTimeout)));
+                    KeepInLine(next);
                     break;
                 case MutationNeeded need:
-                    _waiting.Remove(next.Worker);
-                    _mutating[need.Reservation.Id] = (need.Reservation, next.Ref);
+                    _mutating[need.Reservation.Id] = (need.Reservation, next);
                     _mutators.Tell(new MutateParent(need.Reservation.Id, need.Reservation.Parent, need.Reservation.Proxy));
+                    KeepInLine(next);
+                    break;
+                case SlotFull:
+                    _waiting.Remove(next.Worker);
                     break;
                 case SearchFinished:
                     // "over" is said once the completion is in the journal (OnCompletedPersisted), never before
@@ -328,17 +336,31 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
         }
     }
 
+    /// <summary>A worker with room left waits at the back of the line for its lookahead; a full one leaves it.</summary>
+    private void KeepInLine(WaitingWorkers.Entry worker)
+    {
+        if (_state.Holding(worker.Worker) < worker.Capacity) _waiting.MoveToBack(worker.Worker);
+        else _waiting.Remove(worker.Worker);
+    }
+
     private void Propose(ProposeChild command)
     {
         if (!_mutating.Remove(command.ReservationId, out var pending)) return;
-        if (_state.Decide(command) is not AssignCandidate assign)
+        if (!_watched.ContainsKey(pending.Worker.Ref) && !pending.Worker.Ref.IsNobody())
         {
-            // the search ended meanwhile: the worker hears so once that is in the journal
-            _waiting.Add(pending.Reservation.Worker, pending.Reservation.Node, pending.Worker);
+            // its slot stopped while the child was drawn (a refill for its lookahead, typically): nothing is handed to a dead slot
+            _state.Decide(new CancelReservation(command.ReservationId));
             Serve();
             return;
         }
-        ApplyAndPersist(assign.Events, () => pending.Worker.Tell(new WorkAssigned(assign.Candidate, AutoTimeout)));
+        if (_state.Decide(command) is not AssignCandidate assign)
+        {
+            // the search ended meanwhile: the worker hears so once that is in the journal
+            _waiting.Add(pending.Worker.Worker, pending.Worker.Node, pending.Worker.Ref, pending.Worker.Capacity);
+            Serve();
+            return;
+        }
+        ApplyAndPersist(assign.Events, () => pending.Worker.Ref.Tell(new WorkAssigned(assign.Candidate, AutoTimeout)));
         Serve();
     }
 

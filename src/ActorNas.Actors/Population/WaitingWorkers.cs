@@ -2,24 +2,36 @@ using Akka.Actor;
 
 namespace ActorNas.Actors.Population;
 
-/// <summary>Workers waiting for a candidate, first come first served; a repeated request keeps its place.</summary>
+/// <summary>
+/// Workers waiting for a candidate, first come first served; a repeated request keeps its place. A worker with room
+/// left after an assignment (its lookahead) goes to the back, so a worker that holds nothing is served first.
+/// </summary>
 internal sealed class WaitingWorkers
 {
-    public readonly record struct Entry(string Worker, string Node, IActorRef Ref);
+    /// <param name="Capacity">How many candidates the worker holds at most (the one it evaluates and its lookahead).</param>
+    public readonly record struct Entry(string Worker, string Node, IActorRef Ref, int Capacity);
 
     private readonly LinkedList<Entry> _order = new();
     private readonly Dictionary<string, LinkedListNode<Entry>> _byWorker = [];
 
     public int Count => _order.Count;
 
-    public void Add(string worker, string node, IActorRef actor)
+    public void Add(string worker, string node, IActorRef actor, int capacity)
     {
         if (_byWorker.TryGetValue(worker, out var existing))
         {
-            existing.Value = new Entry(worker, node, actor);
+            existing.Value = new Entry(worker, node, actor, capacity);
             return;
         }
-        _byWorker[worker] = _order.AddLast(new Entry(worker, node, actor));
+        _byWorker[worker] = _order.AddLast(new Entry(worker, node, actor, capacity));
+    }
+
+    /// <summary>Sends a waiting worker to the back of the line.</summary>
+    public void MoveToBack(string worker)
+    {
+        if (!_byWorker.TryGetValue(worker, out var node)) return;
+        _order.Remove(node);
+        _order.AddLast(node);
     }
 
     public bool TryPeek(out Entry entry)

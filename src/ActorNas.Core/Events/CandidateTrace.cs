@@ -27,7 +27,8 @@ public sealed record CandidateRecord
     public DateTimeOffset? RetiredAt { get; init; }
 }
 
-public enum CandidateStatus { Pending, Evaluated, Failed }
+/// <summary>Cancelled: still pending when the budget was reached (<see cref="CandidateCancelled"/>).</summary>
+public enum CandidateStatus { Pending, Evaluated, Failed, Cancelled }
 
 /// <summary>Folds a log into one record per candidate (for export and analysis), in id order.</summary>
 public sealed class CandidateTrace
@@ -67,6 +68,9 @@ public sealed class CandidateTrace
                     FailedAttempts = f.Attempt, LastFailure = f.Reason,
                     Status = f.Final ? CandidateStatus.Failed : r.Status, FinishedAt = f.Final ? f.At : r.FinishedAt,
                 });
+                break;
+            case CandidateCancelled x:
+                Update(x.Id, r => r with { Status = CandidateStatus.Cancelled, FinishedAt = x.At });
                 break;
             case CandidateRetired r:
                 Update(r.Id, c => c with { RetiredAt = r.At });

@@ -24,6 +24,7 @@ public static class EventSerializer
         [typeof(CandidateFailed)] = "candidate-failed.v1",
         [typeof(CandidateReleased)] = "candidate-released.v1",
         [typeof(CandidateRetired)] = "candidate-retired.v1",
+        [typeof(CandidateCancelled)] = "candidate-cancelled.v1",
         [typeof(SearchCompleted)] = "search-completed.v1",
         [typeof(SearchPaused)] = "search-paused.v1",
         [typeof(SearchResumed)] = "search-resumed.v1",
@@ -90,6 +91,7 @@ public sealed class GenotypeJsonConverter : JsonConverter<Genotype>
 [JsonSerializable(typeof(CandidateFailed))]
 [JsonSerializable(typeof(CandidateReleased))]
 [JsonSerializable(typeof(CandidateRetired))]
+[JsonSerializable(typeof(CandidateCancelled))]
 [JsonSerializable(typeof(SearchCompleted))]
 [JsonSerializable(typeof(SearchPaused))]
 [JsonSerializable(typeof(SearchResumed))]

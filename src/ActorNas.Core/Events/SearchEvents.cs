@@ -40,6 +40,12 @@ public sealed record CandidateFailed(long Id, string Reason, int Attempt, bool F
 /// <summary>A running candidate went back to the queue (its worker died, or the search recovered after a crash).</summary>
 public sealed record CandidateReleased(long Id, string Reason, DateTimeOffset At) : ISearchEvent;
 
+/// <summary>
+/// A pending candidate will not be evaluated: the budget was reached while it was still queued at a slot (lookahead),
+/// running beyond the budget, or waiting to be handed out again. Its result, should one arrive, is not recorded.
+/// </summary>
+public sealed record CandidateCancelled(long Id, string Reason, DateTimeOffset At) : ISearchEvent;
+
 /// <summary>The oldest member left the population (aging).</summary>
 public sealed record CandidateRetired(long Id, DateTimeOffset At) : ISearchEvent;
 

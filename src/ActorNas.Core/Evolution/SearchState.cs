@@ -32,6 +32,7 @@ public sealed class SearchState
     private readonly SortedSet<long> _queued = [];                   // pending and not running, lowest id first
     private readonly Dictionary<string, SortedSet<long>> _runningOn = [];   // worker -> the candidates it holds (Release without a scan)
     private readonly Dictionary<long, Reservation> _reservations = [];
+    private readonly Dictionary<string, int> _holding = [];   // worker -> candidates it holds plus reservations made for it
     private long _nextReservationId;
     private CacheLogSummary? _cache = new();   // null: restored from a snapshot that predates the totals
     private SearchSettings? _config;
@@ -60,6 +61,11 @@ public sealed class SearchState
     /// <summary>When the search completed (null while it runs; also after a restore from an older snapshot of a completed search).</summary>
     public DateTimeOffset? CompletedAt { get; private set; }
     public int Running => _pending.Count - _queued.Count;
+    /// <summary>Workers that hold a candidate or a reservation: in continuous mode, what is in flight against the budget
+    /// (a worker's lookahead waits behind the candidate it evaluates).</summary>
+    public int Holders => _holding.Count;
+    /// <summary>The candidates <paramref name="worker"/> holds (evaluating and queued in its lookahead) plus the reservations made for it.</summary>
+    public int Holding(string worker) => _holding.GetValueOrDefault(worker);
     /// <summary>Paused by the search's owner: no work is handed out until it resumes.</summary>
     public bool IsPaused { get; private set; }
     /// <summary>How long the most recent successful evaluations took (time limits and warnings, <see cref="EvaluationLimits"/>).</summary>
@@ -102,7 +108,7 @@ public sealed class SearchState
             var decision => decision,
         },
         ProposeChild c => Propose(c),
-        CancelReservation c => _reservations.Remove(c.ReservationId) ? new Accepted([])
+        CancelReservation c => DropReservation(c.ReservationId) is not null ? new Accepted([])
             : new Rejected($"there is no reservation {c.ReservationId}"),
         RecordResult c => Complete(c),
         RecordFailure c => Fail(c, force: false),
@@ -141,6 +147,9 @@ public sealed class SearchState
         var config = Config;
         if (CompletionReason is { } reason) return new SearchFinished(reason);
         if (IsPaused) return new NoWorkNow("the search is paused");
+        var holding = Holding(c.Worker);
+        if (c.Capacity is { } capacity && holding >= (config.Mode == SchedulingMode.Batch ? 1 : capacity))
+            return new SlotFull(c.Worker, holding);
 
         if (_queued.Count > 0)
         {
@@ -151,8 +160,7 @@ public sealed class SearchState
                 [new CandidateStarted(queued.Id, c.Worker, c.Node, attempt, c.At)]);
         }
 
-        var live = _pending.Count + _reservations.Count;
-        if (Evaluated + live >= config.Budget) return new NoWorkNow("the rest of the budget is in flight");
+        if (Evaluated + InFlight() >= config.Budget) return new NoWorkNow("the rest of the budget is in flight");
         if (config.Mode == SchedulingMode.Batch && BatchProposed + _reservations.Count >= config.BatchSize)
             return new NoWorkNow("waiting for the batch to finish");
 
@@ -170,6 +178,7 @@ public sealed class SearchState
         var reservation = new Reservation(id, parent.Id, parent.Genotype, tournament.Drawn, c.Worker, c.Node,
             ProxyModel.For(config.Screening, Space, _population), parent.Node);
         _reservations.Add(id, reservation);
+        Hold(c.Worker);
         _nextReservationId = id + 1;
         return new MutationNeeded(reservation);
     }
@@ -193,7 +202,7 @@ public sealed class SearchState
     /// <summary>Turns a reservation and its child (given, or drawn here) into the proposal and start events.</summary>
     private Decision Propose(ProposeChild c)
     {
-        if (!_reservations.Remove(c.ReservationId, out var reservation))
+        if (DropReservation(c.ReservationId) is not { } reservation)
             return new Rejected($"there is no reservation {c.ReservationId}: it was used or cancelled, or the search completed");
         if (IsCompleted) return Over();
         // drawn here, no network scorer exists: a proxy that needs one gives way to plain mutation
@@ -222,7 +231,7 @@ public sealed class SearchState
         if (_population.Count + 1 > Config.PopulationSize) events.Add(new CandidateRetired(_population[0].Id, c.FinishedAt));
         events.Add(new CandidateEvaluated(c.CandidateId, c.Result.Objective, c.Result.Metrics, c.StartedAt, c.FinishedAt, c.Worker, c.Node,
             c.Result.TransferredLayers, c.Result.CacheHit));
-        if (Evaluated + 1 >= Config.Budget) events.Add(new SearchCompleted("budget", c.FinishedAt));
+        if (Evaluated + 1 >= Config.Budget) events.AddRange(Completion(c.FinishedAt, except: c.CandidateId));
         return new Accepted(events);
     }
 
@@ -247,9 +256,42 @@ public sealed class SearchState
     /// </summary>
     public IReadOnlyList<ISearchEvent> Settle(DateTimeOffset now) =>
         !IsStarted || IsCompleted ? []
-        : Evaluated >= Config.Budget ? [new SearchCompleted("budget", now)]
+        : Evaluated >= Config.Budget ? Completion(now, except: null)
         : FinalFailures >= Config.MaxFailures ? [new SearchCompleted("failure-limit", now)]
         : [];
+
+    /// <summary>
+    /// What counts against the budget before another candidate is proposed. Batch mode: every pending candidate and
+    /// reservation. Continuous mode: candidates waiting to be handed out again, plus one per worker that holds any,
+    /// because a worker's lookahead only starts after the candidate it evaluates; lookahead still queued when the
+    /// budget is reached is cancelled (<see cref="Completion"/>).
+    /// </summary>
+    private int InFlight() => Config.Mode == SchedulingMode.Batch ? _pending.Count + _reservations.Count : _queued.Count + _holding.Count;
+
+    public const string BudgetReachedReason = "the budget is reached";
+
+    /// <summary>The budget is reached: every other pending candidate is cancelled (lowest id first), then the search completes.</summary>
+    private IReadOnlyList<ISearchEvent> Completion(DateTimeOffset at, long? except) =>
+    [
+        .. _pending.Keys.Where(id => id != except).Order().Select(id => (ISearchEvent)new CandidateCancelled(id, BudgetReachedReason, at)),
+        new SearchCompleted("budget", at),
+    ];
+
+    private Reservation? DropReservation(long id)
+    {
+        if (!_reservations.Remove(id, out var reservation)) return null;
+        Unhold(reservation.Worker);
+        return reservation;
+    }
+
+    private void Hold(string worker) => _holding[worker] = _holding.GetValueOrDefault(worker) + 1;
+
+    private void Unhold(string worker)
+    {
+        if (!_holding.TryGetValue(worker, out var count)) return;
+        if (count <= 1) _holding.Remove(worker);
+        else _holding[worker] = count - 1;
+    }
 
     // ---------------------------------------------------------------- the fold
 
@@ -266,7 +308,7 @@ public sealed class SearchState
             case CandidateProposed p:
                 if (!IsStarted) throw Corrupt(e, "no SearchStarted before it");
                 if (_pending.ContainsKey(p.Id) || p.Id < 1) throw Corrupt(e, $"candidate {p.Id} proposed twice");
-                _reservations.Remove(p.Id);
+                DropReservation(p.Id);
                 if (Config.Mode == SchedulingMode.Batch) BatchProposed++;
                 _pending[p.Id] = new PendingCandidate(p.Id, p.ParentId, p.Genotype, 0, null, null, NodeOf(p.ParentId));
                 _queued.Add(p.Id);
@@ -290,6 +332,9 @@ public sealed class SearchState
                 if (Best is null || member.Objective > Best.Objective) Best = member;
                 RecentDurations.Add(v.FinishedAt - v.StartedAt);
                 _cache?.Add(v);
+                break;
+            case CandidateCancelled x:
+                Resolve(PendingOf(e, x.Id));
                 break;
             case CandidateRetired r:
                 var index = _population.FindIndex(m => m.Id == r.Id);
@@ -321,7 +366,7 @@ public sealed class SearchState
             case SearchCompleted c:
                 CompletionReason = c.Reason;
                 CompletedAt = c.At;
-                _reservations.Clear();
+                foreach (var id in _reservations.Keys.ToList()) DropReservation(id);
                 break;
             case SearchPaused:
                 IsPaused = true;
@@ -355,13 +400,13 @@ public sealed class SearchState
     private void Assign(long id, string worker)
     {
         if (!_runningOn.TryGetValue(worker, out var held)) _runningOn[worker] = held = [];
-        held.Add(id);
+        if (held.Add(id)) Hold(worker);
     }
 
     private void Unassign(PendingCandidate pending)
     {
         if (pending.Worker is null || !_runningOn.TryGetValue(pending.Worker, out var held)) return;
-        held.Remove(pending.Id);
+        if (held.Remove(pending.Id)) Unhold(pending.Worker);
         if (held.Count == 0) _runningOn.Remove(pending.Worker);
     }
 

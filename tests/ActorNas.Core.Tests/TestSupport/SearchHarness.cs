@@ -14,7 +14,8 @@ namespace ActorNas.Core.Tests.TestSupport;
 /// <param name="HoldReservationRate">Probability that a tournament's mutation is completed later rather than at once.</param>
 /// <param name="CancelRate">Probability that a held reservation is cancelled instead of completed.</param>
 /// <param name="DuplicateRate">Probability that a result is reported a second time.</param>
-/// <param name="MaxHeld">How many candidates one worker may hold at once.</param>
+/// <param name="MaxHeld">How many candidates one worker may hold at once (the one it evaluates and its lookahead): the
+/// capacity it asks for with <see cref="AssignWork"/>.</param>
 /// <param name="DriverSeed">Seeds the driver's own choices (which worker acts, what it does).</param>
 internal sealed record Scenario(
     SearchSettings Config,
@@ -104,12 +105,16 @@ internal sealed record Context(
     int Evaluated,
     int Pending,
     int Reservations,
+    int Queued,
+    int Holders,
+    int WorkerHolding,
     PendingCandidate? FirstQueued,
     int BatchIndex,
     int BatchProposed)
 {
-    public static Context Of(SearchState s) => new(
+    public static Context Of(SearchState s, string worker) => new(
         [.. s.Population], s.RandomPending, s.Evaluated, s.Pending.Count, s.Reservations.Count,
+        s.Pending.Values.Count(p => !p.IsRunning), s.Holders, s.Holding(worker),
         s.Pending.Values.Where(p => !p.IsRunning).MinBy(p => p.Id), s.BatchIndex, s.BatchProposed);
 }
 
@@ -232,8 +237,8 @@ internal sealed class SearchRun
 
     private void Assign(string worker)
     {
-        var before = Context.Of(State);
-        var result = State.Decide(new AssignWork(worker, NodeOf(worker), Tick()));
+        var before = Context.Of(State, worker);
+        var result = State.Decide(new AssignWork(worker, NodeOf(worker), Tick(), Capacity: _scenario.MaxHeld));
         Assigns.Add(new AssignCall(++_sequence, worker, before, result));
         switch (result)
         {
@@ -245,7 +250,7 @@ internal sealed class SearchRun
                 if (_rng.NextDouble() < _scenario.HoldReservationRate) _reservations.Add(m.Reservation);
                 else FinishReservation(m.Reservation);
                 break;
-            case NoWorkNow:
+            case NoWorkNow or SlotFull:
                 break;
             default:
                 Assert.Fail($"unexpected assignment while the search runs: {result}");
