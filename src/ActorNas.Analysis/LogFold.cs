@@ -11,10 +11,17 @@ public sealed record Proposal(int Index, long Id, long? ParentId, Genotype Genot
 /// <summary>A successful evaluation, in the order results were recorded.</summary>
 public sealed record Evaluation(long Id, double Start, double Finish, double Objective, string Worker);
 
-/// <summary>How an attempt ended. Superseded: a late result from an earlier attempt was recorded instead of this one's.</summary>
-public enum TaskOutcome { Evaluated, Failed, Released, Unfinished, Superseded }
+/// <summary>
+/// How an attempt ended. Superseded: a late result from an earlier attempt was recorded instead of this one's.
+/// Cancelled: the budget was reached while it was running or queued at its slot (candidate-cancelled).
+/// </summary>
+public enum TaskOutcome { Evaluated, Failed, Released, Unfinished, Superseded, Cancelled }
 
-/// <summary>One attempt of a candidate on a worker, from its start to its result, failure or release.</summary>
+/// <summary>
+/// One attempt of a candidate on a worker, from its start to its result, failure or release. A slot with a lookahead
+/// is handed its next candidate while it still evaluates one: that attempt starts when it was handed out or when the
+/// slot's previous attempt ended, whichever is later.
+/// </summary>
 public sealed record WorkerTask(long CandidateId, string Worker, string Node, double Start, double End, TaskOutcome Outcome)
 {
     public double Duration => End - Start;
@@ -33,6 +40,8 @@ public sealed class LogFold
 {
     private readonly SearchState _state = new();
     private readonly Dictionary<long, (string Worker, string Node, double Start)> _running = [];
+    // when each worker's latest closed attempt ended: a candidate queued behind it starts no earlier
+    private readonly Dictionary<string, double> _workerFreeAt = new(StringComparer.Ordinal);
     private readonly List<Proposal> _proposals = [];
     private readonly List<Evaluation> _evaluations = [];
     private readonly List<WorkerTask> _tasks = [];
@@ -65,7 +74,7 @@ public sealed class LogFold
     /// <summary>Every attempt; those still running when the log ends are <see cref="TaskOutcome.Unfinished"/> at the last event.</summary>
     public IReadOnlyList<WorkerTask> Tasks =>
         _running.Count == 0 ? _tasks
-            : [.. _tasks, .. _running.Select(r => new WorkerTask(r.Key, r.Value.Worker, r.Value.Node, r.Value.Start, LastEventTime, TaskOutcome.Unfinished))];
+            : [.. _tasks, .. _running.Select(r => new WorkerTask(r.Key, r.Value.Worker, r.Value.Node, StartOn(r.Value.Worker, r.Value.Start), LastEventTime, TaskOutcome.Unfinished))];
 
     /// <summary>Folds the event after the newest one (its sequence number is taken to be one more).</summary>
     public void Apply(ISearchEvent e) => Apply(LastSequenceNr + 1, e);
@@ -127,6 +136,14 @@ public sealed class LogFold
                 }
                 Touch(r.At);
                 break;
+            case CandidateCancelled c:
+                if (Recorded(c.Id))
+                {
+                    Trace.Apply(e);
+                    Close(c.Id, Seconds(c.At), TaskOutcome.Cancelled, null, null, null);
+                }
+                Touch(c.At);
+                break;
             case CandidateRetired r:
                 if (Recorded(r.Id)) Trace.Apply(e);
                 Touch(r.At);
@@ -177,15 +194,27 @@ public sealed class LogFold
             // the candidate was re-issued, then the earlier worker's late result was recorded: the re-issued attempt's
             // work is wasted, and the result belongs to the worker that sent it
             _running.Remove(id);
-            _tasks.Add(new WorkerTask(id, other.Worker, other.Node, other.Start, Math.Max(end, other.Start), TaskOutcome.Superseded));
-            _tasks.Add(new WorkerTask(id, worker!, node ?? "", start.Value, Math.Max(end, start.Value), outcome));
+            Add(id, other.Worker, other.Node, other.Start, end, TaskOutcome.Superseded);
+            Add(id, worker!, node ?? "", start.Value, end, outcome, startMeasured: true);
         }
         else if (_running.Remove(id, out var open))
-            _tasks.Add(new WorkerTask(id, open.Worker, open.Node, open.Start, Math.Max(end, open.Start), outcome));
+            Add(id, open.Worker, open.Node, open.Start, end, outcome);
         else if (worker is not null && start is not null)
             // a result without a recorded start (the start was in a log prefix not read): keep what the result says
-            _tasks.Add(new WorkerTask(id, worker, node ?? "", start.Value, Math.Max(end, start.Value), outcome));
+            Add(id, worker, node ?? "", start.Value, end, outcome, startMeasured: true);
     }
+
+    // startMeasured: the start is the evaluator's own (a result's StartedAt), not when the Population handed it out
+    private void Add(long id, string worker, string node, double handedOut, double end, TaskOutcome outcome, bool startMeasured = false)
+    {
+        var start = startMeasured ? handedOut : StartOn(worker, handedOut);
+        end = Math.Max(end, start);
+        _tasks.Add(new WorkerTask(id, worker, node, start, end, outcome));
+        _workerFreeAt[worker] = Math.Max(end, _workerFreeAt.GetValueOrDefault(worker, end));
+    }
+
+    private double StartOn(string worker, double handedOut) =>
+        _workerFreeAt.TryGetValue(worker, out var free) ? Math.Max(handedOut, free) : handedOut;
 
     private double PopulationMedianNow()
     {

@@ -104,6 +104,31 @@ public sealed class LogFoldTests
     }
 
     [Fact]
+    public void A_candidate_queued_at_a_busy_slot_starts_when_the_slot_is_free_and_a_cancelled_one_ends_as_cancelled()
+    {
+        // lookahead: w1 is handed 2 while it evaluates 1, and 3 while it evaluates 2; 2's result reaches the budget, and
+        // then (as the Population records it) 3, queued at w1, and 4, running on w2, are cancelled
+        var log = new LogBuilder(3)
+            .ProposeRandom(1, "0,1,2,3,4,0", 0).Start(1, "w1", 0)
+            .ProposeRandom(2, "4,4,4,4,4,4", 0.5).Start(2, "w1", 0.5)
+            .Evaluate(1, 0.5, 0, 2, "w1")
+            .ProposeRandom(3, "2,2,2,2,2,2", 2.5).Start(3, "w1", 2.5)
+            .ProposeRandom(4, "1,1,1,1,1,1", 2.6).Start(4, "w2", 2.6)
+            .Evaluate(2, 0.7, 2, 5, "w1")
+            .Cancel(3, 5).Cancel(4, 5).Complete(5);
+        var fold = log.Fold();
+
+        Assert.Equal(
+        [
+            new WorkerTask(1, "w1", "node-w1", 0, 2, TaskOutcome.Evaluated),
+            new WorkerTask(2, "w1", "node-w1", 2, 5, TaskOutcome.Evaluated),   // from when 1 ended, not from its hand-out at 0.5
+            new WorkerTask(3, "w1", "node-w1", 5, 5, TaskOutcome.Cancelled),   // never ran: w1 was busy until the cancel
+            new WorkerTask(4, "w2", "node-w2", 2.6, 5, TaskOutcome.Cancelled),
+        ], fold.Tasks);
+        Assert.Equal(CandidateStatus.Cancelled, fold.Trace.Records.Single(r => r.Id == 3).Status);
+    }
+
+    [Fact]
     public void A_final_failure_ends_its_task_and_nothing_stays_running()
     {
         var log = new LogBuilder(3, maxAttempts: 2)

@@ -34,6 +34,7 @@ public static class Figures
         TaskOutcome.Evaluated => Color.FromHex("#2ca02c"),
         TaskOutcome.Failed => Color.FromHex("#d62728"),
         TaskOutcome.Released => Color.FromHex("#ff7f0e"),
+        TaskOutcome.Cancelled => Color.FromHex("#9467bd"),
         _ => Color.FromHex("#7f7f7f"),
     };
 

@@ -102,6 +102,13 @@ internal sealed class LogBuilder
         return this;
     }
 
+    /// <summary>A running or queued candidate is cancelled (the budget was reached first).</summary>
+    public LogBuilder Cancel(long id, double at, string reason = "budget reached")
+    {
+        _events.Add(new CandidateCancelled(id, reason, At(at)));
+        return this;
+    }
+
     public LogBuilder Complete(double at, string reason = "budget")
     {
         _events.Add(new SearchCompleted(reason, At(at)));
