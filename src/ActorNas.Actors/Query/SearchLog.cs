@@ -29,7 +29,7 @@ public sealed class SearchLog
     public SearchLog(ActorSystem system)
     {
         _system = system;
-        _journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(PersistenceConfig.QueryPlugin);
+        _journal = OpenReadJournal(system);
         _materializer = system.Materializer();
         _store = PersistenceConfig.SettingsOf(system.Settings.Config);
     }
@@ -38,8 +38,41 @@ public sealed class SearchLog
     {
     }
 
-    /// <summary>The log of a database that holds no journal at all (another program's, or a new empty file): no searches.</summary>
-    public static SearchLog Empty { get; } = new();
+    /// <summary>How long the write journal may take to open its database before the log gives up.</summary>
+    private static readonly TimeSpan JournalStartLimit = TimeSpan.FromSeconds(60);
+
+    // The read journal's constructor waits at most 5 s for the write journal to open its database, then throws a bare
+    // "Timeout after 5.00 seconds"; a loaded machine or a slow database server takes longer. A failed construction is
+    // not kept, so it is tried again (the write journal goes on opening meanwhile) up to a longer limit, and what was
+    // waited for is then said.
+    private static SqlReadJournal OpenReadJournal(ActorSystem system)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(PersistenceConfig.QueryPlugin);
+            }
+            catch (Exception e) when (IsAskTimeout(e) && clock.Elapsed < JournalStartLimit)
+            {
+                Log.Warn("the event journal is still opening its database after {0:F0} s; waiting", clock.Elapsed.TotalSeconds);
+            }
+            catch (Exception e) when (IsAskTimeout(e))
+            {
+                throw new TimeoutException($"the event journal did not open its database within {JournalStartLimit.TotalSeconds:F0} s; " +
+                    "check that the database is reachable and the machine is not overloaded, then run the command again", e);
+            }
+        }
+    }
+
+    private static bool IsAskTimeout(Exception e) => e switch
+    {
+        AskTimeoutException => true,
+        AggregateException a => a.InnerExceptions.Any(IsAskTimeout),
+        System.Reflection.TargetInvocationException { InnerException: { } inner } => IsAskTimeout(inner),
+        _ => e.InnerException is { } inner && IsAskTimeout(inner),
+    };
 
     /// <summary>The ids of all searches in the database, sorted.</summary>
     public async Task<IReadOnlyList<string>> ListSearchIdsAsync(CancellationToken cancellationToken = default)
