@@ -74,7 +74,7 @@ public sealed class LogFold
     /// <summary>Every attempt; those still running when the log ends are <see cref="TaskOutcome.Unfinished"/> at the last event.</summary>
     public IReadOnlyList<WorkerTask> Tasks =>
         _running.Count == 0 ? _tasks
-            : [.. _tasks, .. _running.Select(r => new WorkerTask(r.Key, r.Value.Worker, r.Value.Node, StartOn(r.Value.Worker, r.Value.Start), LastEventTime, TaskOutcome.Unfinished))];
+            : [.. _tasks, .. _running.Where(r => Recorded(r.Key)).Select(r => new WorkerTask(r.Key, r.Value.Worker, r.Value.Node, StartOn(r.Value.Worker, r.Value.Start), LastEventTime, TaskOutcome.Unfinished))];
 
     /// <summary>Folds the event after the newest one (its sequence number is taken to be one more).</summary>
     public void Apply(ISearchEvent e) => Apply(LastSequenceNr + 1, e);
@@ -103,45 +103,34 @@ public sealed class LogFold
                 Touch(p.At);
                 break;
             case CandidateStarted s:
-                if (Recorded(s.Id))
-                {
-                    Trace.Apply(e);
-                    _running[s.Id] = (s.Worker, s.Node, Seconds(s.At));
-                }
+                // every attempt is followed, recorded or not: when a slot is free depends on all it ran
+                if (Recorded(s.Id)) Trace.Apply(e);
+                _running[s.Id] = (s.Worker, s.Node, Seconds(s.At));
                 Touch(s.At);
                 break;
             case CandidateEvaluated v:
+                Close(v.Id, Seconds(v.FinishedAt), TaskOutcome.Evaluated, v.Worker, v.Node, Seconds(v.StartedAt));
                 if (Recorded(v.Id))
                 {
                     Trace.Apply(e);
-                    Close(v.Id, Seconds(v.FinishedAt), TaskOutcome.Evaluated, v.Worker, v.Node, Seconds(v.StartedAt));
                     _evaluations.Add(new Evaluation(v.Id, Seconds(v.StartedAt), Seconds(v.FinishedAt), v.Objective, v.Worker));
                     _populationMedian.Add(new SeriesPoint(Seconds(v.FinishedAt), PopulationMedianNow()));
                 }
                 Touch(v.FinishedAt);
                 break;
             case CandidateFailed f:
-                if (Recorded(f.Id))
-                {
-                    Trace.Apply(e);
-                    Close(f.Id, Seconds(f.At), TaskOutcome.Failed, f.Worker, null, null);
-                }
+                if (Recorded(f.Id)) Trace.Apply(e);
+                Close(f.Id, Seconds(f.At), TaskOutcome.Failed, f.Worker, null, null);
                 Touch(f.At);
                 break;
             case CandidateReleased r:
-                if (Recorded(r.Id))
-                {
-                    Trace.Apply(e);
-                    Close(r.Id, Seconds(r.At), TaskOutcome.Released, null, null, null);
-                }
+                if (Recorded(r.Id)) Trace.Apply(e);
+                Close(r.Id, Seconds(r.At), TaskOutcome.Released, null, null, null);
                 Touch(r.At);
                 break;
             case CandidateCancelled c:
-                if (Recorded(c.Id))
-                {
-                    Trace.Apply(e);
-                    Close(c.Id, Seconds(c.At), TaskOutcome.Cancelled, null, null, null);
-                }
+                if (Recorded(c.Id)) Trace.Apply(e);
+                Close(c.Id, Seconds(c.At), TaskOutcome.Cancelled, null, null, null);
                 Touch(c.At);
                 break;
             case CandidateRetired r:
@@ -209,7 +198,7 @@ public sealed class LogFold
     {
         var start = startMeasured ? handedOut : StartOn(worker, handedOut);
         end = Math.Max(end, start);
-        _tasks.Add(new WorkerTask(id, worker, node, start, end, outcome));
+        if (Recorded(id)) _tasks.Add(new WorkerTask(id, worker, node, start, end, outcome));
         _workerFreeAt[worker] = Math.Max(end, _workerFreeAt.GetValueOrDefault(worker, end));
     }
 

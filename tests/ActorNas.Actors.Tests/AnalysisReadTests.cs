@@ -49,7 +49,9 @@ public sealed class AnalysisReadTests(ITestOutputHelper output) : SqliteTestKit(
         var root = Directory.CreateTempSubdirectory("actornas-analysis-read-");
         try
         {
-            for (var i = 0; i < 3; i++)
+            // three random logs that hold a real search (some seeds give a search stopped after a few steps)
+            var compared = 0;
+            for (var i = 0; compared < 3 && i < 20; i++)
             {
                 var id = $"analysed-{i}";
                 await SearchLogWriter.WriteAsync(Sys, id, RandomSearchLogs.Generate((ulong)(400 + i)));
@@ -65,8 +67,9 @@ public sealed class AnalysisReadTests(ITestOutputHelper output) : SqliteTestKit(
                 await AnalysisWriter.WriteAsync(id, direct, new AnalysisSettings(), b, [], "the same source");
                 foreach (var name in new[] { AnalysisWriter.CandidatesCsvName, AnalysisWriter.LayerRequestsName, AnalysisWriter.CacheStudyName, AnalysisWriter.ReportName })
                     Assert.True(File.ReadAllBytes(Path.Combine(a, name)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, name))), $"{id}: {name} differs");
-                Assert.True(new FileInfo(Path.Combine(a, AnalysisWriter.CandidatesCsvName)).Length > 1000, "the log gave hardly any rows");
+                if (new FileInfo(Path.Combine(a, AnalysisWriter.CandidatesCsvName)).Length > 1000) compared++;
             }
+            Assert.Equal(3, compared);
         }
         finally
         {
