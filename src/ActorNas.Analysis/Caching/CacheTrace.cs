@@ -46,7 +46,7 @@ public sealed class CacheTrace
     public static CacheTrace Of(LogFold fold)
     {
         ArgumentNullException.ThrowIfNull(fold);
-        var proposals = fold.Proposals.ToDictionary(p => p.Id);
+        var proposals = fold.ProposalsById;
         var names = new Dictionary<ulong, string>();
         var layersOf = new Dictionary<long, string[]>();
         string[] Layers(long id)
