@@ -13,7 +13,7 @@ using Xunit;
 namespace ActorNas.Analysis.Tests;
 
 /// <summary>
-/// Every file `actornas analyze` writes (CSV, Parquet, figures, report) is byte for byte what the build before the
+/// Every file `actornas analyze` writes but the figures (CSV, Parquet, report) is byte for byte what the build before the
 /// memory work (issue 21) wrote for the same logs: random logs with failures, retries, pauses and releases, a simulated
 /// search with failures, and an analysis from the middle of a log. The SHA-256 of each file was recorded with that
 /// build in Golden/analyze-outputs.sha256; ACTORNAS_WRITE_GOLDEN=1 rewrites it (only when an output is meant to change).
@@ -36,7 +36,8 @@ public sealed class GoldenOutputTests : IDisposable
             foreach (var e in events) fold.Apply(e);
             var directory = Path.Combine(_directory.FullName, name);
             var outputs = await AnalysisWriter.WriteAsync(name, fold, new AnalysisSettings(), directory, [], "golden test");
-            foreach (var file in outputs.Files.Order(StringComparer.Ordinal))
+            // the figures are left out: their pixels depend on the fonts installed, not only on ActorNas
+            foreach (var file in outputs.Files.Where(f => !f.EndsWith(".png", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
                 lines.Add($"{name}/{Path.GetFileName(file)} {Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)))}");
         }
 
