@@ -48,11 +48,16 @@ public sealed class LogFold
     private readonly List<SeriesPoint> _populationMedian = [];
     // every event carries its own copy of the worker's and node's names; one shared copy per name is kept
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    // every proposal carries its own genotype and mutation; a search revisits the same ones, so one copy of each is kept
+    private readonly Dictionary<Genotype, Genotype> _genotypes = [];
+    private readonly Dictionary<Mutation, Mutation> _mutations = [];
+    private bool _idsIncrease = true;
     private double[] _medianScratch = [];
 
     public LogFold(AnalysisWindow? window = null)
     {
         Window = window ?? AnalysisWindow.Whole;
+        ProposalsById = new ProposalLookup(_proposals, () => _idsIncrease);
     }
 
     /// <summary>Which candidates are recorded (all of them unless the analysis starts later).</summary>
@@ -62,6 +67,8 @@ public sealed class LogFold
     public SearchCompleted? Completed { get; private set; }
     public ISearchSpace Space => _state.Space;
     public IReadOnlyList<Proposal> Proposals => _proposals;
+    /// <summary>The proposals by candidate id (a view of <see cref="Proposals"/>, not a copy).</summary>
+    public IReadOnlyDictionary<long, Proposal> ProposalsById { get; }
     public IReadOnlyList<Evaluation> Evaluations => _evaluations;
     public IReadOnlyList<SeriesPoint> PopulationMedian => _populationMedian;
     /// <summary>Events folded (inside the window or not).</summary>
@@ -98,6 +105,7 @@ public sealed class LogFold
                 if (Window.IsWhole || Window.Contains(sequenceNr, p.At))
                 {
                     Trace.Apply(e);
+                    if (_proposals.Count > 0 && _proposals[^1].Id >= p.Id) _idsIncrease = false;
                     _proposals.Add(new Proposal(_proposals.Count, p.Id, p.ParentId, p.Genotype, p.Mutation, Seconds(p.At)));
                 }
                 Touch(p.At);
@@ -165,8 +173,24 @@ public sealed class LogFold
         CandidateStarted s => s with { Worker = Shared(s.Worker), Node = Shared(s.Node) },
         CandidateEvaluated v => v with { Worker = Shared(v.Worker), Node = Shared(v.Node) },
         CandidateFailed f => f with { Worker = Shared(f.Worker) },
+        CandidateProposed p => p with { Genotype = Shared(p.Genotype), Mutation = p.Mutation is { } m ? Shared(m) : null },
         _ => e,
     };
+
+    private Genotype Shared(Genotype genotype)
+    {
+        if (genotype is null) return genotype!;
+        if (_genotypes.TryGetValue(genotype, out var shared)) return shared;
+        _genotypes[genotype] = genotype;
+        return genotype;
+    }
+
+    private Mutation Shared(Mutation mutation)
+    {
+        if (_mutations.TryGetValue(mutation, out var shared)) return shared;
+        _mutations[mutation] = mutation;
+        return mutation;
+    }
 
     private string Shared(string name)
     {

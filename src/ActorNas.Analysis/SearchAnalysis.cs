@@ -28,13 +28,14 @@ public sealed record SearchAnalysis(
         var space = fold.Space;
         var records = fold.Trace.Records;
         var quality = QualityOverTime.Compute(fold.Evaluations, fold.PopulationMedian, options.LowQuantile, options.Thresholds, options.TimeBins);
+        // looked up in the fold instead of copied into dictionaries: the records' genotypes are their proposals'
         var mutations = MutationLanding.Compute(space, fold.Proposals, fold.Evaluations,
-            records.ToDictionary(r => r.Id, r => r.Genotype), records.ToDictionary(r => r.Id, r => r.Metrics));
+            id => fold.ProposalsById[id].Genotype, id => fold.Trace.TryGet(id, out var r) ? r.Metrics : null);
         var donors = DonorPopularity.Compute(fold.Proposals, fold.Evaluations, options.Window);
         var prefixes = KGramPopularity.Compute(fold.Proposals, options.KGram, options.Window);
         var tasks = fold.Tasks;
         var workers = WorkerActivity.Compute(tasks, options.Window);
-        var requests = LayerReuse.RequestsOf(space, tasks, fold.Proposals.ToDictionary(p => p.Id), out var count);
+        var requests = LayerReuse.RequestsOf(space, tasks, fold.ProposalsById, out var count);
         var reuse = LayerReuse.Compute(requests, count, layerSink);
         var cache = CacheStudy.Compute(fold, options.Window);
         return new SearchAnalysis(searchId, fold, options, quality, mutations, donors, prefixes, workers, reuse, cache);

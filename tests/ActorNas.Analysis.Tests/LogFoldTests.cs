@@ -20,6 +20,30 @@ public sealed class LogFoldTests
     }
 
     [Fact]
+    public void Proposals_are_found_by_id_and_equal_genotypes_are_kept_once()
+    {
+        var fold = new LogBuilder(3).ProposeRandom(1, "0,1,2,3,4,0", 1).ProposeRandom(2, "1,1,1,1,1,1", 2)
+            .ProposeRandom(3, "0,1,2,3,4,0", 3).Fold();
+        Assert.Equal(3, fold.ProposalsById.Count);
+        Assert.Equal(1, fold.ProposalsById[2].Index);
+        Assert.False(fold.ProposalsById.ContainsKey(4));
+        Assert.False(fold.ProposalsById.ContainsKey(0));
+        Assert.Same(fold.ProposalsById[1].Genotype, fold.ProposalsById[3].Genotype);
+        Assert.Same(fold.ProposalsById[3].Genotype, fold.Trace.Records.Last().Genotype);
+        Assert.NotSame(fold.ProposalsById[1].Genotype, fold.ProposalsById[2].Genotype);
+    }
+
+    [Fact]
+    public void Proposals_whose_ids_do_not_increase_are_still_found()
+    {
+        var fold = new LogBuilder(3).ProposeRandom(5, "0,1,2,3,4,0", 1).ProposeRandom(2, "1,1,1,1,1,1", 2).Fold();
+        Assert.Equal(0, fold.ProposalsById[5].Index);
+        Assert.Equal(1, fold.ProposalsById[2].Index);
+        Assert.False(fold.ProposalsById.ContainsKey(3));
+        Assert.Equal(new long[] { 5, 2 }, fold.ProposalsById.Keys);
+    }
+
+    [Fact]
     public void Started_completed_event_count_and_last_event_time()
     {
         var log = new LogBuilder(3, budget: 1)

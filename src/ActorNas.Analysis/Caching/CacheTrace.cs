@@ -53,22 +53,24 @@ public sealed class CacheTrace
     public static CacheTrace Of(LogFold fold)
     {
         ArgumentNullException.ThrowIfNull(fold);
-        var proposals = fold.Proposals.ToDictionary(p => p.Id);
+        var proposals = fold.ProposalsById;
         var names = new Dictionary<ulong, string>();
-        var layersOf = new Dictionary<long, string[]>();
+        // one array per distinct genotype, not per candidate: a search proposes the same architectures again
+        var layersOf = new Dictionary<Core.Genotype, string[]>();
         var checkpoints = fold.Started?.Config.Evaluator == CommandEvaluatorName;
         string[] Layers(long id)
         {
             if (checkpoints) return [CheckpointName(id)];
-            if (layersOf.TryGetValue(id, out var known)) return known;
-            var ids = LayerReuse.Identities(proposals[id].Genotype);
+            var genotype = proposals[id].Genotype;
+            if (layersOf.TryGetValue(genotype, out var known)) return known;
+            var ids = LayerReuse.Identities(genotype);
             var layers = new string[ids.Length];
             for (var p = 0; p < ids.Length; p++)
             {
                 if (!names.TryGetValue(ids[p], out var name)) names[ids[p]] = name = ids[p].ToString("x16", CultureInfo.InvariantCulture);
                 layers[p] = name;
             }
-            return layersOf[id] = layers;
+            return layersOf[genotype] = layers;
         }
 
         // order 0: a finish before a start at the same instant; 1: a start; 2: a finish of an evaluation that took no time

@@ -38,7 +38,7 @@ public static class AnalysisWriter
 
         var csv = Path.Combine(directory, CandidatesCsvName);
         var children = analysis.Donors.Donors.ToDictionary(d => d.Id, d => d.Children);
-        var proposals = fold.Proposals.ToDictionary(p => p.Id);
+        var proposals = fold.ProposalsById;
         var space = fold.Space;
         CandidatesCsv.Write(fold.Trace, csv, (ExtraCandidateColumns, r =>
         [

@@ -45,8 +45,7 @@ public static class CandidatesParquet
             ?? throw new InvalidOperationException($"search {analysis.SearchId} has no SearchStarted event");
         var space = fold.Space;
         var children = analysis.Donors.Donors.ToDictionary(d => d.Id, d => d.Children);
-        var proposalIndex = new Dictionary<long, int>(fold.Proposals.Count);
-        foreach (var p in fold.Proposals) proposalIndex[p.Id] = p.Index;
+        var proposalIndex = fold.ProposalsById;
         var records = fold.Trace.Records;
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -67,7 +66,7 @@ public static class CandidatesParquet
     }
 
     private static async Task WriteRowGroupAsync(ParquetWriter writer, CandidateRecord[] rows, Core.Spaces.ISearchSpace space,
-        DateTimeOffset start, Dictionary<long, int> children, Dictionary<long, int> proposalIndex)
+        DateTimeOffset start, Dictionary<long, int> children, IReadOnlyDictionary<long, Proposal> proposalIndex)
     {
         double? Seconds(DateTimeOffset? at) => at is { } t ? (t - start).TotalSeconds : null;
         T[] Column<T>(Func<CandidateRecord, T> cell)
@@ -96,7 +95,7 @@ public static class CandidatesParquet
         await group.WriteAsync<int>(TransferredLayers, Column(r => r.TransferredLayers)).ConfigureAwait(false);
         await group.WriteAsync<bool>(CacheHit, Column(r => r.CacheHit)).ConfigureAwait(false);
         await group.WriteAsync<int>(Children, Column(r => children.GetValueOrDefault(r.Id))).ConfigureAwait(false);
-        await group.WriteAsync<int>(ProposalIndex, Column(r => proposalIndex.TryGetValue(r.Id, out var index) ? index : (int?)null))
+        await group.WriteAsync<int>(ProposalIndex, Column(r => proposalIndex.TryGetValue(r.Id, out var proposal) ? proposal.Index : (int?)null))
             .ConfigureAwait(false);
         group.CompleteValidate();
     }

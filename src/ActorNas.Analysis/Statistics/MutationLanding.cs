@@ -18,7 +18,13 @@ public sealed record MutationLanding(
     public static readonly string[] PhaseNames = ["first third", "middle third", "last third"];
 
     public static MutationLanding Compute(ISearchSpace space, IReadOnlyList<Proposal> proposals, IReadOnlyList<Evaluation> evaluations,
-        IReadOnlyDictionary<long, Core.Genotype> genotypes, IReadOnlyDictionary<long, IReadOnlyDictionary<string, double>?> metrics)
+        IReadOnlyDictionary<long, Core.Genotype> genotypes, IReadOnlyDictionary<long, IReadOnlyDictionary<string, double>?> metrics) =>
+        Compute(space, proposals, evaluations, id => genotypes[id], id => metrics.GetValueOrDefault(id));
+
+    /// <param name="genotypeOf">The genotype of an evaluated candidate.</param>
+    /// <param name="metricsOf">The metrics an evaluated candidate reported (null: none).</param>
+    public static MutationLanding Compute(ISearchSpace space, IReadOnlyList<Proposal> proposals, IReadOnlyList<Evaluation> evaluations,
+        Func<long, Core.Genotype> genotypeOf, Func<long, IReadOnlyDictionary<string, double>?> metricsOf)
     {
         var positions = new int[space.Length];
         var phases = Enumerable.Range(0, 3).Select(_ => new int[space.Length]).ToArray();
@@ -38,7 +44,7 @@ public sealed record MutationLanding(
 
         var unit = ModelSizes.Unit(space);
         var sizes = evaluations.OrderBy(e => e.Finish)
-            .Select(e => new SeriesPoint(e.Finish, ModelSizes.Of(space, genotypes[e.Id], metrics.GetValueOrDefault(e.Id))))
+            .Select(e => new SeriesPoint(e.Finish, ModelSizes.Of(space, genotypeOf(e.Id), metricsOf(e.Id))))
             .ToList();
         return new MutationLanding(positions, phases, prefixes, mutated == 0 ? double.NaN : (double)prefixSum / mutated, unit, sizes);
     }

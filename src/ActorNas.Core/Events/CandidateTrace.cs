@@ -42,6 +42,9 @@ public sealed class CandidateTrace
     /// <summary>Whether the trace holds a record of candidate <paramref name="id"/> (it saw its proposal).</summary>
     public bool Contains(long id) => _records.ContainsKey(id);
 
+    /// <summary>The record of candidate <paramref name="id"/>, when the trace holds one.</summary>
+    public bool TryGet(long id, out CandidateRecord record) => _records.TryGetValue(id, out record!);
+
     public void Apply(ISearchEvent e)
     {
         switch (e)
