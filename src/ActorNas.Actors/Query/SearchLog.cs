@@ -74,6 +74,9 @@ public sealed class SearchLog
         _ => e.InnerException is { } inner && IsAskTimeout(inner),
     };
 
+    /// <summary>The log of a database that holds no journal at all (another program's, or a new empty file): no searches.</summary>
+    public static SearchLog Empty { get; } = new();
+
     /// <summary>The ids of all searches in the database, sorted.</summary>
     public async Task<IReadOnlyList<string>> ListSearchIdsAsync(CancellationToken cancellationToken = default)
     {
