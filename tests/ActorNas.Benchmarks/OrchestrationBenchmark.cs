@@ -39,7 +39,7 @@ internal static class OrchestrationBenchmark
         var plain = PlainLoop.Run(search, landscapeSeed, BenchSettings.Workers);
         Console.WriteLine($"(a) plain loop over SearchState     {plain.PerSecond,10:N0} evaluations/s  ({plain.Evaluated} in {plain.Elapsed.TotalSeconds:F2} s)");
 
-        var inMemory = await ActorSearch.RunAsync(BenchSettings.For(budget, scratch.File("inmem.db")), PersistenceProvider.InMemory, "bench-inmem");
+        var inMemory = await ActorSearch.RunAsync(BenchSettings.For(budget, scratch.File("inmem.db"), WithLookahead), PersistenceProvider.InMemory, "bench-inmem");
         Console.WriteLine($"(b) actors, in-memory journal       {inMemory.PerSecond,10:N0} evaluations/s  {Detail(inMemory)}");
 
         var inMemoryNoLookahead = await ActorSearch.RunAsync(BenchSettings.For(budget, scratch.File("inmem0.db"), NoLookahead), PersistenceProvider.InMemory,
@@ -49,7 +49,7 @@ internal static class OrchestrationBenchmark
         var sqliteNoLookahead = await ActorSearch.RunAsync(BenchSettings.For(budget, scratch.File("journal0.db"), NoLookahead), PersistenceProvider.Sqlite,
             "bench-sqlite-0");
         Console.WriteLine($"(c0) SQLite journal, lookahead 0     {sqliteNoLookahead.PerSecond,10:N0} evaluations/s  {Detail(sqliteNoLookahead)}");
-        var sqlite = await ActorSearch.RunAsync(BenchSettings.For(budget, scratch.File("journal.db")), PersistenceProvider.Sqlite, "bench-sqlite",
+        var sqlite = await ActorSearch.RunAsync(BenchSettings.For(budget, scratch.File("journal.db"), WithLookahead), PersistenceProvider.Sqlite, "bench-sqlite",
             readLog: true);
         var pauses = LogPauses.Find(sqlite.Log, PauseThreshold);
         var withoutPauses = sqlite.Status.Evaluated / (sqlite.AfterStarted - pauses.Total).TotalSeconds;
@@ -145,6 +145,9 @@ internal static class OrchestrationBenchmark
 
     /// <summary>actornas.evaluator.lookahead = 0: a slot asks for its next candidate only when it reports (before pipelining).</summary>
     private const string NoLookahead = "actornas.evaluator.lookahead = 0";
+
+    /// <summary>actornas.evaluator.lookahead = 1: the pipelined hand-out (off by default, for reproducible seeds).</summary>
+    private const string WithLookahead = "actornas.evaluator.lookahead = 1";
 
     private static async Task<Utilization.Result> MeasureUtilization(string mode, PersistenceProvider journal, int budget, ScratchDirectory scratch,
         int lookahead)

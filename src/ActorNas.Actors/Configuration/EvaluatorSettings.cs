@@ -21,7 +21,7 @@ public sealed record EvaluatorSettings(string Name, int Workers, TimeSpan? Timeo
     public TimeSpan AbandonAfter { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Candidates a slot holds beyond the one it evaluates (actornas.evaluator.lookahead; 0 = none).</summary>
-    public int Lookahead { get; init; } = 1;
+    public int Lookahead { get; init; } = 0;
 
     /// <summary>The command evaluator's settings (actornas.evaluator.command).</summary>
     public CommandSettings Command { get; init; } = CommandSettings.Default;

@@ -37,31 +37,8 @@ public sealed class ClusterCheckpointTests(ITestOutputHelper output)
             actornas.evaluator.command { command = ["bash", "{{script}}"], gpus = none }
             akka.cluster.role.evaluator.min-nr-of-members = 2
             """);
-        int seedPort = ClusterTestKit.FreePort(), w1 = ClusterTestKit.FreePort(), w2 = ClusterTestKit.FreePort();
-        string[] seedArgs =
-        [
-            "seed", "--search-id", "checkpoints", "--space", "nb201", "--evaluator", "command", "--budget",
-            budget.ToString(CultureInfo.InvariantCulture), "--population", "6", "--sample", "3", "--seed", "9", "--config", config,
-            "--port", seedPort.ToString(CultureInfo.InvariantCulture), "--log-file", kit.LogFile("seed"), "--json",
-        ];
-        string[] Worker(int port, string log) =>
-        [
-            "worker", "--join", $"127.0.0.1:{seedPort}", "--port", port.ToString(CultureInfo.InvariantCulture), "--slots", "1",
-            "--config", config, "--log-file", kit.LogFile(log),
-        ];
-
-        using var seed = ActorNasProcess.Start(kit.Dir.Path, seedArgs);
-        using var worker1 = ActorNasProcess.Start(kit.Dir.Path, Worker(w1, "w1"));
-        using var worker2 = ActorNasProcess.Start(kit.Dir.Path, Worker(w2, "w2"));
-        var seedResult = await seed.ResultAsync(TimeSpan.FromSeconds(240));
-        var r1 = await worker1.ResultAsync(TimeSpan.FromSeconds(60));
-        var r2 = await worker2.ResultAsync(TimeSpan.FromSeconds(60));
-        output.WriteLine(seedResult.ToString());
-        Assert.True(seedResult.ExitCode == 0, seedResult.ToString());
-        Assert.True(r1.ExitCode == 0 && r2.ExitCode == 0, $"{r1}\n{r2}");
-
-        var events = await kit.ReadLogAsync("checkpoints");
-        LogChecks.CompletedExactlyOnce(events, budget);
+        var (events, w1, w2) = await kit.RunSeedAndTwoWorkersAsync(output, "checkpoints", config, budget, randomSeed: 9,
+            "--space", "nb201", "--evaluator", "command");
         Assert.Empty(events.OfType<CandidateFailed>());   // no script found a wrong parent checkpoint
         var evaluated = events.OfType<CandidateEvaluated>().ToList();
         var perNode = evaluated.GroupBy(v => v.Node).ToDictionary(g => g.Key, g => g.Select(v => v.Id).ToList());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ActorNas.Tests.Shared;
 using ActorNas.Actors;
 using ActorNas.Actors.Configuration;
@@ -67,6 +68,42 @@ internal sealed class ClusterTestKit : IAsyncDisposable
         """));
 
     public string LogFile(string name) => Dir.File(name + ".log");
+
+    /// <summary>
+    /// A seed and two single-slot worker processes (the configuration must hold them back until both have joined), run
+    /// until the seed exits: each must exit 0, and the search must have completed exactly once at its budget.
+    /// Returns the log and the two workers' ports (their node names are 127.0.0.1:PORT).
+    /// </summary>
+    public async Task<(IReadOnlyList<ISearchEvent> Events, int Worker1Port, int Worker2Port)> RunSeedAndTwoWorkersAsync(
+        ITestOutputHelper output, string searchId, string config, int budget, int randomSeed, params string[] searchFlags)
+    {
+        int seedPort = FreePort(), w1 = FreePort(), w2 = FreePort();
+        string[] seedArgs =
+        [
+            "seed", "--search-id", searchId, .. searchFlags, "--budget", budget.ToString(CultureInfo.InvariantCulture),
+            "--population", "6", "--sample", "3", "--seed", randomSeed.ToString(CultureInfo.InvariantCulture), "--config", config,
+            "--port", seedPort.ToString(CultureInfo.InvariantCulture), "--log-file", LogFile("seed"), "--json",
+        ];
+        string[] Worker(int port, string log) =>
+        [
+            "worker", "--join", $"127.0.0.1:{seedPort}", "--port", port.ToString(CultureInfo.InvariantCulture), "--slots", "1",
+            "--config", config, "--log-file", LogFile(log),
+        ];
+
+        using var seed = ActorNasProcess.Start(Dir.Path, seedArgs);
+        using var worker1 = ActorNasProcess.Start(Dir.Path, Worker(w1, "w1"));
+        using var worker2 = ActorNasProcess.Start(Dir.Path, Worker(w2, "w2"));
+        var seedResult = await seed.ResultAsync(TimeSpan.FromSeconds(240));
+        var r1 = await worker1.ResultAsync(TimeSpan.FromSeconds(60));
+        var r2 = await worker2.ResultAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine(seedResult.ToString());
+        Assert.True(seedResult.ExitCode == 0, seedResult.ToString());
+        Assert.True(r1.ExitCode == 0 && r2.ExitCode == 0, $"{r1}\n{r2}");
+
+        var events = await ReadLogAsync(searchId);
+        LogChecks.CompletedExactlyOnce(events, budget);
+        return (events, w1, w2);
+    }
 
     /// <summary>Every event of a search, read from PostgreSQL through the same read journal the commands use.</summary>
     public Task<IReadOnlyList<ISearchEvent>> ReadLogAsync(string searchId) => LogReading.FromPostgresAsync(ConnectionString, searchId);
