@@ -10,11 +10,18 @@ namespace ActorNas.Web;
 /// <summary>
 /// A search's events as server-sent events: the event id is the sequence number, so a browser that reconnects with
 /// Last-Event-ID continues after the last event it got, each event once and in order. Fed by
-/// <see cref="SearchLog.SubscribeAsync"/>; ends with an "end" event after SearchCompleted.
+/// <see cref="SearchLog.SubscribeAsync"/>; ends with an "end" event after SearchCompleted. When the server stops, a
+/// page still gets what the log holds (`run --web` ends with its search: open pages read to the end) and is let go once
+/// nothing has come for <see cref="IdleWhenStopping"/> (a live search served by `serve`: the browser reconnects later).
 /// </summary>
 internal static class EventStream
 {
     private static readonly byte[] End = "event: end\ndata: {}\n\n"u8.ToArray();
+
+    /// <summary>How long a page waits for its next event once the server stops, before it is let go.</summary>
+    public static readonly TimeSpan IdleWhenStopping = TimeSpan.FromSeconds(3);
+
+    private enum Outcome { SearchEnded, JoinFeed, ServerStops }
 
     /// <summary>Where a client continues: Last-Event-ID (a reconnect), else ?after=N, else from the start.</summary>
     public static long AfterOf(HttpRequest request)
@@ -25,8 +32,9 @@ internal static class EventStream
 
     /// <param name="feed">The search's shared live window, or null (a completed search): read while it covers the next
     /// event; before it (a page that starts from an early event), or when it has ended, the page reads on its own.</param>
+    /// <param name="stopping">Cancelled when the server stops.</param>
     public static async Task WriteAsync(HttpResponse response, SearchLog log, string searchId, long after, ISearchSpace space, SearchFeed? feed,
-        CancellationToken cancel)
+        CancellationToken stopping, CancellationToken cancel)
     {
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
@@ -43,7 +51,7 @@ internal static class EventStream
                 if (batch.Count == 0)
                 {
                     if (ended) break;
-                    await changed.WaitAsync(cancel).ConfigureAwait(false);
+                    if (!await ArrivesAsync(changed, stopping, cancel).ConfigureAwait(false)) return;
                     continue;
                 }
                 foreach (var frame in batch) await response.Body.WriteAsync(frame.Bytes, cancel).ConfigureAwait(false);
@@ -56,17 +64,42 @@ internal static class EventStream
                 }
             }
             batch.Clear();
-            if (await OwnAsync(response, log, searchId, after, space, feed, a => after = a, cancel).ConfigureAwait(false))
+            switch (await OwnAsync(response, log, searchId, after, space, feed, a => after = a, stopping, cancel).ConfigureAwait(false))
             {
-                await EndAsync(response, cancel).ConfigureAwait(false);
-                return;
+                case Outcome.SearchEnded:
+                    await EndAsync(response, cancel).ConfigureAwait(false);
+                    return;
+                case Outcome.ServerStops:
+                    return;
             }
         }
     }
 
-    /// <summary>A subscription of this page's own, until the shared window covers the next event (false) or the search ends (true).</summary>
-    private static async Task<bool> OwnAsync(HttpResponse response, SearchLog log, string searchId, long after, ISearchSpace space, SearchFeed? feed,
-        Action<long> reached, CancellationToken cancel)
+    /// <summary>
+    /// True once <paramref name="more"/> completes; false when the server stops and it does not complete within
+    /// <see cref="IdleWhenStopping"/>.
+    /// </summary>
+    private static async Task<bool> ArrivesAsync(Task more, CancellationToken stopping, CancellationToken cancel)
+    {
+        using (var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancel))
+        {
+            try
+            {
+                await more.WaitAsync(either.Token).ConfigureAwait(false);
+                return true;
+            }
+            catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+            {
+                // the server stops: a last wait for what the log already holds
+            }
+        }
+        return await Task.WhenAny(more, Task.Delay(IdleWhenStopping, cancel)).ConfigureAwait(false) == more;
+    }
+
+    /// <summary>A subscription of this page's own, until the shared window covers the next event, the search ends, or the
+    /// server stops while no event comes.</summary>
+    private static async Task<Outcome> OwnAsync(HttpResponse response, SearchLog log, string searchId, long after, ISearchSpace space, SearchFeed? feed,
+        Action<long> reached, CancellationToken stopping, CancellationToken cancel)
     {
         using var leave = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var events = log.SubscribeAsync(searchId, after, leave.Token).GetAsyncEnumerator(leave.Token);
@@ -75,15 +108,35 @@ internal static class EventStream
             while (true)
             {
                 var next = events.MoveNextAsync();
-                // flush only when the next event is not ready yet: a burst goes out in one write, a live event at once
-                if (!next.IsCompleted) await response.Body.FlushAsync(cancel).ConfigureAwait(false);
-                if (!await next.ConfigureAwait(false)) return true;
+                bool more;
+                if (next.IsCompleted) more = await next.ConfigureAwait(false);
+                else
+                {
+                    // flush only when the next event is not ready yet: a burst goes out in one write, a live event at once
+                    await response.Body.FlushAsync(cancel).ConfigureAwait(false);
+                    var pending = next.AsTask();
+                    if (!await ArrivesAsync(pending, stopping, cancel).ConfigureAwait(false))
+                    {
+                        await leave.CancelAsync().ConfigureAwait(false);
+                        try
+                        {
+                            await pending.ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            // the subscription stopped waiting
+                        }
+                        return Outcome.ServerStops;
+                    }
+                    more = await pending.ConfigureAwait(false);
+                }
+                if (!more) return Outcome.SearchEnded;
                 await response.Body.WriteAsync(Frame(events.Current, space), cancel).ConfigureAwait(false);
                 reached(events.Current.SequenceNr);
                 if (feed is not null && feed.Covers(events.Current.SequenceNr))
                 {
                     await response.Body.FlushAsync(cancel).ConfigureAwait(false);
-                    return false;
+                    return Outcome.JoinFeed;
                 }
             }
         }

@@ -29,6 +29,10 @@ public sealed class SearchWebServer : IAsyncDisposable
     private readonly WebOptions _options;
     private readonly SearchControls _controls;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<SearchFeed>> _feeds = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>How long open pages may go on reading what the log holds when the server stops, before they are cut.</summary>
+    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(30);
 
     // every open page asks for its search's summary about once a second: pages asking within this time share one read
     private static readonly TimeSpan SummaryReuse = TimeSpan.FromMilliseconds(500);
@@ -124,7 +128,7 @@ public sealed class SearchWebServer : IAsyncDisposable
             var feed = end is { } from ? FeedOf(id, from, space) : null;
             try
             {
-                await EventStream.WriteAsync(context.Response, _log, id, after, space, feed, cancel).ConfigureAwait(false);
+                await EventStream.WriteAsync(context.Response, _log, id, after, space, feed, _stopping.Token, cancel).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
@@ -260,20 +264,26 @@ public sealed class SearchWebServer : IAsyncDisposable
         return Results.Stream(stream, type);
     }
 
+    /// <summary>
+    /// Stops listening, lets open pages read what the log holds (the feeds stay up meanwhile: `run --web` ends with its
+    /// search and its pages get every event and the end), cuts them after <see cref="Drain"/>, then closes the feeds.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var feed in _feeds.Values) if (feed.IsValueCreated) feed.Value.Dispose();
-        using (var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        using (var drained = new CancellationTokenSource(Drain))
         {
             try
             {
-                await _app.StopAsync(stopping.Token).ConfigureAwait(false);
+                await _app.StopAsync(drained.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                // open event streams are cut
+                // pages still reading are cut
             }
         }
+        foreach (var feed in _feeds.Values) if (feed.IsValueCreated) feed.Value.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
     }
 }
