@@ -18,6 +18,12 @@ internal static class EventStream
 {
     private static readonly byte[] End = "event: end\ndata: {}\n\n"u8.ToArray();
 
+    /// <summary>
+    /// A page gets the shared window's events at most this often: at full speed a search logs thousands of events a
+    /// second, and one write and one wake-up per page per event would cost the search more than the pages need.
+    /// </summary>
+    public static readonly TimeSpan Cadence = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long a page waits for its next event once the server stops, before it is let go.</summary>
     public static readonly TimeSpan IdleWhenStopping = TimeSpan.FromSeconds(3);
 
@@ -62,6 +68,8 @@ internal static class EventStream
                     await EndAsync(response, cancel).ConfigureAwait(false);
                     return;
                 }
+                // let a burst gather before the next write; a page that reads slower than that is not held back further
+                if (!stopping.IsCancellationRequested) await Task.Delay(Cadence, cancel).ConfigureAwait(false);
             }
             batch.Clear();
             switch (await OwnAsync(response, log, searchId, after, space, feed, a => after = a, stopping, cancel).ConfigureAwait(false))

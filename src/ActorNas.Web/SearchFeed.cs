@@ -5,9 +5,10 @@ namespace ActorNas.Web;
 
 /// <summary>
 /// One live subscription per running search, shared by every open page: the newest events, each serialized once, in a
-/// bounded window. Twenty pages on one search cost one reader of the journal, not twenty (docs/benchmarks.md). A page
-/// that starts before the window (a page opened from the first event of a long search) catches up with a subscription
-/// of its own and joins the shared window once it reaches it.
+/// bounded window. Twenty pages on one search cost one reader of the journal, not twenty (docs/benchmarks.md). The feed
+/// starts where the first page starts (pages fold their charts from the search's first event, so pages opened together
+/// share the catch-up too); a page that starts before the window (opened later in a long search) catches up with a
+/// subscription of its own and joins the shared window once it reaches it.
 /// </summary>
 internal sealed class SearchFeed : IDisposable
 {
@@ -32,7 +33,7 @@ internal sealed class SearchFeed : IDisposable
         get { lock (_gate) return _ended; }
     }
 
-    /// <summary>Follows <paramref name="searchId"/> from after event <paramref name="after"/> (the log's end when the first page came).</summary>
+    /// <summary>Follows <paramref name="searchId"/> from after event <paramref name="after"/> (where the first page started).</summary>
     public static SearchFeed Start(SearchLog log, string searchId, long after, ISearchSpace space)
     {
         var feed = new SearchFeed(after);

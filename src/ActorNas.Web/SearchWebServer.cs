@@ -28,6 +28,7 @@ public sealed class SearchWebServer : IAsyncDisposable
     private readonly string _where;
     private readonly WebOptions _options;
     private readonly SearchControls _controls;
+    private readonly Downloads _downloads;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<SearchFeed>> _feeds = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
@@ -45,6 +46,7 @@ public sealed class SearchWebServer : IAsyncDisposable
         _where = where;
         _options = options;
         _controls = controls;
+        _downloads = new Downloads(log, where);
     }
 
     /// <summary>The address it listens on, e.g. http://127.0.0.1:8080 (the real port when 0 was asked for).</summary>
@@ -125,7 +127,7 @@ public sealed class SearchWebServer : IAsyncDisposable
             }
             var started = await _log.ReadStartAsync(id, cancel).ConfigureAwait(false);
             var space = started!.Config.Space.Create();
-            var feed = end is { } from ? FeedOf(id, from, space) : null;
+            var feed = end is { } last ? FeedOf(id, Math.Min(after, last), space) : null;
             try
             {
                 await EventStream.WriteAsync(context.Response, _log, id, after, space, feed, _stopping.Token, cancel).ConfigureAwait(false);
@@ -135,22 +137,12 @@ public sealed class SearchWebServer : IAsyncDisposable
                 // the browser went away
             }
         });
-        app.MapGet("/api/searches/{id}/candidates.csv", async (string id, CancellationToken cancel) => await Read(async () =>
-        {
-            var trace = new CandidateTrace();
-            await _log.ReadAsync(id, trace.Apply, cancellationToken: cancel).ConfigureAwait(false);
-            if (trace.Started is null) return Unknown(id);
-            var file = Path.Combine(Path.GetTempPath(), $"actornas-web-{Guid.NewGuid():N}.csv");
-            try
-            {
-                CandidatesCsv.Write(trace, file);
-                return Results.File(await File.ReadAllBytesAsync(file, cancel).ConfigureAwait(false), "text/csv", $"{id}-candidates.csv");
-            }
-            finally
-            {
-                File.Delete(file);
-            }
-        }).ConfigureAwait(false));
+        app.MapGet("/api/searches/{id}/candidates.csv", (string id, CancellationToken cancel) =>
+            Download(id, _downloads.CandidatesCsvAsync(id, cancel), "text/csv", $"{id}-candidates.csv"));
+        app.MapGet("/api/searches/{id}/candidates.parquet", (string id, CancellationToken cancel) =>
+            Download(id, _downloads.CandidatesParquetAsync(id, cancel), "application/vnd.apache.parquet", $"{id}-candidates.parquet"));
+        app.MapGet("/api/searches/{id}/analysis.zip", (string id, CancellationToken cancel) =>
+            Download(id, _downloads.AnalysisZipAsync(id, cancel), "application/zip", $"{id}-analysis.zip"));
         app.MapPost("/api/searches/{id}/{action}", async (string id, string action, HttpRequest request) => await ControlAsync(id, action, request)
             .ConfigureAwait(false));
     }
@@ -165,6 +157,10 @@ public sealed class SearchWebServer : IAsyncDisposable
         if (!ReferenceEquals(replaced, feed)) feed.Dispose();
         return replaced;
     }
+
+    /// <summary>A file made from the log, sent and then deleted; 404 for an unknown search, the log's error when it cannot be read.</summary>
+    private async Task<IResult> Download(string id, Task<FileStream?> making, string type, string name) => await Read(async () =>
+        await making.ConfigureAwait(false) is { } file ? Results.Stream(file, type, name) : Unknown(id)).ConfigureAwait(false);
 
     private bool Controllable(string id) => _options.Token is not null && _controls.Of(id) is not null;
 

@@ -26,9 +26,16 @@ internal sealed class CliRun : IDisposable
     public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
-    public static CliRun Start(string workDir, params string[] args)
+    public static CliRun Start(string workDir, params string[] args) => Start(workDir, cpuFile: null, args);
+
+    /// <param name="cpuFile">When given, the process runs under bash, whose `times` writes the CPU time it used (user and
+    /// system, second line) to this file when it ends: see <see cref="CpuSecondsOf"/>.</param>
+    public static CliRun Start(string workDir, string? cpuFile, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(cpuFile is null ? "dotnet" : "bash") { WorkingDirectory = workDir, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (cpuFile is not null)
+            foreach (var a in new[] { "-c", "\"$@\"; code=$?; times > \"$ACTORNAS_BENCH_CPU\"; exit $code", "bash", "dotnet" }) info.ArgumentList.Add(a);
+        if (cpuFile is not null) info.Environment["ACTORNAS_BENCH_CPU"] = cpuFile;
         info.ArgumentList.Add(ClusterNodes.CliPath.Value);
         foreach (var a in args) info.ArgumentList.Add(a);
         var run = new CliRun(Process.Start(info) ?? throw new BenchmarkFailedException("could not start actornas"));
@@ -62,6 +69,18 @@ internal sealed class CliRun : IDisposable
             Kill();
             throw new BenchmarkFailedException($"actornas did not finish within {timeout.TotalSeconds:F0} s; stderr:\n{Stderr}");
         }
+    }
+
+    /// <summary>User plus system CPU seconds from the file a process started with a cpu file wrote ("0m1.250s 0m0.310s").</summary>
+    public static double CpuSecondsOf(string cpuFile)
+    {
+        var children = File.ReadAllLines(cpuFile).Where(l => l.Length > 0).ToArray() is { Length: 2 } lines
+            ? lines[1] : throw new BenchmarkFailedException($"{cpuFile} does not hold bash's two `times` lines");
+        return children.Split(' ', StringSplitOptions.RemoveEmptyEntries).Sum(part =>
+        {
+            var m = part.IndexOf('m', StringComparison.Ordinal);
+            return double.Parse(part[..m], CultureInfo.InvariantCulture) * 60 + double.Parse(part[(m + 1)..^1], CultureInfo.InvariantCulture);
+        });
     }
 
     /// <summary>kill -9.</summary>

@@ -4,6 +4,8 @@ using ActorNas.Benchmarks;
 if (args.Length == 0) return Usage("name a benchmark");
 // the analysis benchmark's child process (not for users)
 if (args is ["analyze-child", var childDb, var childOut, var childRead]) return await AnalysisBenchmark.ChildAsync(childDb, childOut, childRead);
+// the web-load benchmark's clients (not for users)
+if (args is ["web-clients", var url, var clientCount]) return await WebLoadBenchmark.ClientsAsync(url, int.Parse(clientCount, System.Globalization.CultureInfo.InvariantCulture));
 
 BenchOptions options;
 try

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -8,7 +9,9 @@ namespace ActorNas.Benchmarks;
 /// <summary>
 /// What watching costs the search: a search at full speed (zero-duration synthetic evaluator, 4 slots, SQLite) served
 /// with `run --web`, once with no client and once with 20 event-stream clients (20 open pages) reading every event from
-/// the first; evaluations/s of each, and whether every client got every event once, in order. Real processes.
+/// the first; evaluations/s of each, and whether every client got every event once, in order. Real processes. The
+/// clients run in a process of their own at the lowest CPU priority (nice 19): browsers run on other machines, and on
+/// a two-core box their own parsing would otherwise be counted as the server's cost.
 /// </summary>
 internal static class WebLoadBenchmark
 {
@@ -19,54 +22,116 @@ internal static class WebLoadBenchmark
         var budget = options.Budget ?? (options.Quick ? 3000 : 100_000);
         var rounds = options.Quick ? 1 : 2;
         Console.WriteLine($"web load: {budget} evaluations at full speed, 4 slots, SQLite; {Clients} event-stream clients or none; {rounds} round(s), alternating");
-        var alone = new List<double>();
-        var watched = new List<double>();
+        var alone = new List<Run>();
+        var watched = new List<Run>();
         long eventsPerClient = 0;
         for (var round = 1; round <= rounds; round++)
         {
-            alone.Add((await OneAsync(budget, 0)).Rate);
-            var (rate, events) = await OneAsync(budget, Clients);
-            watched.Add(rate);
-            eventsPerClient = events;
+            alone.Add(await OneAsync(budget, 0));
+            var run = await OneAsync(budget, Clients);
+            watched.Add(run);
+            eventsPerClient = run.Events;
         }
-        double a = alone.Average(), w = watched.Average(), drop = 100 * (1 - w / a);
+        double a = alone.Average(r => r.Rate), w = watched.Average(r => r.Rate), drop = 100 * (1 - w / a);
+        double cpuAlone = alone.Average(r => r.CpuMsPerEvaluation), cpuWatched = watched.Average(r => r.CpuMsPerEvaluation);
+        static string Each(List<Run> runs, Func<Run, double> of, string format) =>
+            string.Join(", ", runs.Select(r => of(r).ToString(format, CultureInfo.InvariantCulture)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"evaluations/s alone {a:F0} ({string.Join(", ", alone.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}); with {Clients} clients {w:F0} " +
-            $"({string.Join(", ", watched.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}): a drop of {drop:F1} %; each client read {eventsPerClient} events"));
+            $"evaluations/s alone {a:F0} ({Each(alone, r => r.Rate, "F0")}); with {Clients} clients {w:F0} ({Each(watched, r => r.Rate, "F0")}): a drop of {drop:F1} %; each client read {eventsPerClient} events"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"CPU ms of the search's process per evaluation (start-up and the pages' last reads included): alone {cpuAlone:F3} ({Each(alone, r => r.CpuMsPerEvaluation, "F3")}); " +
+            $"with {Clients} clients {cpuWatched:F3} ({Each(watched, r => r.CpuMsPerEvaluation, "F3")}): {cpuWatched / cpuAlone:F2}x"));
         Console.WriteLine(new BenchJson().Add("budget", budget, 0).Add("clients", Clients, 0).Add("evalsPerSecondAlone", a, 1)
-            .Add("evalsPerSecondWatched", w, 1).Add("dropPercent", drop, 1).Add("eventsPerClient", eventsPerClient, 0));
+            .Add("evalsPerSecondWatched", w, 1).Add("dropPercent", drop, 1).Add("cpuMsPerEvaluationAlone", cpuAlone, 3)
+            .Add("cpuMsPerEvaluationWatched", cpuWatched, 3).Add("cpuRatio", cpuWatched / cpuAlone, 2).Add("eventsPerClient", eventsPerClient, 0));
         return 0;
     }
 
-    /// <returns>The search's evaluations/s (its --json summary: evaluated over elapsed) and the events each client read.</returns>
-    private static async Task<(double Rate, long Events)> OneAsync(int budget, int clients)
+    /// <param name="Rate">The search's evaluations/s (its --json summary: evaluated over elapsed).</param>
+    /// <param name="CpuMsPerEvaluation">The search process's CPU time (user and system) over its evaluations.</param>
+    /// <param name="Events">The events each client read.</param>
+    private sealed record Run(double Rate, double CpuMsPerEvaluation, long Events);
+
+    private static async Task<Run> OneAsync(int budget, int clients)
     {
         using var scratch = new ScratchDirectory();
         var port = FreePort();
         var config = scratch.File("zero.hocon");
         await File.WriteAllTextAsync(config, "actornas.evaluator.synthetic { duration = zero }\n");
-        using var run = CliRun.Start(scratch.Path, "run", "--evaluator", "synthetic", "--budget", budget.ToString(CultureInfo.InvariantCulture),
+        var cpuFile = scratch.File("cpu.txt");
+        using var run = CliRun.Start(scratch.Path, cpuFile, "run", "--evaluator", "synthetic", "--budget", budget.ToString(CultureInfo.InvariantCulture),
             "--workers", "4", "--seed", "7", "--db", scratch.File("load.db"), "--search-id", "load", "--config", config, "--json",
             "--web", port.ToString(CultureInfo.InvariantCulture));
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var url = $"http://127.0.0.1:{port}/api/searches/load";
-        var readers = new List<Task<long>>();
+        Process? readers = null;
         if (clients > 0)
         {
             await WaitUntilServingAsync(http, url, run);
-            for (var i = 0; i < clients; i++) readers.Add(ReadAllAsync(http, url + "/events"));
+            readers = StartClients(url + "/events", clients);
         }
         await run.WaitAsync(TimeSpan.FromMinutes(30));
         if (run.ExitCode != 0) throw new BenchmarkFailedException($"the search exited {run.ExitCode}: {run.Stderr}");
-        var counts = await Task.WhenAll(readers);
+        var counts = readers is null ? [] : await CountsAsync(readers);
         var summary = JsonDocument.Parse(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
-        var rate = summary.GetProperty("evaluated").GetInt32() / summary.GetProperty("elapsedSeconds").GetDouble();
+        var evaluated = summary.GetProperty("evaluated").GetInt32();
+        var rate = evaluated / summary.GetProperty("elapsedSeconds").GetDouble();
+        var cpuMs = 1000 * CliRun.CpuSecondsOf(cpuFile) / evaluated;
         if (counts.Length > 0 && counts.Distinct().Count() != 1)
             throw new BenchmarkFailedException($"the clients read different numbers of events: {string.Join(", ", counts)}");
         var read = counts.Length > 0 ? $", each client read {counts[0]} events" : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {clients,2} clients: {rate:F0} evaluations/s over {summary.GetProperty("elapsedSeconds").GetDouble():F1} s{read}"));
-        return (rate, counts.Length > 0 ? counts[0] : 0);
+            $"  {clients,2} clients: {rate:F0} evaluations/s over {summary.GetProperty("elapsedSeconds").GetDouble():F1} s, {cpuMs:F3} CPU ms per evaluation{read}"));
+        return new Run(rate, cpuMs, counts.Length > 0 ? counts[0] : 0);
+    }
+
+    /// <summary>The clients' process: `nice -n 19 dotnet ActorNas.Benchmarks.dll web-clients URL N`.</summary>
+    private static Process StartClients(string url, int clients)
+    {
+        var start = new ProcessStartInfo("nice") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-n", "19", "dotnet", typeof(WebLoadBenchmark).Assembly.Location, "web-clients", url, clients.ToString(CultureInfo.InvariantCulture) })
+            start.ArgumentList.Add(arg);
+        return Process.Start(start) ?? throw new BenchmarkFailedException("could not start the clients' process");
+    }
+
+    /// <summary>The events each client read, once the clients' process has read every stream to its end.</summary>
+    private static async Task<long[]> CountsAsync(Process readers)
+    {
+        using (readers)
+        {
+            var output = readers.StandardOutput.ReadToEndAsync();
+            var errors = readers.StandardError.ReadToEndAsync();
+            using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+            try
+            {
+                await readers.WaitForExitAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                readers.Kill(entireProcessTree: true);
+                throw new BenchmarkFailedException("the clients had not read to the end of the stream 10 minutes after the search ended");
+            }
+            if (readers.ExitCode != 0) throw new BenchmarkFailedException($"the clients failed (exit {readers.ExitCode}): {await errors}");
+            return (await output).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(n => long.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+        }
+    }
+
+    /// <summary>The clients' process: reads the stream with <paramref name="clients"/> connections at once; prints each one's count.</summary>
+    public static async Task<int> ClientsAsync(string url, int clients)
+    {
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        try
+        {
+            var counts = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => ReadAllAsync(http, url)));
+            Console.WriteLine(string.Join(' ', counts));
+            return 0;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine(e);
+            return 1;
+        }
     }
 
     /// <summary>Reads the stream from the first event to its end, checking that the ids run 1, 2, 3, ... without a gap.</summary>

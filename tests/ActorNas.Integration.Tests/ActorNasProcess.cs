@@ -39,7 +39,10 @@ internal sealed class ActorNasProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts `actornas args...` in <paramref name="workDir"/>.</summary>
-    public static ActorNasProcess Start(string workDir, params string[] args)
+    public static ActorNasProcess Start(string workDir, params string[] args) => Start(workDir, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts `actornas args...` in <paramref name="workDir"/> with <paramref name="environment"/> added to its environment.</summary>
+    public static ActorNasProcess Start(string workDir, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -55,6 +58,7 @@ internal sealed class ActorNasProcess : IDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         var commandLine = "actornas " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + commandLine);
         return new ActorNasProcess(process, commandLine);

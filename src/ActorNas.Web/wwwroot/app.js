@@ -330,6 +330,8 @@ function connect() {
 async function main() {
   text('search-id', searchId);
   $('csv').href = api + '/candidates.csv';
+  $('parquet').href = api + '/candidates.parquet';
+  $('analysis').href = api + '/analysis.zip';
   $('token').value = sessionStorage.getItem('actornas-token') || '';
   for (const a of ['pause', 'resume', 'stop']) $(a).onclick = () => control(a);
   try { window.__where = (await (await fetch('/api/searches')).json()).where; } catch (err) { /* shown as DB */ }

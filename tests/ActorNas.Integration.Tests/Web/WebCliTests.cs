@@ -121,6 +121,45 @@ public sealed class WebCliTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_downloads_are_the_files_analyze_writes_and_an_unknown_search_gets_404()
+    {
+        using var dir = new TempDirectory();
+        var db = dir.File("done.db");
+        var done = await ActorNasProcess.RunAsync(dir.Path, Cli.RunArgs(db, "done", 30, seed: 4, "--json"));
+        Assert.True(done.ExitCode == 0, done.ToString());
+        var analyzed = dir.File("analysis");
+        var analyze = await ActorNasProcess.RunAsync(dir.Path, "analyze", "--db", db, "--search-id", "done", "--out", analyzed);
+        Assert.True(analyze.ExitCode == 0, analyze.ToString());
+
+        var port = FreePort();
+        var temporary = Directory.CreateDirectory(dir.File("tmp")).FullName;   // where serve writes a download before sending it
+        using var serve = ActorNasProcess.Start(dir.Path, new Dictionary<string, string> { ["TMPDIR"] = temporary },
+            "serve", "--db", db, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var api = $"http://127.0.0.1:{port}/api/searches/done";
+        await WaitForAsync(http, api, serve, v => v.GetProperty("completed").GetBoolean());
+
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(analyzed, "candidates.parquet")), await http.GetByteArrayAsync(api + "/candidates.parquet"));
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await http.GetByteArrayAsync(api + "/analysis.zip")));
+        var written = Directory.GetFiles(analyzed, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(analyzed, f).Replace('\\', '/')).Order().ToList();
+        Assert.Equal(written, zip.Entries.Select(e => e.FullName).Order().ToList());
+        foreach (var table in new[] { "candidates.csv", "cache-study.csv" })
+        {
+            using var entry = new StreamReader(zip.GetEntry(table)!.Open());
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(analyzed, table)), await entry.ReadToEndAsync());
+        }
+        foreach (var file in new[] { "candidates.parquet", "analysis.zip" })
+        {
+            using var missing = await http.GetAsync($"http://127.0.0.1:{port}/api/searches/nope/{file}");
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+        // every temporary file is deleted once sent (the server closes it just after the last byte)
+        // (the runtime keeps its diagnostics socket there too)
+        for (var wait = 0; wait < 50 && Directory.EnumerateFileSystemEntries(temporary, "actornas-web-*").Any(); wait++) await Task.Delay(100);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temporary, "actornas-web-*"));
+    }
+
+    [Fact]
     public async Task An_unreadable_log_gets_the_verdict_of_status_and_the_other_searches_are_still_served()
     {
         using var dir = new TempDirectory();
