@@ -99,6 +99,31 @@ public sealed class LookaheadPropertyTests
     }
 
     [Fact]
+    public void HasRoom_is_the_rule_of_SlotFull_and_a_batch_slot_holds_one_whatever_its_lookahead()
+    {
+        foreach (var mode in new[] { SchedulingMode.Continuous, SchedulingMode.Batch })
+        {
+            var config = new SearchSettings { Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 4, SampleSize = 2, Budget = 10, Seed = 3, Mode = mode };
+            var state = StateSteps.Started(config, T0);
+            var held = 0;
+            while (state.HasRoom("w0", 3))
+            {
+                StateSteps.Apply(state, Assert.IsType<AssignCandidate>(state.Decide(new AssignWork("w0", "n0", T0, Capacity: 3))).Events);
+                held++;
+            }
+            Assert.Equal(mode == SchedulingMode.Batch ? 1 : 3, held);
+            Assert.IsType<SlotFull>(state.Decide(new AssignWork("w0", "n0", T0, Capacity: 3)));
+        }
+    }
+
+    [Fact]
+    public void A_report_releases_what_a_slot_without_lookahead_still_holds_and_leaves_a_lookahead_slot_its_queue()
+    {
+        Assert.Equal(new ReleaseWorker("w0", "its worker asked for new work", T0), ReleaseWorker.AfterReport("w0", 1, T0));
+        Assert.Null(ReleaseWorker.AfterReport("w0", 2, T0));
+    }
+
+    [Fact]
     public void In_continuous_mode_a_worker_counts_once_against_the_budget_and_its_queued_lookahead_is_cancelled_at_the_budget()
     {
         var config = new SearchSettings { Space = new SearchSpaceSpec(Nb201Space.SpaceName), PopulationSize = 5, SampleSize = 2, Budget = 3, Seed = 3 };

@@ -107,7 +107,14 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers
     private void Waiting(long id)
     {
         Receive<SearchIsOver>(_ => Context.Stop(Self));
-        Receive<WorkAssigned>(w => _lookahead.Enqueue(w));
+        Receive<WorkAssigned>(w =>
+        {
+            // the same candidate again: the slot asked twice (its request went unanswered for request-retry) and the
+            // Population, which releases what a slot that asks holds, handed it out once more; it is evaluated once
+            if (w.Candidate.Id == id || _lookahead.Any(q => q.Candidate.Id == w.Candidate.Id))
+                _log.Debug("evaluator {0} already holds candidate {1}; the second assignment is dropped", _context.Worker, w.Candidate.Id);
+            else _lookahead.Enqueue(w);
+        });
         Receive<AskAgain>(_ => { });
         IgnoreStale();
         ReceiveAny(m => _log.Debug("evaluator {0} busy with {1} ignored {2}", _context.Worker, id, m.GetType().Name));

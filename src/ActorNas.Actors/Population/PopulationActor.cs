@@ -110,7 +110,7 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
         {
             Track(d.Worker, d.Node);
             Run(new RecordResult(d.CandidateId, d.Result, d.StartedAt, d.FinishedAt, d.Worker, d.Node));
-            if (d.Capacity <= 1) Run(new ReleaseWorker(d.Worker, "its worker asked for new work", Now));
+            if (ReleaseWorker.AfterReport(d.Worker, d.Capacity, Now) is { } release) Run(release);
             Wait(d.Worker, d.Node, d.Capacity);
         });
         Command<WorkFailed>(f =>
@@ -118,7 +118,7 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
             Track(f.Worker, f.Node);
             _log.Info("candidate {0} failed on {1}: {2}", f.CandidateId, f.Worker, f.Reason);
             Run(new RecordFailure(f.CandidateId, f.Reason, f.Worker, f.At, f.Permanent));
-            if (f.Capacity <= 1) Run(new ReleaseWorker(f.Worker, "its worker asked for new work", Now));
+            if (ReleaseWorker.AfterReport(f.Worker, f.Capacity, Now) is { } release) Run(release);
             Wait(f.Worker, f.Node, f.Capacity);
         });
         Command<Mutated>(m => Propose(new ProposeChild(m.CandidateId, Now, new ChildProposal(m.Child, m.Mutation, m.Screened))));
@@ -339,7 +339,7 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
     /// <summary>A worker with room left waits at the back of the line for its lookahead; a full one leaves it.</summary>
     private void KeepInLine(WaitingWorkers.Entry worker)
     {
-        if (_state.Holding(worker.Worker) < worker.Capacity) _waiting.MoveToBack(worker.Worker);
+        if (_state.HasRoom(worker.Worker, worker.Capacity)) _waiting.MoveToBack(worker.Worker);
         else _waiting.Remove(worker.Worker);
     }
 

@@ -66,6 +66,11 @@ public sealed class SearchState
     public int Holders => _holding.Count;
     /// <summary>The candidates <paramref name="worker"/> holds (evaluating and queued in its lookahead) plus the reservations made for it.</summary>
     public int Holding(string worker) => _holding.GetValueOrDefault(worker);
+    /// <summary>
+    /// Whether a slot that holds up to <paramref name="capacity"/> candidates (the one it evaluates and its lookahead)
+    /// takes another: in batch mode a slot holds one, whatever its lookahead (a batch waits by definition).
+    /// </summary>
+    public bool HasRoom(string worker, int capacity) => Holding(worker) < (Config.Mode == SchedulingMode.Batch ? 1 : capacity);
     /// <summary>Paused by the search's owner: no work is handed out until it resumes.</summary>
     public bool IsPaused { get; private set; }
     /// <summary>How long the most recent successful evaluations took (time limits and warnings, <see cref="EvaluationLimits"/>).</summary>
@@ -147,9 +152,7 @@ public sealed class SearchState
         var config = Config;
         if (CompletionReason is { } reason) return new SearchFinished(reason);
         if (IsPaused) return new NoWorkNow("the search is paused");
-        var holding = Holding(c.Worker);
-        if (c.Capacity is { } capacity && holding >= (config.Mode == SchedulingMode.Batch ? 1 : capacity))
-            return new SlotFull(c.Worker, holding);
+        if (c.Capacity is { } capacity && !HasRoom(c.Worker, capacity)) return new SlotFull(c.Worker, Holding(c.Worker));
 
         if (_queued.Count > 0)
         {

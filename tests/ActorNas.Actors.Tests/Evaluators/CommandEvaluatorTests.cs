@@ -155,7 +155,7 @@ public sealed class CommandEvaluatorTests
 
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => evaluation);
-        Assert.Empty(CommandScripts.ProcessesWith(scripts.Marker));
+        Assert.Empty(await CommandScripts.SurvivorsWith(scripts.Marker, TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
@@ -167,6 +167,6 @@ public sealed class CommandEvaluatorTests
             echo '{"objective": 0.25}'
             """);
         Assert.Equal(0.25, result.Objective);
-        Assert.Empty(CommandScripts.ProcessesWith(scripts.Marker));
+        Assert.Empty(await CommandScripts.SurvivorsWith(scripts.Marker, TimeSpan.FromSeconds(5)));
     }
 }

@@ -44,6 +44,22 @@ internal sealed class CommandScripts : IDisposable
     public static Candidate Candidate(long id = 5, long? parent = 3, int attempt = 1) => new(id, parent, new Genotype([3, 0, 4, 1, 1, 2]), attempt);
 
     /// <summary>The processes whose command line holds <paramref name="marker"/> (zombies have none, and do not count).</summary>
+    /// <summary>
+    /// The processes with <paramref name="marker"/> on their command line once they have had <paramref name="within"/>
+    /// to end: SIGKILL is delivered asynchronously, so a process killed a moment ago can still be listed on a busy
+    /// machine; one still there after that is an orphan.
+    /// </summary>
+    public static async Task<IReadOnlyList<int>> SurvivorsWith(string marker, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var found = ProcessesWith(marker);
+            if (found.Count == 0 || DateTime.UtcNow > deadline) return found;
+            await Task.Delay(50);
+        }
+    }
+
     public static IReadOnlyList<int> ProcessesWith(string marker)
     {
         var found = new List<int>();
