@@ -16,7 +16,12 @@ HOCON
 # started directly (not through the shell function) so that $! is the search process itself
 dotnet src/ActorNas.Cli/bin/Release/net10.0/actornas.dll run --budget 3000 --workers 8 --config "$work/slow.conf" --db "$work/crash.db" --search-id crash 2>/dev/null &
 pid=$!
-sleep 6   # long enough for the process to start and record some evaluations, far too short to finish
+# kill it once it has recorded evaluations (start-up takes seconds on a busy machine), long before it can finish
+for _ in $(seq 1 240); do
+  if actornas status --db "$work/crash.db" --search-id crash --json 2>/dev/null | grep -Eq '"evaluated": ?[1-9]'; then break; fi
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.5
+done
 kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 echo "killed with kill -9; what the log holds:"

@@ -51,7 +51,9 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
             Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), $"still not completed after {clock.Elapsed.TotalSeconds:F0} s and {kills} kills");
 
             var command = searchExists ? "resume" : "run";
-            int? killAfterMs = kills < MinKills ? startupMs + random.Next(500, 2501) : null;
+            // at most 1.5 s of searching per segment: even a slow machine (evaluations/s fall less than start-up grows) lands
+            // its kills before the budget is spent
+            int? killAfterMs = kills < MinKills ? startupMs + random.Next(300, 1501) : null;
             using var process = ActorNasProcess.Start(dir.Path, searchExists ? resumeArgs : runArgs);
             var killSent = killAfterMs is { } delay && !await process.WaitForExitAsync(TimeSpan.FromMilliseconds(delay));
             if (killSent) process.KillHard();
