@@ -5,7 +5,7 @@ namespace ActorNas.Core.Spaces.Hierarchical;
 /// flatten and a linear head. Position s of a genotype is stage s's cell graph, as an index into the catalogue of
 /// non-isomorphic DAGs with up to n vertices. Inside a cell, INPUT feeds every vertex without predecessors, every
 /// vertex without successors feeds OUTPUT, an internal edge is conv k x k ("same" padding) + ReLU, and a vertex sums
-/// its inputs (divided by the sum's L2 norm when normalisation is on).
+/// its inputs (divided by the sum's root mean square per example when normalisation is on).
 /// <para>String form: the stages' graphs between '|', each graph its adjacency rows joined by '/' in the canonical
 /// labelling, e.g. <c>|0110/0001/0001/0000|01/00|0|</c> (row i has a 1 in column j for an edge i → j). Parsing accepts
 /// any labelling of an acyclic graph. The leading '|' keeps the form apart from the integer form "3,0,12".</para>
