@@ -251,3 +251,43 @@ public sealed class HierarchicalSpaceTests
             Assert.Contains(child.Mutation!.To, Space.Catalogue.NeighboursOf(child.Mutation.From));
     }
 }
+
+public sealed class RegionTests
+{
+    private static readonly HierarchicalSpace Space = new();
+
+    [Fact]
+    public void A_region_holds_the_graphs_its_members_use_per_stage()
+    {
+        var members = new[] { new Genotype([1, 2, 3]), new Genotype([4, 2, 5]), new Genotype([1, 6, 3]) };
+        var region = Region.Of(Space, members);
+        Assert.Equal([1, 4], region.CandidatesAt(0));
+        Assert.Equal([2, 6], region.CandidatesAt(1));
+        Assert.Equal([3, 5], region.CandidatesAt(2));
+        Assert.Equal(8, region.Size);
+        Assert.Equal([1, 0, 1], region.ChoiceOf(new Genotype([4, 2, 5]))!);
+        Assert.Null(region.ChoiceOf(new Genotype([0, 2, 5])));
+        Assert.Equal(new Genotype([4, 6, 3]), region.GenotypeOf([1, 1, 0]));
+    }
+
+    [Fact]
+    public void Bad_regions_are_refused()
+    {
+        Assert.Contains("one candidate set per stage (3), got 2", Assert.Throws<ArgumentException>(() => new Region(Space, [[1], [2]])).Message);
+        Assert.Contains("stage 2's candidate set is empty", Assert.Throws<ArgumentException>(() => new Region(Space, [[1], [], [3]])).Message);
+        Assert.Contains("stage 1's candidate set repeats a graph", Assert.Throws<ArgumentException>(() => new Region(Space, [[1, 1], [2], [3]])).Message);
+        Assert.Contains("catalogue indices 0..39", Assert.Throws<ArgumentException>(() => new Region(Space, [[1], [40], [3]])).Message);
+    }
+
+    [Fact]
+    public void A_members_score_is_the_mean_of_its_candidates_weights_and_ranks_sort_by_it()
+    {
+        var region = new Region(Space, [[1, 4], [2, 6], [3, 5]]);
+        IReadOnlyList<IReadOnlyList<double>> weights = [[0.7, 0.3], [0.4, 0.6], [0.5, 0.5]];
+        Assert.Equal((0.7 + 0.6 + 0.5) / 3, FadeRanks.Score(region, weights, new Genotype([1, 6, 3])), 12);
+        var ranked = FadeRanks.Rank(region, weights, [new Genotype([4, 2, 3]), new Genotype([1, 6, 5]), new Genotype([1, 2, 3])]);
+        Assert.Equal([new Genotype([1, 6, 5]), new Genotype([1, 2, 3]), new Genotype([4, 2, 3])], ranked.Select(r => r.Genotype));
+        Assert.Throws<ArgumentException>(() => FadeRanks.Score(region, weights, new Genotype([0, 2, 3])));
+        Assert.Throws<ArgumentException>(() => FadeRanks.Score(region, [[1.0], [0.5, 0.5], [0.5, 0.5]], new Genotype([1, 2, 3])));
+    }
+}
