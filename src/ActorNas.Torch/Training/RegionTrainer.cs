@@ -44,8 +44,12 @@ public sealed record RegionTrainingSettings(
     }
 }
 
-/// <summary>What training a region supernet gave: softmax(α_s) per stage (the FaDE weights), the last loss, steps, time.</summary>
-public sealed record RegionOutcome(IReadOnlyList<IReadOnlyList<double>> CandidateWeights, double FinalLoss, int Steps, double TrainSeconds);
+/// <summary>
+/// What training a region supernet gave: softmax(α_s) per stage (the FaDE weights), the last loss, steps, time, and the
+/// supernet's own validation accuracy (its α-weighted mixture, not any single architecture's).
+/// </summary>
+public sealed record RegionOutcome(
+    IReadOnlyList<IReadOnlyList<double>> CandidateWeights, double FinalLoss, int Steps, double TrainSeconds, double ValidationAccuracy);
 
 /// <summary>Trains the supernet of a region from scratch, on one thread, deterministically for a seed.</summary>
 public static class RegionTrainer
@@ -77,7 +81,8 @@ public static class RegionTrainer
             using var supernet = Build(region, new InputShape(train.Channels, train.Height, train.Width, train.Classes), seed, device);
             var clock = Stopwatch.StartNew();
             var (loss, steps) = Fit(supernet, train, settings, seed, device, cancel);
-            return new RegionOutcome(supernet.CandidateWeights(), loss, steps, clock.Elapsed.TotalSeconds);
+            var seconds = clock.Elapsed.TotalSeconds;
+            return new RegionOutcome(supernet.CandidateWeights(), loss, steps, seconds, Accuracy(supernet, data.Validation, device));
         }
         finally
         {
@@ -123,5 +128,22 @@ public static class RegionTrainer
             }
         }
         return (last, step);
+    }
+
+    /// <summary>Share of validation images the supernet classifies correctly (eval mode, batches of 512).</summary>
+    public static double Accuracy(RegionSupernet supernet, ImageSet validation, Device device)
+    {
+        supernet.eval();
+        using var _ = no_grad();
+        long correct = 0;
+        for (var start = 0; start < validation.Count; start += 512)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(512, validation.Count - start);
+            var x = validation.Images.narrow(0, start, count).to(device);
+            var y = validation.Labels.narrow(0, start, count).to(device);
+            correct += supernet.forward(x).argmax(1).eq(y).sum().item<long>();
+        }
+        return validation.Count == 0 ? double.NaN : (double)correct / validation.Count;
     }
 }
