@@ -168,6 +168,7 @@ internal sealed class HierarchicalStage : nn.Module<Tensor, Tensor>
 internal sealed class HierarchicalCell : nn.Module<Tensor, Tensor>
 {
     private readonly CellGraph _graph;
+    private readonly bool[] _sinks;
     private readonly Dictionary<(int From, int To), Conv2d> _edges = [];
     private readonly bool _normalise;
     private readonly Func<ActivationRecorder?> _recorder;
@@ -176,6 +177,7 @@ internal sealed class HierarchicalCell : nn.Module<Tensor, Tensor>
         : base(nameof(HierarchicalCell))
     {
         _graph = graph;
+        _sinks = [.. Enumerable.Range(0, graph.Vertices).Select(graph.IsSink)];
         _normalise = normalise;
         _recorder = recorder;
         foreach (var (from, to) in graph.Edges)
@@ -204,7 +206,7 @@ internal sealed class HierarchicalCell : nn.Module<Tensor, Tensor>
                 sum = sum is null ? activated : sum + activated;
             }
             values[v] = Normalise(sum ?? x);
-            if (_graph.IsSink(v)) output = output is null ? values[v] : output + values[v];
+            if (_sinks[v]) output = output is null ? values[v] : output + values[v];
         }
         return Normalise(output!);
     }
