@@ -44,10 +44,36 @@ public sealed class SettingsTests
     [InlineData("actornas.evaluator.timeout = soon", "actornas.evaluator.timeout")]
     [InlineData("actornas.evaluator.synthetic.failure-rate = 1.5", "failure-rate")]
     [InlineData("actornas.space.sequential.units = [a, b]\nactornas.space.name = sequential", "actornas.space.sequential.units")]
+    [InlineData("actornas.space.name = hierarchical\nactornas.space.hierarchical.stages = 0", "actornas.space.hierarchical.stages must be >= 1, got 0")]
+    [InlineData("actornas.space.name = hierarchical\nactornas.space.hierarchical.pools = [4, 4, 4]",
+        "actornas.space.hierarchical.pools stage 3's pool 4 (padding 0) shrinks the 2x2 image below 1 pixel (sizes 28 -> 7 -> 2)")]
+    [InlineData("actornas.space.name = hierarchical\nactornas.space.hierarchical.channels = [4, 8]", "actornas.space.hierarchical.channels needs one value per stage")]
+    [InlineData("actornas.space.name = hierarchical\nactornas.space.hierarchical.vertices = 9", "actornas.space.hierarchical.vertices must be in 2..5")]
+    [InlineData("actornas.space.name = hierarchical\nactornas.space.hierarchical.kernel = three", "actornas.space.hierarchical.kernel")]
     public void A_bad_setting_is_refused_with_its_name(string hocon, string expected)
     {
         var e = Assert.Throws<SettingsException>(() => ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString(hocon))));
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void The_hierarchical_space_reads_its_section()
+    {
+        var settings = ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString(
+            "actornas.evaluator.name = synthetic\n" +
+            "actornas.space { name = hierarchical, hierarchical { stages = 2, vertices = 5, channels = [6, 12], pools = [2, 2], " +
+            "pool-padding = [1, 0], kernel = 5, normalise = off, input-channels = 3, image-size = 32, classes = 100 } }")));
+        var space = Assert.IsType<Core.Spaces.Hierarchical.HierarchicalSpace>(settings.Search.Space.Create());
+        Assert.Equal(new Core.Spaces.Hierarchical.HierarchicalSpaceSettings
+        {
+            Stages = 2, Vertices = 5, Channels = [6, 12], Pools = [2, 2], PoolPadding = [1, 0], Kernel = 5, Normalise = false,
+            InputChannels = 3, ImageSize = 32, Classes = 100,
+        }, space.Settings);
+        // the defaults are the space's own
+        var defaults = ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString(
+            "actornas.space.name = hierarchical\nactornas.evaluator.name = synthetic")));
+        Assert.Equal(new Core.Spaces.Hierarchical.HierarchicalSpaceSettings(), defaults.Search.Space.Hierarchical);
+        Assert.Null(ActorNasSettings.From(ActorNasConfig.Reference).Search.Space.Hierarchical);
     }
 
     [Theory]

@@ -94,6 +94,15 @@ public sealed class MutationLandingTests
     }
 
     [Fact]
+    public void Hierarchical_model_size_is_its_parameter_count()
+    {
+        var space = new Core.Spaces.Hierarchical.HierarchicalSpace();
+        // single vertices: stage convs 40 + 296 + 1,168 and the head 650 -> 2,154 parameters
+        Assert.Equal(0.002154, ModelSizes.Of(space, space.Parse("|0|0|0|"), null), 1e-12);
+        Assert.Equal("parameters (M)", ModelSizes.Unit(space));
+    }
+
+    [Fact]
     public void Sequential_model_size_is_the_sum_of_dense_widths()
     {
         var space = (SequentialSpace)LogBuilder.Sequential3.Create();

@@ -14,7 +14,10 @@ public sealed class SearchSpaceSpecTests
         Assert.Equal(options, sequential.Settings);
         Assert.Equal(4, sequential.Length);
         Assert.Equal(new SequentialSpaceSettings(), Assert.IsType<SequentialSpace>(new SearchSpaceSpec("sequential").Create()).Settings);
-        Assert.Equal(new[] { "nb201", "sequential" }, SearchSpaces.BuiltIn);
+        var hierarchical = new Core.Spaces.Hierarchical.HierarchicalSpaceSettings { Stages = 1, Channels = [2], Pools = [2], PoolPadding = [0] };
+        Assert.Equal(hierarchical, Assert.IsType<Core.Spaces.Hierarchical.HierarchicalSpace>(
+            new SearchSpaceSpec("hierarchical", Hierarchical: hierarchical).Create()).Settings);
+        Assert.Equal(new[] { "nb201", "sequential", "hierarchical" }, SearchSpaces.BuiltIn);
         Assert.Subset(SearchSpaceSpec.Known.ToHashSet(), SearchSpaces.BuiltIn.ToHashSet());
     }
 

@@ -88,6 +88,7 @@ public sealed class CliRoundTripTests(ITestOutputHelper output)
     [InlineData("sequential", "batch", 0.0)]
     [InlineData("nb201", "continuous", 0.3)]
     [InlineData("sequential", "batch", 0.3)]
+    [InlineData("hierarchical", "continuous", 0.0)]
     public async Task Search_completes(string space, string mode, double failureRate)
     {
         using var dir = new TempDirectory();
@@ -106,6 +107,7 @@ public sealed class CliRoundTripTests(ITestOutputHelper output)
         var rows = await ExportCsv.ExportAsync(dir, db, "s");
         CheckExport(rows, summary);
         if (space == "sequential") Assert.All(rows, r => Assert.DoesNotMatch(@"^\|", r.Genotype));
+        if (space == "hierarchical") Assert.All(rows, r => Assert.Matches(@"^(\|[01]+(/[01]+)*){3}\|$", r.Genotype)); // one graph per stage
         if (failureRate == 0) Assert.Equal(0, summary.Failed);
         else Assert.InRange(summary.Failed, 1, Budget); // 2 attempts at 30 % each: about 9 % fail for good
         var status = await Cli.StatusAsync(dir, db, "s");

@@ -1,5 +1,6 @@
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Spaces.Hierarchical;
 
 namespace ActorNas.Actors.Configuration;
 
@@ -13,14 +14,16 @@ internal static class SearchSection
         var space = reader.String("space.name");
         var search = new SearchSettings
         {
-            Space = new SearchSpaceSpec(space, space == SequentialSpace.SpaceName
-                ? new SequentialSpaceSettings
-                {
-                    Layers = reader.Int("space.sequential.layers", min: 1),
-                    Units = reader.IntList("space.sequential.units"),
-                    Activations = reader.StringList("space.sequential.activations"),
-                }
-                : null),
+            Space = new SearchSpaceSpec(space,
+                space == SequentialSpace.SpaceName
+                    ? new SequentialSpaceSettings
+                    {
+                        Layers = reader.Int("space.sequential.layers", min: 1),
+                        Units = reader.IntList("space.sequential.units"),
+                        Activations = reader.StringList("space.sequential.activations"),
+                    }
+                    : null,
+                space == HierarchicalSpace.SpaceName ? ReadHierarchical(reader) : null),
             PopulationSize = reader.Int("search.population-size", min: 1),
             SampleSize = reader.Int("search.sample-size", min: 1),
             Budget = reader.Int("search.budget", min: 1),
@@ -44,4 +47,20 @@ internal static class SearchSection
         }
         return search;
     }
+
+    // Ranges and the relations between keys (one list entry per stage, pools that leave a pixel) are checked by
+    // HierarchicalSpaceSettings.Validate, whose messages name the key.
+    private static HierarchicalSpaceSettings ReadHierarchical(SettingsReader reader) => new()
+    {
+        Stages = reader.Int("space.hierarchical.stages"),
+        Vertices = reader.Int("space.hierarchical.vertices"),
+        Channels = reader.IntList("space.hierarchical.channels"),
+        Pools = reader.IntList("space.hierarchical.pools"),
+        PoolPadding = reader.IntList("space.hierarchical.pool-padding"),
+        Kernel = reader.Int("space.hierarchical.kernel"),
+        Normalise = reader.Bool("space.hierarchical.normalise"),
+        InputChannels = reader.Int("space.hierarchical.input-channels"),
+        ImageSize = reader.Int("space.hierarchical.image-size"),
+        Classes = reader.Int("space.hierarchical.classes"),
+    };
 }

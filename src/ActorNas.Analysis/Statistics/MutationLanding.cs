@@ -53,7 +53,7 @@ public sealed record MutationLanding(
     public static int Phase(int index, int count) => count <= 0 ? 0 : Math.Min(2, 3 * index / count);
 }
 
-/// <summary>A model's size from its genotype: NB201 parameters (millions), or the total width of a sequential stack.</summary>
+/// <summary>A model's size from its genotype: NB201 or hierarchical-space parameters (millions), or the total width of a sequential stack.</summary>
 public static class ModelSizes
 {
     public static string Unit(ISearchSpace space) => space is SequentialSpace ? "total dense units" : "parameters (M)";
@@ -64,6 +64,7 @@ public static class ModelSizes
         return space switch
         {
             Nb201Space => Nb201Skeleton.Cifar10.Cost(genotype).MegaParameters,
+            Core.Spaces.Hierarchical.HierarchicalSpace hierarchical => hierarchical.Cost(genotype).MegaParameters,
             SequentialSpace sequential => Enumerable.Range(0, sequential.Settings.Layers)
                 .Sum(layer => sequential.Operation(genotype[2 * layer])?.Units ?? 0),
             _ => double.NaN,

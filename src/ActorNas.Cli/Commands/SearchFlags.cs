@@ -7,7 +7,7 @@ namespace ActorNas.Cli.Commands;
 /// <summary>The flags that define a new search (shared by `run` and `simulate`), and how they become HOCON overrides.</summary>
 internal sealed class SearchFlags
 {
-    private readonly Option<string?> _space = new("--space") { Description = "Search space: nb201 or sequential" };
+    private readonly Option<string?> _space = new("--space") { Description = "Search space: nb201, sequential or hierarchical (docs/fade.md)" };
     private readonly Option<string?> _evaluator = new("--evaluator") { Description = "Evaluator: tabular (default), synthetic, train, naswot or command (your program, one process per candidate: actornas.evaluator.command, docs/command-evaluator.md)" };
     private readonly Option<string?> _table = new("--table") { Description = "tabular: a NAS-Bench-201 table, CSV or .csv.gz (default: the table shipped with ActorNas; docs/tabular.md)" };
     private readonly Option<string?> _dataset = new("--dataset") { Description = "tabular: cifar10, cifar100 or imagenet16-120 (default cifar10); for train/naswot data see --train-data" };

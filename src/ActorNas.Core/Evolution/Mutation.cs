@@ -19,7 +19,10 @@ public sealed record PositionWeighting(double LaterBias = 0)
     }
 }
 
-/// <summary>Applies one mutation: a position with more than one choice gets a different valid value.</summary>
+/// <summary>
+/// Applies one mutation: a position with more than one choice gets a different valid value, drawn uniformly, or among
+/// the current value's neighbours where the space defines them (<see cref="ISearchSpace.NeighbourValues"/>).
+/// </summary>
 public static class Mutator
 {
     public static (Genotype Child, Mutation Mutation) Mutate(
@@ -28,9 +31,19 @@ public static class Mutator
         weighting ??= PositionWeighting.Uniform;
         var position = DrawPosition(space, random, weighting);
         var from = parent[position];
-        // draw among the other n-1 values, skipping the current one
-        var to = random.NextInt(space.ChoicesAt(position) - 1);
-        if (to >= from) to++;
+        int to;
+        if (space.NeighbourValues(position, from) is { } neighbours)
+        {
+            if (neighbours.Count == 0)
+                throw new InvalidOperationException($"space {space.Name} offers no neighbour of value {from} at position {position}");
+            to = neighbours[random.NextInt(neighbours.Count)];
+        }
+        else
+        {
+            // draw among the other n-1 values, skipping the current one
+            to = random.NextInt(space.ChoicesAt(position) - 1);
+            if (to >= from) to++;
+        }
         return (parent.With(position, to), new Mutation(position, from, to));
     }
 

@@ -27,6 +27,13 @@ public interface ISearchSpace
     /// </summary>
     int TransferablePrefixLength(int changedPosition);
 
+    /// <summary>
+    /// The values a mutation at <paramref name="position"/> may move to from <paramref name="current"/> (never
+    /// <paramref name="current"/> itself, never empty), or null: any other value, drawn uniformly. A space whose values
+    /// have a neighbourhood (a graph one edge away) answers it here.
+    /// </summary>
+    IReadOnlyList<int>? NeighbourValues(int position, int current) => null;
+
     /// <summary>Positions whose layers a change at <paramref name="changedPosition"/> invalidates.</summary>
     IEnumerable<int> InvalidatedBy(int changedPosition) =>
         Enumerable.Range(TransferablePrefixLength(changedPosition), Length - TransferablePrefixLength(changedPosition));

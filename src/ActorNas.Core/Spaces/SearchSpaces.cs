@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ActorNas.Core.Spaces.Hierarchical;
 
 namespace ActorNas.Core.Spaces;
 
@@ -11,7 +12,7 @@ public static class SearchSpaces
 {
     private static readonly ConcurrentDictionary<string, Func<ISearchSpace>> Registered = new(StringComparer.Ordinal);
 
-    public static IReadOnlyList<string> BuiltIn { get; } = [Nb201Space.SpaceName, SequentialSpace.SpaceName];
+    public static IReadOnlyList<string> BuiltIn { get; } = [Nb201Space.SpaceName, SequentialSpace.SpaceName, HierarchicalSpace.SpaceName];
 
     /// <summary>Built-in and registered names, sorted.</summary>
     public static IReadOnlyList<string> Known => [.. BuiltIn.Concat(Registered.Keys).Order(StringComparer.Ordinal)];

@@ -1,5 +1,6 @@
 using ActorNas.Core;
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Spaces.Hierarchical;
 
 namespace ActorNas.Torch.Models;
 
@@ -19,6 +20,7 @@ public static class Networks
         {
             Nb201Space => new Nb201Network(genotype, input, options),
             SequentialSpace sequential => new SequentialNetwork(sequential, genotype, input),
+            HierarchicalSpace hierarchical => new HierarchicalNetwork(hierarchical, genotype, input),
             _ => throw Unknown(space),
         };
     }
@@ -32,6 +34,7 @@ public static class Networks
         {
             Nb201Space => Nb201Network.Describe(genotype, input, options),
             SequentialSpace sequential => SequentialNetwork.Describe(sequential, genotype, input),
+            HierarchicalSpace hierarchical => HierarchicalNetwork.Describe(hierarchical, genotype, input),
             _ => throw Unknown(space),
         };
     }
@@ -42,7 +45,7 @@ public static class Networks
 
     private static ArgumentException Unknown(ISearchSpace space) =>
         new($"no network is defined for the search space \"{space.Name}\" ({space.GetType().Name}); " +
-            $"known: {Nb201Space.SpaceName}, {SequentialSpace.SpaceName}", nameof(space));
+            $"known: {Nb201Space.SpaceName}, {SequentialSpace.SpaceName}, {HierarchicalSpace.SpaceName}", nameof(space));
 
     /// <summary>Length and value ranges, as <see cref="ArgumentException"/>s.</summary>
     internal static void CheckGenotype(ISearchSpace space, Genotype genotype)

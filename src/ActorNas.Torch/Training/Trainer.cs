@@ -35,7 +35,7 @@ public sealed record LayerTransfer(IReadOnlyDictionary<string, LayerPayload> Inh
 public static class Trainer
 {
     // libtorch's default generator is process-wide; slots that build networks at once would interleave its draws
-    private static readonly Lock BuildGate = new();
+    internal static readonly Lock BuildGate = new();
     private const double MaxGradientNorm = 5.0;
 
     public static SearchNetwork Build(ISearchSpace space, Genotype genotype, InputShape input, NetworkSettings options, long seed, Device device)

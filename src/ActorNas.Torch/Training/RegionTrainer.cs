@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using ActorNas.Core.Spaces.Hierarchical;
+using ActorNas.Torch.Data;
+using ActorNas.Torch.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ActorNas.Torch.Training;
+
+/// <summary>How the region supernet trains its weights and its α.</summary>
+public enum RegionTrainingMode
+{
+    /// <summary>One Adam over weights and α together, every batch ("trivial" in the authors' code).</summary>
+    Joint,
+    /// <summary>First-order DARTS: batches alternate between an α step and a weight step, each with its own Adam.</summary>
+    FirstOrder,
+}
+
+/// <summary>
+/// Settings of a region supernet's training. Defaults: the CPU-sized FaDE setting (Adam, learning rate 0.05 falling
+/// linearly to 0.01 over the first min(5, epochs) epochs, batch 256, 5 epochs, joint training).
+/// </summary>
+public sealed record RegionTrainingSettings(
+    int Epochs = 5,
+    int BatchSize = 256,
+    double LearningRate = 0.05,
+    double FinalLearningRate = 0.01,
+    RegionTrainingMode Mode = RegionTrainingMode.Joint)
+{
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException($"region training needs at least 1 epoch, got {Epochs}");
+        if (BatchSize < 1) throw new ArgumentException($"region training batch size must be >= 1, got {BatchSize}");
+        if (!(LearningRate > 0) || !(FinalLearningRate > 0))
+            throw new ArgumentException($"region training learning rates must be > 0, got {LearningRate} and {FinalLearningRate}");
+    }
+
+    /// <summary>The learning rate at <paramref name="step"/> of <paramref name="stepsPerEpoch"/> per epoch.</summary>
+    public double LearningRateAt(int step, int stepsPerEpoch)
+    {
+        var rampSteps = Math.Min(5, Epochs) * stepsPerEpoch;
+        if (rampSteps <= 1 || step >= rampSteps) return step >= rampSteps ? FinalLearningRate : LearningRate;
+        return LearningRate + (FinalLearningRate - LearningRate) * step / (rampSteps - 1);
+    }
+}
+
+/// <summary>
+/// What training a region supernet gave: softmax(α_s) per stage (the FaDE weights), the last loss, steps, time, and the
+/// supernet's own validation accuracy (its α-weighted mixture, not any single architecture's).
+/// </summary>
+public sealed record RegionOutcome(
+    IReadOnlyList<IReadOnlyList<double>> CandidateWeights, double FinalLoss, int Steps, double TrainSeconds, double ValidationAccuracy);
+
+/// <summary>Trains the supernet of a region from scratch, on one thread, deterministically for a seed.</summary>
+public static class RegionTrainer
+{
+    private const double MaxGradientNorm = 5.0;
+
+    /// <summary>Builds the supernet with libtorch's generator seeded by <paramref name="seed"/> (weights, then α ~ U(0,1)).</summary>
+    public static RegionSupernet Build(Region region, InputShape input, long seed, Device device)
+    {
+        lock (Trainer.BuildGate)
+        {
+            manual_seed(seed);
+            var supernet = new RegionSupernet(region, input);
+            return supernet.to(device);
+        }
+    }
+
+    public static RegionOutcome Train(Region region, DataSplit data, RegionTrainingSettings settings, long seed, Device device,
+        CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        try
+        {
+            using var scope = NewDisposeScope();
+            var train = data.Train;
+            using var supernet = Build(region, new InputShape(train.Channels, train.Height, train.Width, train.Classes), seed, device);
+            var clock = Stopwatch.StartNew();
+            var (loss, steps) = Fit(supernet, train, settings, seed, device, cancel);
+            var seconds = clock.Elapsed.TotalSeconds;
+            return new RegionOutcome(supernet.CandidateWeights(), loss, steps, seconds, Accuracy(supernet, data.Validation, device));
+        }
+        finally
+        {
+            NativeHeap.Trim();
+        }
+    }
+
+    private static (double Loss, int Steps) Fit(RegionSupernet supernet, ImageSet train, RegionTrainingSettings settings, long seed,
+        Device device, CancellationToken cancel)
+    {
+        supernet.train();
+        var weights = supernet.Weights;
+        var alphas = supernet.Alphas;
+        var joint = settings.Mode == RegionTrainingMode.Joint;
+        using var weightOptimizer = optim.Adam(joint ? [.. weights, .. alphas] : weights, settings.LearningRate);
+        using var alphaOptimizer = joint ? null : optim.Adam(alphas, settings.LearningRate);
+        var batches = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
+        using var generator = new Generator((ulong)seed);
+        double last = double.NaN;
+        var step = 0;
+        for (var epoch = 0; epoch < settings.Epochs; epoch++)
+        {
+            using var order = randperm(train.Count, generator: generator);
+            for (var b = 0; b < batches; b++, step++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var stepScope = NewDisposeScope();
+                var index = order.narrow(0, b * settings.BatchSize, Math.Min(settings.BatchSize, train.Count - b * settings.BatchSize));
+                var x = train.Images.index_select(0, index).to(device);
+                var y = train.Labels.index_select(0, index).to(device);
+                // first order: even steps move α, odd steps the weights (both on training batches, as the authors' code)
+                var (optimizer, parameters) = joint || step % 2 == 1
+                    ? (weightOptimizer, joint ? [.. weights, .. alphas] : weights)
+                    : (alphaOptimizer!, alphas);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = settings.LearningRateAt(step, batches);
+                weightOptimizer.zero_grad();
+                alphaOptimizer?.zero_grad();
+                var loss = nn.functional.cross_entropy(supernet.forward(x), y);
+                loss.backward();
+                nn.utils.clip_grad_norm_(parameters, MaxGradientNorm);
+                optimizer.step();
+                last = loss.item<float>();
+            }
+        }
+        return (last, step);
+    }
+
+    /// <summary>Share of validation images the supernet classifies correctly (eval mode, batches of 512).</summary>
+    public static double Accuracy(RegionSupernet supernet, ImageSet validation, Device device)
+    {
+        supernet.eval();
+        using var _ = no_grad();
+        long correct = 0;
+        for (var start = 0; start < validation.Count; start += 512)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(512, validation.Count - start);
+            var x = validation.Images.narrow(0, start, count).to(device);
+            var y = validation.Labels.narrow(0, start, count).to(device);
+            correct += supernet.forward(x).argmax(1).eq(y).sum().item<long>();
+        }
+        return validation.Count == 0 ? double.NaN : (double)correct / validation.Count;
+    }
+}
