@@ -10,8 +10,9 @@ namespace ActorNas.Benchmarks;
 /// What watching costs the search: a search at full speed (zero-duration synthetic evaluator, 4 slots, SQLite) served
 /// with `run --web`, once with no client and once with 20 event-stream clients (20 open pages) reading every event from
 /// the first; evaluations/s of each, and whether every client got every event once, in order. Real processes. The
-/// clients run in a process of their own at the lowest CPU priority (nice 19): browsers run on other machines, and on
-/// a two-core box their own parsing would otherwise be counted as the server's cost.
+/// clients run in a process of their own, so the search process's CPU time per evaluation (reported beside
+/// evaluations/s) is what serving them costs it; on a two-core box their parsing still competes with the search for the
+/// cores, which evaluations/s shows and a browser on another machine would not cause.
 /// </summary>
 internal static class WebLoadBenchmark
 {
@@ -85,11 +86,11 @@ internal static class WebLoadBenchmark
         return new Run(rate, cpuMs, counts.Length > 0 ? counts[0] : 0);
     }
 
-    /// <summary>The clients' process: `nice -n 19 dotnet ActorNas.Benchmarks.dll web-clients URL N`.</summary>
+    /// <summary>The clients' process: `dotnet ActorNas.Benchmarks.dll web-clients URL N`.</summary>
     private static Process StartClients(string url, int clients)
     {
-        var start = new ProcessStartInfo("nice") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-n", "19", "dotnet", typeof(WebLoadBenchmark).Assembly.Location, "web-clients", url, clients.ToString(CultureInfo.InvariantCulture) })
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { typeof(WebLoadBenchmark).Assembly.Location, "web-clients", url, clients.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(arg);
         return Process.Start(start) ?? throw new BenchmarkFailedException("could not start the clients' process");
     }
