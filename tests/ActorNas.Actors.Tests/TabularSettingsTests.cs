@@ -66,6 +66,21 @@ public sealed class TabularSettingsTests
         Assert.Equal(new Screening(3, ProxyKind.Surrogate), settings.Search.Screening);
     }
 
+    [Theory]
+    [InlineData("ntk", ProxyKind.Ntk)]
+    [InlineData("linear-regions", ProxyKind.LinearRegions)]
+    [InlineData("naswot", ProxyKind.Naswot)]
+    public void The_network_building_proxies_read_by_their_documented_names(string name, ProxyKind expected)
+    {
+        var settings = Read($$"""
+            actornas.space.name = sequential
+            actornas.evaluator.name = synthetic
+            actornas.search.screening { mutants = 3, proxy = {{name}} }
+            """);
+        Assert.Equal(new Screening(3, expected), settings.Search.Screening);
+        Assert.Equal(name, ProxyModel.Name(expected));
+    }
+
     [Fact]
     public async Task Tabular_without_a_table_answers_from_the_shipped_table()
     {
@@ -113,6 +128,7 @@ public sealed class TabularSettingsTests
     [Theory]
     [InlineData("actornas.search.screening.mutants = 0", "actornas.search.screening.mutants")]
     [InlineData("actornas.search.screening.proxy = magic", "flops")]
+    [InlineData("actornas.search.screening.proxy = magic", "none, flops, surrogate, naswot, ntk, linear-regions")]
     [InlineData("actornas.search.screening.proxy = 1", "flops")]
     [InlineData("actornas.space.name = sequential\nactornas.evaluator.name = synthetic\nactornas.search.screening { mutants = 2, proxy = flops }", "surrogate")]
     [InlineData("actornas.evaluator.tabular.time-scale = -1", "actornas.evaluator.tabular.time-scale")]

@@ -33,6 +33,64 @@ public sealed class ScreenedMutantsTests
         Assert.Equal(mutants[screened.Chosen].Mutation, proposal.Mutation);
     }
 
+    /// <summary>Screens 6 mutants with a raw metric = the sum of the values, and returns the mutants, the raw metrics and the proposal.</summary>
+    private static (List<Genotype> Mutants, List<double> Raw, ChildProposal Proposal) ScreenBySum(ProxyKind kind)
+    {
+        var mutants = new List<Genotype>();
+        var raw = new List<double>();
+        double Metric(Genotype g)
+        {
+            mutants.Add(g);
+            raw.Add(g.Sum());
+            return g.Sum();
+        }
+        var proposal = ChildProposer.ProposeScreened(Space, Parent, DeterministicRandom.For(9, 43, RandomPurpose.Mutation),
+            PositionWeighting.Uniform, new Screening(6, kind), new ProxyModel(kind, []), Metric);
+        return (mutants, raw, proposal);
+    }
+
+    [Fact]
+    public void The_ntk_proxy_prefers_the_lowest_condition_number_and_records_minus_kappa()
+    {
+        var (mutants, raw, proposal) = ScreenBySum(ProxyKind.Ntk);
+        var screened = Assert.IsType<ScreenedMutants>(proposal.Screened);
+        Assert.Equal(6, mutants.Count);
+        Assert.Equal(raw.Select(k => -k), screened.Scores);
+        Assert.True(raw.Distinct().Count() > 1, "the draw should give mutants with different metrics, or the test shows nothing");
+        Assert.Equal(raw.IndexOf(raw.Min()), screened.Chosen);   // the first of the lowest kappas
+        Assert.Equal(mutants[screened.Chosen], proposal.Child);
+        Assert.True(ProxyModel.NeedsScorerFor(ProxyKind.Ntk));
+    }
+
+    [Fact]
+    public void The_linear_regions_proxy_prefers_the_most_regions_and_records_the_count()
+    {
+        var (mutants, raw, proposal) = ScreenBySum(ProxyKind.LinearRegions);
+        var screened = Assert.IsType<ScreenedMutants>(proposal.Screened);
+        Assert.Equal(raw, screened.Scores);
+        Assert.True(raw.Distinct().Count() > 1, "the draw should give mutants with different metrics, or the test shows nothing");
+        Assert.Equal(raw.IndexOf(raw.Max()), screened.Chosen);
+        Assert.Equal(mutants[screened.Chosen], proposal.Child);
+        Assert.True(ProxyModel.NeedsScorerFor(ProxyKind.LinearRegions));
+        // the same draw, ranked the other way: ntk and linear-regions choose differently from the same raw metric
+        var (_, _, ntk) = ScreenBySum(ProxyKind.Ntk);
+        Assert.NotEqual(screened.Chosen, ntk.Screened!.Chosen);
+    }
+
+    [Theory]
+    [InlineData(ProxyKind.Ntk, "ntk")]
+    [InlineData(ProxyKind.LinearRegions, "linear-regions")]
+    public void The_train_free_proxies_need_a_scorer_and_say_so_by_name(ProxyKind kind, string name)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => ChildProposer.ProposeScreened(Space, Parent,
+            DeterministicRandom.For(1, 2, RandomPurpose.Mutation), PositionWeighting.Uniform, new Screening(3, kind),
+            new ProxyModel(kind, []), scorer: null));
+        Assert.Contains($"the {name} proxy needs a scorer", e.Message, StringComparison.Ordinal);
+        var model = ProxyModel.For(new Screening(3, kind), Space, []);
+        Assert.Equal(kind, model!.Kind);
+        Assert.True(model.NeedsScorer);
+    }
+
     [Fact]
     public void A_proxy_that_needs_a_scorer_refuses_to_guess_without_one()
     {

@@ -164,7 +164,7 @@ public sealed class SearchFailurePropertyTests
                 Assert.Equal(call.RunningBefore, call.Events.Cast<CandidateReleased>().Select(e => e.Id));
                 coverage.Hit(call.RunningBefore.Count > 1 ? "released several" : call.RunningBefore.Count == 1 ? "released one" : "released none");
             }
-        }, iter: 100);
+        }, iter: 600); // about 2 % of scenarios release a worker holding several: at 100 one run in seven missed it
         coverage.Require("released several", "released one", "released none");
     }
 }

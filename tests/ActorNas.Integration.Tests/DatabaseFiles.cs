@@ -59,6 +59,20 @@ internal static class DatabaseFiles
         return command.ExecuteScalar();
     }
 
+    /// <summary>The payloads of the search's journal rows with <paramref name="manifest"/>, in sequence order.</summary>
+    public static IReadOnlyList<byte[]> EventPayloads(string db, string searchId, string manifest)
+    {
+        using var connection = Open(db, readOnly: true);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT message FROM journal WHERE persistence_id = $p AND manifest = $m ORDER BY sequence_number";
+        command.Parameters.AddWithValue("$p", PersistenceId(searchId));
+        command.Parameters.AddWithValue("$m", manifest);
+        using var reader = command.ExecuteReader();
+        var payloads = new List<byte[]>();
+        while (reader.Read()) payloads.Add((byte[])reader[0]);
+        return payloads;
+    }
+
     public static long HighestSequenceNr(string db, string searchId) =>
         Convert.ToInt64(Scalar(db, true, "SELECT COALESCE(MAX(sequence_number), 0) FROM journal WHERE persistence_id = $p", ("$p", PersistenceId(searchId))),
             System.Globalization.CultureInfo.InvariantCulture);

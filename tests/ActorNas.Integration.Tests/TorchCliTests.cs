@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActorNas.Core.Events;
 
 namespace ActorNas.Integration.Tests;
 
@@ -173,6 +174,43 @@ public sealed class TorchCliTests(ITestOutputHelper output)
         Assert.Contains(first, r => Metric(r, "metric:transferredParameters") > 0); // reproducible with transfer at work
     }
 
+    /// <summary>
+    /// Hybrid evolution ranked by one of SpiderNet's train-free metrics, through the real process: NB201 candidates
+    /// from the shipped table, the mutants' narrow copies scored on synthetic images (so no dataset is needed). Every
+    /// screened proposal in the log chose the metric's favourite: the lowest kappa (recorded as -kappa) or the most
+    /// regions.
+    /// </summary>
+    [Theory]
+    [InlineData("ntk")]
+    [InlineData("linear-regions")]
+    public async Task Screening_by_a_train_free_metric_completes_and_proposes_the_metric_favourite(string proxy)
+    {
+        using var dir = new TempDirectory();
+        var db = dir.File("searches.db");
+        var config = dir.Write("small.hocon",
+            "actornas.evaluator.train { dataset = synthetic, train-images = 100, validation-images = 20, nb201.cells-per-stage = 1 }\n");
+
+        var run = await ActorNasProcess.RunAsync(dir.Path, TimeSpan.FromSeconds(300),
+            "run", "--space", "nb201", "--budget", "8", "--population", "4", "--sample", "2", "--workers", "1",
+            "--screen-mutants", "3", "--proxy", proxy, "--config", config, "--db", db, "--search-id", "screened", "--json");
+
+        CompletedToBudget(run, 8);
+        var proposals = DatabaseFiles.EventPayloads(db, "screened", "candidate-proposed.v1")
+            .Select(bytes => (CandidateProposed)EventSerializer.FromBytes(bytes, "candidate-proposed.v1"))
+            .Where(p => p.Screened is not null)
+            .ToList();
+        Assert.NotEmpty(proposals);   // the first 4 are random; the children after them are screened
+        foreach (var proposal in proposals)
+        {
+            var scores = proposal.Screened!.Scores;
+            output.WriteLine($"candidate {proposal.Id}: scores {string.Join(", ", scores)}, chose {proposal.Screened.Chosen}");
+            Assert.Equal(3, scores.Count);
+            Assert.Equal(scores.ToList().IndexOf(scores.Max()), proposal.Screened.Chosen);
+            // the recorded scores are the proxy's, higher-is-better: -kappa <= -1 for ntk, a count of regions >= 1
+            Assert.All(scores, s => Assert.True(proxy == "ntk" ? s <= -1 : s >= 1 && s == Math.Floor(s), $"score {s}"));
+        }
+    }
+
     /// <summary>A data folder without the dataset stops the command before any database exists, with the fix.</summary>
     [Theory]
     [InlineData("train")]
@@ -258,6 +296,22 @@ public sealed class TorchCliTests(ITestOutputHelper output)
                 Assert.Fail($"device = cuda on a machine without CUDA should exit {BadInput} or {SearchFailed}\n{result}");
                 break;
         }
+    }
+
+    [Theory]
+    [InlineData("naswot")]
+    [InlineData("ntk")]
+    [InlineData("linear-regions")]
+    public async Task Simulate_refuses_the_proxies_that_build_networks(string proxy)
+    {
+        using var dir = new TempDirectory();
+
+        var result = await ActorNasProcess.RunAsync(dir.Path, "simulate", "--evaluator", "tabular", "--screen-mutants", "3", "--proxy", proxy);
+
+        var error = AssertCleanError(result, BadInput);
+        Assert.Contains($"the {proxy} screening proxy builds real networks", error, StringComparison.Ordinal);
+        Assert.Contains("simulated clock", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("actornas.db")), "nothing is written for a simulation that cannot run");
     }
 
     [Theory]

@@ -33,7 +33,7 @@ internal static class SearchSection
             MaxFailures = reader.Int("search.max-failures", min: 1),
             Seed = reader.Long("search.seed"),
             Mutation = new PositionWeighting(reader.Double("search.mutation.later-bias", min: 0)),
-            Screening = new Screening(reader.Int("search.screening.mutants", min: 1), reader.Enum<ProxyKind>("search.screening.proxy")),
+            Screening = new Screening(reader.Int("search.screening.mutants", min: 1), reader.Enum<ProxyKind>("search.screening.proxy", ProxyModel.Name)),
             Evaluator = evaluator.Name,
             Settings = RecordedSettings.Of(settingsText),
         };

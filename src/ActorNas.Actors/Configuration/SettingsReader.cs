@@ -69,14 +69,16 @@ internal sealed class SettingsReader(Config section)
         };
     }
 
-    public T Enum<T>(string key) where T : struct, System.Enum
+    /// <summary>An enum member by name, case and hyphens ignored (linear-regions is LinearRegions); <paramref name="nameOf"/>
+    /// spells the members in the error (default: lower case).</summary>
+    public T Enum<T>(string key, Func<T, string>? nameOf = null) where T : struct, System.Enum
     {
         var text = String(key);
         // names only: Enum.TryParse would also take "1" for the second member
         if (!text.All(char.IsAsciiDigit) && System.Enum.TryParse<T>(text.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var value)
             && System.Enum.IsDefined(value))
             return value;
-        var names = string.Join(", ", System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
+        var names = string.Join(", ", System.Enum.GetValues<T>().Select(v => nameOf?.Invoke(v) ?? v.ToString().ToLowerInvariant()));
         throw new SettingsException($"actornas.{key} = {text} is not one of: {names}");
     }
 

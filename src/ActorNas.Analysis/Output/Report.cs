@@ -17,7 +17,7 @@ public static class Report
         sb.Append(CultureInfo.InvariantCulture, $"- space `{config.Space.Name}`, evaluator `{config.Evaluator}`, P = {config.PopulationSize}, ")
             .Append(CultureInfo.InvariantCulture, $"S = {config.SampleSize}, budget {config.Budget}, {config.Mode.ToString().ToLowerInvariant()} scheduling, seed {config.Seed}");
         if (config.Screening.IsOn)
-            sb.Append(CultureInfo.InvariantCulture, $", screening {config.Screening.Mutants} mutants by {config.Screening.Proxy.ToString().ToLowerInvariant()}");
+            sb.Append(CultureInfo.InvariantCulture, $", screening {config.Screening.Mutants} mutants by {ActorNas.Core.Evolution.ProxyModel.Name(config.Screening.Proxy)}");
         sb.AppendLine();
         var status = a.IsCompleted ? $"completed ({a.Fold.Completed!.Reason})" : "still running (or stopped) when read";
         sb.Append(CultureInfo.InvariantCulture, $"- status: {status}; {Md.I(a.Candidates)} candidates, {Md.I(a.Fold.Evaluations.Count)} evaluated, ")

@@ -15,7 +15,7 @@ internal sealed class SearchFlags
     private readonly Option<string?> _dataDir = new("--data-dir") { Description = "train/naswot: folder of the dataset's files (default: its standard place)" };
     private readonly Option<double?> _timeScale = new("--time-scale") { Description = "tabular: real seconds slept per simulated second (default 0: answer at once)" };
     private readonly Option<int?> _screenMutants = new("--screen-mutants") { Description = "Hybrid evolution: rank this many mutants with --proxy, evaluate the best" };
-    private readonly Option<string?> _proxy = new("--proxy") { Description = "What ranks screened mutants: flops (nb201), surrogate or naswot" };
+    private readonly Option<string?> _proxy = new("--proxy") { Description = "What ranks screened mutants: flops (nb201), surrogate, naswot, ntk or linear-regions" };
     private readonly Option<int?> _budget = new("--budget") { Description = "Successful evaluations to run" };
     private readonly Option<int?> _population = new("--population") { Description = "Population size P" };
     private readonly Option<int?> _sample = new("--sample") { Description = "Tournament sample size S" };

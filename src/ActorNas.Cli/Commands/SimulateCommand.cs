@@ -32,8 +32,9 @@ internal static class SimulateCommand
             var requested = SettingsSources.Combine(text, SettingsSources.CommandLine);
             var settings = SettingsSources.Read(text);
             var space = settings.Search.Space.Create();
-            if (settings.Search.Screening is { IsOn: true, Proxy: Core.Evolution.ProxyKind.Naswot })
-                throw new SettingsException("the naswot screening proxy builds real networks and cannot run on a simulated clock; use flops or surrogate");
+            if (settings.Search.Screening is { IsOn: true } screening && Core.Evolution.ProxyModel.NeedsScorerFor(screening.Proxy))
+                throw new SettingsException($"the {Core.Evolution.ProxyModel.Name(screening.Proxy)} screening proxy builds real networks " +
+                    "and cannot run on a simulated clock; use flops or surrogate");
             var evaluator = BuiltInEvaluators.Simulated(settings.Evaluator, space);
 
             await using var store = StoreHost.Open(requested, db, mustExist: false);

@@ -7,7 +7,7 @@ using ActorNas.Torch.Evaluators;
 namespace ActorNas.Cli.Running;
 
 /// <summary>
-/// The TorchSharp evaluators (train, naswot) and the naswot screening proxy, plugged into a registry. The evaluator and
+/// The TorchSharp evaluators (train, naswot) and the naswot, ntk and linear-regions screening proxies, plugged into a registry. The evaluator and
 /// the proxy of one search share one workshop, so the dataset is loaded once.
 /// </summary>
 internal static class TorchPlugin
@@ -19,6 +19,9 @@ internal static class TorchPlugin
             registry.Add(name, (settings, _) => TorchEvaluators.Factory(settings.Name, workshops.For(settings))!);
         registry.AddProxy(ProxyKind.Naswot, (settings, search) =>
             NaswotScoring.Proxy(workshops.For(settings), search.Space.Create(), search.Seed));
+        foreach (var kind in new[] { ProxyKind.Ntk, ProxyKind.LinearRegions })
+            registry.AddProxy(kind, (settings, search) =>
+                TrainFreeScoring.Proxy(workshops.For(settings), search.Space.Create(), search.Seed, kind));
         return registry;
     }
 

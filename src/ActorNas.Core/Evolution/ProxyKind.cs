@@ -10,4 +10,14 @@ public enum ProxyKind
     Surrogate,
     /// <summary>Training-free: the NASWOT score of the untrained network; the host supplies the scorer (ActorNas.Torch).</summary>
     Naswot,
+    /// <summary>
+    /// Training-free: the condition number kappa of the neural tangent kernel of a narrow untrained copy (SpiderNet);
+    /// LOWER is better, so the proxy's score is -kappa. The host supplies the scorer (ActorNas.Torch).
+    /// </summary>
+    Ntk,
+    /// <summary>
+    /// Training-free: the number of distinct ReLU on/off patterns a narrow untrained copy gives on random crops
+    /// (SpiderNet's linear-region count); MORE is better. The host supplies the scorer (ActorNas.Torch).
+    /// </summary>
+    LinearRegions,
 }

@@ -16,7 +16,7 @@ public sealed record Screening(int Mutants = 1, ProxyKind Proxy = ProxyKind.None
     {
         if (Mutants < 1) throw new ArgumentException($"screening mutants must be >= 1, got {Mutants}");
         if (Mutants > 1 && Proxy == ProxyKind.None)
-            throw new ArgumentException($"screening {Mutants} mutants needs a proxy to rank them: set screening.proxy to flops or surrogate");
+            throw new ArgumentException($"screening {Mutants} mutants needs a proxy to rank them: set screening.proxy to flops, surrogate, naswot, ntk or linear-regions");
         if (Proxy == ProxyKind.Flops && space.Name != Nb201Space.SpaceName)
             throw new ArgumentException($"the flops proxy is defined for the nb201 space only, not {space.Name}; use surrogate");
     }

@@ -161,9 +161,8 @@ internal sealed class HierarchicalStage : nn.Module<Tensor, Tensor>
 
 /// <summary>
 /// A cell graph: INPUT feeds every vertex without predecessors; an edge u → v is conv k x k ("same" padding, with bias)
-/// + ReLU; a vertex sums its inputs and, when normalising, divides the sum by its L2 norm over each example (scaled by
-/// the square root of its element count: the root mean square); OUTPUT
-/// sums the vertices without successors (normalised the same way). The ReLU patterns go to the recorder (NASWOT).
+/// + ReLU; a vertex sums its inputs and, when normalising, divides the sum by its root mean square over each example
+/// (sqrt(mean(x²) + 1e-5)); OUTPUT sums the vertices without successors (normalised the same way). The ReLU patterns go to the recorder (NASWOT).
 /// </summary>
 internal sealed class HierarchicalCell : nn.Module<Tensor, Tensor>
 {
@@ -211,14 +210,17 @@ internal sealed class HierarchicalCell : nn.Module<Tensor, Tensor>
         return Normalise(output!);
     }
 
+    private const double RmsEpsilon = 1e-5;
+
     private Tensor Normalise(Tensor x)
     {
         if (!_normalise) return x;
         // Per example, so an example's output does not depend on the rest of its batch; scaled by sqrt(elements) (the
         // root mean square), so values stay of order 1: the plain norm shrinks them by sqrt(C*H*W) at every vertex, and
-        // one epoch of SGD on Fashion-MNIST then stayed at chance (11 %).
-        var flat = x.flatten(1);
-        var rms = flat.norm(1, keepdim: true).div(Math.Sqrt(flat.shape[1])).clamp_min(1e-12);
-        return x / rms.view(-1, 1, 1, 1);
+        // one epoch of SGD on Fashion-MNIST then stayed at chance (11 %). The epsilon under the root bounds the gain on an
+        // example whose sum is (nearly) all zero, e.g. every unit after a ReLU dead: dividing by a norm clamped at 1e-12
+        // multiplied its gradient by up to 1e12, and one such batch could turn a whole supernet's weights into NaN.
+        var meanSquare = x.flatten(1).square().mean([1], keepdim: true);
+        return x / meanSquare.add(RmsEpsilon).sqrt().view(-1, 1, 1, 1);
     }
 }

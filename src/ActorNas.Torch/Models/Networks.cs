@@ -19,7 +19,7 @@ public static class Networks
         return space switch
         {
             Nb201Space => new Nb201Network(genotype, input, options),
-            SequentialSpace sequential => new SequentialNetwork(sequential, genotype, input),
+            SequentialSpace sequential => new SequentialNetwork(sequential, genotype, input, options.DenseUnitsCap),
             HierarchicalSpace hierarchical => new HierarchicalNetwork(hierarchical, genotype, input),
             _ => throw Unknown(space),
         };
@@ -33,7 +33,7 @@ public static class Networks
         return space switch
         {
             Nb201Space => Nb201Network.Describe(genotype, input, options),
-            SequentialSpace sequential => SequentialNetwork.Describe(sequential, genotype, input),
+            SequentialSpace sequential => SequentialNetwork.Describe(sequential, genotype, input, options.DenseUnitsCap),
             HierarchicalSpace hierarchical => HierarchicalNetwork.Describe(hierarchical, genotype, input),
             _ => throw Unknown(space),
         };

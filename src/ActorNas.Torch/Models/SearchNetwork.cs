@@ -7,7 +7,9 @@ namespace ActorNas.Torch.Models;
 public sealed record InputShape(int Channels, int Height, int Width, int Classes);
 
 /// <summary>Size of the NAS-Bench-201 network: C channels in the first stage, N cells per stage (the benchmark: 16, 5).</summary>
-public sealed record NetworkSettings(int Nb201Channels = 16, int Nb201CellsPerStage = 5);
+/// <param name="DenseUnitsCap">Sequential space: when set, no dense layer has more units than this (the narrow copies of
+/// the train-free metrics); null: every layer as its genotype says.</param>
+public sealed record NetworkSettings(int Nb201Channels = 16, int Nb201CellsPerStage = 5, int? DenseUnitsCap = null);
 
 /// <summary>
 /// A unit of weights with a Merkle-style identity: a hash of its own configuration and of the identities of everything

@@ -26,9 +26,10 @@ public sealed class SequentialNetwork : SearchNetwork
     private readonly Linear _head;
     private readonly IReadOnlyList<IdentifiedLayer> _layers;
 
-    public SequentialNetwork(SequentialSpace space, Genotype genotype, InputShape input) : base(nameof(SequentialNetwork))
+    /// <param name="unitsCap">When set, no dense layer has more units than this (a narrow copy); null: as the genotype says.</param>
+    public SequentialNetwork(SequentialSpace space, Genotype genotype, InputShape input, int? unitsCap = null) : base(nameof(SequentialNetwork))
     {
-        _layers = Describe(space, genotype, input);
+        _layers = Describe(space, genotype, input, unitsCap);
         Space = space;
         Genotype = genotype;
         Input = input;
@@ -45,10 +46,11 @@ public sealed class SequentialNetwork : SearchNetwork
             var width = widths[l];
             if (space.Operation(genotype[2 * l]) is { } op)
             {
-                _dense[l] = nn.Linear(width, op.Units);
+                var units = UnitsOf(op.Units, unitsCap);
+                _dense[l] = nn.Linear(width, units);
                 (_activation[l], _threshold[l]) = ActivationOf(op.Activation);
                 register_module(DenseName(l), _dense[l]!);
-                width = op.Units;
+                width = units;
             }
             _skip[l] = genotype[2 * l + 1];
             if (_skip[l] > 0 && widths[l + 1 - _skip[l]] != width)
@@ -89,6 +91,10 @@ public sealed class SequentialNetwork : SearchNetwork
         return _head.forward(anchors[^1]);
     }
 
+    private static int UnitsOf(int units, int? cap) => cap is { } c
+        ? c >= 1 ? Math.Min(units, c) : throw new ArgumentException($"a dense units cap must be >= 1, got {c}", nameof(cap))
+        : units;
+
     internal static string DenseName(int layer) => $"dense_{layer}";
     internal static string ProjectionName(int layer) => $"proj_{layer}";
     internal const string HeadName = "head";
@@ -114,7 +120,7 @@ public sealed class SequentialNetwork : SearchNetwork
         new($"the sequential network does not know the activation \"{name}\"; supported: {string.Join(", ", SupportedActivations)}");
 
     /// <summary>The layers, their identities and parameter counts, in forward order, without building anything.</summary>
-    public static IReadOnlyList<IdentifiedLayer> Describe(SequentialSpace space, Genotype genotype, InputShape input)
+    public static IReadOnlyList<IdentifiedLayer> Describe(SequentialSpace space, Genotype genotype, InputShape input, int? unitsCap = null)
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(genotype);
@@ -133,9 +139,10 @@ public sealed class SequentialNetwork : SearchNetwork
             if (space.Operation(genotype[2 * l]) is { } dense)
             {
                 if (!SupportedActivations.Contains(dense.Activation)) throw UnknownActivation(dense.Activation);
-                op = LayerIdentity.Of("dense", [width, dense.Units, dense.Activation], anchors[l]);
-                layers.Add(new IdentifiedLayer(op, DenseName(l), width * dense.Units + dense.Units));
-                width = dense.Units;
+                var units = UnitsOf(dense.Units, unitsCap);
+                op = LayerIdentity.Of("dense", [width, units, dense.Activation], anchors[l]);
+                layers.Add(new IdentifiedLayer(op, DenseName(l), width * units + units));
+                width = units;
             }
             else
             {

@@ -121,10 +121,15 @@ public static class RegionTrainer
                 weightOptimizer.zero_grad();
                 alphaOptimizer?.zero_grad();
                 var loss = nn.functional.cross_entropy(supernet.forward(x), y);
+                last = loss.item<float>();
+                // past a NaN every weight is lost: say where, not a supernet at chance with NaN weights
+                if (!double.IsFinite(last))
+                    throw new TrainingDivergedException(
+                        $"region supernet training diverged: the loss is {last} at step {step + 1} of {settings.Epochs * batches} " +
+                        $"(learning rate {settings.LearningRateAt(step, batches)}); lower the learning rate or switch normalisation on");
                 loss.backward();
                 nn.utils.clip_grad_norm_(parameters, MaxGradientNorm);
                 optimizer.step();
-                last = loss.item<float>();
             }
         }
         return (last, step);

@@ -38,12 +38,15 @@ public static class Trainer
     internal static readonly Lock BuildGate = new();
     private const double MaxGradientNorm = 5.0;
 
-    public static SearchNetwork Build(ISearchSpace space, Genotype genotype, InputShape input, NetworkSettings options, long seed, Device device)
+    public static SearchNetwork Build(ISearchSpace space, Genotype genotype, InputShape input, NetworkSettings options, long seed, Device device,
+        Action<SearchNetwork>? initialise = null)
     {
         lock (BuildGate)
         {
             manual_seed(seed);
             var network = Networks.Build(space, genotype, input, options);
+            // a re-initialisation draws from the same seeded generator, so it belongs inside the gate too
+            initialise?.Invoke(network);
             return network.to(device);
         }
     }

@@ -21,7 +21,7 @@ public sealed record HierarchicalSpaceSettings
     public IReadOnlyList<int> PoolPadding { get; init; } = [0, 1, 0];
     /// <summary>Kernel size of every conv (odd, "same" padding).</summary>
     public int Kernel { get; init; } = 3;
-    /// <summary>Whether a vertex's sum is divided by its L2 norm over the example, scaled to unit mean square (the root mean square).</summary>
+    /// <summary>Whether a vertex's sum is divided by its root mean square over the example, sqrt(mean(x²) + 1e-5).</summary>
     public bool Normalise { get; init; } = true;
     /// <summary>Channels of the input image (1 for Fashion-MNIST, 3 for CIFAR-10).</summary>
     public int InputChannels { get; init; } = 1;
