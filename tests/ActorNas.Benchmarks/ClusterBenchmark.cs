@@ -33,7 +33,7 @@ internal static class ClusterBenchmark
         var handover = await HandoverAsync(server);
         Console.WriteLine($"kill -9 of the singleton's node -> Population recovered on another node after {handover:F1} s");
 
-        var big = await UtilizationAsync(server, totalSlots: quick ? 300 : 2000, budget: options.Budget ?? (quick ? 3000 : 40000));
+        var big = await UtilizationAsync(server, totalSlots: quick ? 300 : 2000, budget: options.Budget ?? (quick ? 3000 : 40000), lookahead: 1);
         PrintUtilization(big);
 
         var json = new BenchJson()
@@ -184,22 +184,45 @@ internal static class ClusterBenchmark
             Console.Error.WriteLine("error: the cluster benchmark needs PostgreSQL: set ACTORNAS_TEST_POSTGRES to an Npgsql connection string");
             return 2;
         }
-        var big = await UtilizationAsync(server, totalSlots: options.Quick ? 300 : 2000, budget: options.Budget ?? (options.Quick ? 3000 : 40000));
-        PrintUtilization(big);
-        foreach (var (name, ms) in big.CpuMsPerEvaluation)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {ms:F3} ms CPU per evaluation in the steady window"));
-        var json = AddUtilization(new BenchJson(), big);
-        foreach (var (name, ms) in big.CpuMsPerEvaluation)
-            json.Add($"cpuMsPerEvaluation{char.ToUpperInvariant(name[0])}{name[1..]}", ms, 3);
-        Console.WriteLine(json.Add("quick", options.Quick ? 1 : 0, 0));
+        var slots = options.Quick ? 300 : 2000;
+        var budget = options.Budget ?? (options.Quick ? 3000 : 40000);
+        // before (lookahead 0, the default) and after (lookahead 1) back to back, so both see the same machine
+        var before = await UtilizationAsync(server, slots, budget, lookahead: 0);
+        Console.WriteLine("lookahead 0 (a slot waits for its result's write, the tournament and its next assignment's write):");
+        PrintUtilization(before);
+        PrintCpu(before);
+        var after = await UtilizationAsync(server, slots, budget, lookahead: 1);
+        Console.WriteLine("lookahead 1 (each slot holds its next candidate while it evaluates):");
+        PrintUtilization(after);
+        PrintCpu(after);
+        var json = AddUtilization(new BenchJson(), after);
+        AddCpu(json, after, "");
+        json.Add($"utilization{before.Slots}WholeRunLookahead0", before.WholeUtilization, 4)
+            .Add($"utilization{before.Slots}WholeRunOfIdealLookahead0", before.WholeUtilization / before.Ideal.Whole, 4)
+            .Add($"utilization{before.Slots}SteadyOfIdealLookahead0", before.Utilization / before.Ideal.Steady, 4)
+            .Add("evaluationsPerSecondLookahead0", before.Rate, 1);
+        AddCpu(json, before, "Lookahead0");
+        Console.WriteLine(json.Add("lookahead", 1, 0).Add("quick", options.Quick ? 1 : 0, 0));
         return 0;
     }
 
-    /// <summary>2,000 slots (or as many as asked) over 3 worker processes, 1 s log-normal tasks, continuous mode.</summary>
-    private static async Task<SlotUse> UtilizationAsync(string server, int totalSlots, int budget)
+    private static void PrintCpu(SlotUse run)
+    {
+        foreach (var (name, ms) in run.CpuMsPerEvaluation)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {ms:F3} ms CPU per evaluation in the steady window"));
+    }
+
+    private static void AddCpu(BenchJson json, SlotUse run, string suffix)
+    {
+        foreach (var (name, ms) in run.CpuMsPerEvaluation)
+            json.Add($"cpuMsPerEvaluation{char.ToUpperInvariant(name[0])}{name[1..]}{suffix}", ms, 3);
+    }
+
+    /// <summary>2,000 slots (or as many as asked) over 3 worker processes, 1 s log-normal tasks, continuous mode, each slot holding <paramref name="lookahead"/> candidates beyond the one it evaluates.</summary>
+    private static async Task<SlotUse> UtilizationAsync(string server, int totalSlots, int budget, int lookahead)
     {
         await using var nodes = await ClusterNodes.CreateAsync(server);
-        var config = nodes.Config(meanMs: 1000);
+        var config = nodes.Config(meanMs: 1000, FormattableString.Invariant($"actornas.evaluator.lookahead = {lookahead}"));
         var port = FreePort();
         var clock = Stopwatch.StartNew();
         var processes = new Dictionary<string, Process> { ["seed"] = nodes.Start("seed", Seed(nodes, "utilization", budget, config, port)) };

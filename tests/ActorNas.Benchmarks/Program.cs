@@ -69,8 +69,9 @@ static int Usage(string problem)
                           --budget N evaluations per model (default 200)
           cluster         real `actornas seed`/`worker` processes on PostgreSQL (ACTORNAS_TEST_POSTGRES): speedup of 3 evaluator
                           processes over 1, seconds from kill -9 of a worker to the re-issue of its candidates, singleton
-                          hand-over seconds, worker utilisation with 2,000 slots over 3 processes (1 s log-normal tasks)
-          cluster-utilization  only the 2,000-slot run of `cluster`, with the CPU ms per evaluation of each process
+                          hand-over seconds, worker utilisation with 2,000 slots over 3 processes (1 s log-normal tasks, lookahead 1)
+          cluster-utilization  only the 2,000-slot run of `cluster`, lookahead 0 then 1 back to back, with the CPU ms per
+                          evaluation of each process
           faults          each fault of docs/operations.md's "When something breaks" with real processes: full disk,
                           read-only file system, PostgreSQL absent, stopped 10 s, stopped past its grace, a damaged
                           event, a damaged snapshot, export onto the database (--budget N per search, default 3000;
@@ -83,7 +84,7 @@ static int Usage(string problem)
                           an echo of the result line and for a python3 -c script: ms per candidate alone, evaluations/s
                           in a 2-slot search on SQLite (--budget N candidates each, default 400)
           web-load        evaluations/s of a full-speed search served with `run --web`, alone and with 20 event-stream
-                          clients reading every event (--budget N, default 100,000; --quick 3,000)
+                          clients reading every event (--budget N, default 100,000; --quick 3,000; --clients N, default 20)
           --seeds N       nb201: seeds per algorithm (default 100); cache: seeds per NB201 search (default 3)
           --table PATH    nb201, cache: a NAS-Bench-201 table, CSV or .csv.gz (default: the shipped data/nb201 table)
           --threads N     torch: libtorch threads for NASWOT and the training step (default 1)

@@ -21,6 +21,7 @@ public sealed class RegionSupernet : nn.Module<Tensor, Tensor>
     public RegionSupernet(Region region, InputShape input) : base(nameof(RegionSupernet))
     {
         ArgumentNullException.ThrowIfNull(region);
+        Training.OneDnnSwitch.ApplyOnce();
         var settings = region.Space.Settings;
         HierarchicalNetwork.CheckInput(settings, input);
         Region = region;

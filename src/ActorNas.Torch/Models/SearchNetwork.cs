@@ -21,7 +21,7 @@ public sealed record IdentifiedLayer(string Identity, string Prefix, long Parame
 /// <summary>A network built from a genotype, with the identities of its layers.</summary>
 public abstract class SearchNetwork : nn.Module<Tensor, Tensor>
 {
-    protected SearchNetwork(string name) : base(name) { }
+    protected SearchNetwork(string name) : base(name) => Training.OneDnnSwitch.ApplyOnce();
 
     /// <summary>Every layer that holds weights, in forward order.</summary>
     public abstract IReadOnlyList<IdentifiedLayer> Layers { get; }

@@ -28,3 +28,19 @@ public sealed class OneDnnIsaCapTests
         if (!needed) Assert.False(OneDnnIsaCap.Applied);
     }
 }
+
+public sealed class OneDnnSwitchTests
+{
+    [Fact]
+    public void On_an_affected_cpu_oneDNN_is_off_once_a_network_is_built_unless_the_user_keeps_it()
+    {
+        using (var network = ActorNas.Torch.Models.Networks.Build(ActorNas.Core.Spaces.Nb201Space.Instance,
+                   ActorNas.Core.Spaces.Nb201Space.Instance.Parse("|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|"),
+                   new ActorNas.Torch.Models.InputShape(1, 28, 28, 10), new ActorNas.Torch.Models.NetworkSettings()))
+        {
+            Assert.NotNull(network);
+        }
+        var kept = string.Equals(Environment.GetEnvironmentVariable(OneDnnSwitch.Override), "on", StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(OneDnnIsaCap.OnAffectedCpu && !kept, OneDnnSwitch.Off);
+    }
+}
