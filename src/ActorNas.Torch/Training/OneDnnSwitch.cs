@@ -8,8 +8,8 @@ namespace ActorNas.Torch.Training;
 /// set did not make it reliable there (<see cref="OneDnnIsaCap"/>), and a NaN or a chance-level accuracy in a long
 /// search is worse than a slower epoch (measured in docs/troubleshooting.md: about 2x slower for the tiny NB201 network).
 /// Set ACTORNAS_ONEDNN=on to keep oneDNN anyway (then under the SSE41 cap unless DNNL_MAX_CPU_ISA says otherwise).
-/// TorchSharp has no switch for it, so this calls libtorch's <c>at::Context::setUserEnabledMkldnn</c> by its symbol; a
-/// libtorch without that symbol leaves oneDNN as it is.
+/// TorchSharp has no switch for it, so this calls libtorch's <c>at::Context::setUserEnabledMkldnn</c> by its symbol in the
+/// libtorch TorchSharp loaded; a libtorch without that symbol leaves oneDNN as it is.
 /// </summary>
 public static class OneDnnSwitch
 {
@@ -29,25 +29,25 @@ public static class OneDnnSwitch
     {
         if (!OneDnnIsaCap.OnAffectedCpu || string.Equals(Environment.GetEnvironmentVariable(Override), "on", StringComparison.OrdinalIgnoreCase))
             return false;
-        try
-        {
-            var context = GlobalContext();
-            SetUserEnabledMkldnn(context, false);
-            return !UserEnabledMkldnn(context);
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
+        // TorchSharp loads libtorch first; dlopen by the bare soname then returns that very copy, never a second one
+        _ = TorchSharp.torch.get_num_threads();
+        if (!NativeLibrary.TryLoad("libtorch_cpu.so", out var libtorch)
+            || !NativeLibrary.TryGetExport(libtorch, "_ZN2at13globalContextEv", out var globalContext)
+            || !NativeLibrary.TryGetExport(libtorch, "_ZN2at7Context20setUserEnabledMkldnnEb", out var setEnabled)
+            || !NativeLibrary.TryGetExport(libtorch, "_ZNK2at7Context17userEnabledMkldnnEv", out var getEnabled))
             return false;
-        }
+        var context = Marshal.GetDelegateForFunctionPointer<GlobalContextFunction>(globalContext)();
+        Marshal.GetDelegateForFunctionPointer<SetEnabledFunction>(setEnabled)(context, false);
+        return !Marshal.GetDelegateForFunctionPointer<GetEnabledFunction>(getEnabled)(context);
     }
 
-    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
-    private static extern IntPtr GlobalContext();
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate IntPtr GlobalContextFunction();
 
-    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
-    private static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate void SetEnabledFunction(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
-    [DllImport("libtorch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     [return: MarshalAs(UnmanagedType.U1)]
-    private static extern bool UserEnabledMkldnn(IntPtr context);
+    private delegate bool GetEnabledFunction(IntPtr context);
 }
