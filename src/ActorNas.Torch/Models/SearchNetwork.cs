@@ -31,6 +31,24 @@ public abstract class SearchNetwork : nn.Module<Tensor, Tensor>
     /// units are on when the output is > 0, sigmoid units when it is > 0.5 (used by NASWOT). Null: nothing recorded.
     /// </summary>
     public ActivationRecorder? ActivationRecorder { get; set; }
+
+    /// <summary>
+    /// One forward pass of <paramref name="batch"/> in training mode (batch statistics) without gradients, every
+    /// nonlinearity's pattern going to <paramref name="recorder"/>: what the train-free metrics (NASWOT, linear regions) read.
+    /// </summary>
+    public void RecordActivations(Tensor batch, ActivationRecorder recorder)
+    {
+        ActivationRecorder = recorder;
+        try
+        {
+            train();
+            using (no_grad()) forward(batch);
+        }
+        finally
+        {
+            ActivationRecorder = null;
+        }
+    }
 }
 
 /// <summary>

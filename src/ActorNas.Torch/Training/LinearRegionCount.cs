@@ -18,16 +18,7 @@ public static class LinearRegionCount
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
         var recorder = new ActivationRecorder();
-        network.ActivationRecorder = recorder;
-        try
-        {
-            network.train();
-            using (no_grad()) network.forward(batch);
-        }
-        finally
-        {
-            network.ActivationRecorder = null;
-        }
+        network.RecordActivations(batch, recorder);
         if (recorder.Patterns.Count == 0) throw new InvalidOperationException("the network has no nonlinear units to count regions of");
         return Distinct(cat(recorder.Patterns, 1));
     }

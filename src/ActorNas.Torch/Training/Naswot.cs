@@ -24,16 +24,7 @@ public static class Naswot
     {
         using var scope = NewDisposeScope();
         using var kernel = new HammingKernel(batch.shape[0], batch.device);
-        network.ActivationRecorder = kernel;
-        try
-        {
-            network.train();
-            using (no_grad()) network.forward(batch);
-        }
-        finally
-        {
-            network.ActivationRecorder = null;
-        }
+        network.RecordActivations(batch, kernel);
         if (kernel.Units == 0) throw new InvalidOperationException("the network has no nonlinear units to score");
         return LogAbsDet(kernel.Kernel);
     }
