@@ -46,6 +46,7 @@ public sealed class LogFold
     private readonly List<Evaluation> _evaluations = [];
     private readonly List<WorkerTask> _tasks = [];
     private readonly List<SeriesPoint> _populationMedian = [];
+    private readonly List<FadeStep> _fadeSteps = [];
     // every event carries its own copy of the worker's and node's names; one shared copy per name is kept
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     // every proposal carries its own genotype and mutation; a search revisits the same ones, so one copy of each is kept
@@ -71,6 +72,8 @@ public sealed class LogFold
     public IReadOnlyDictionary<long, Proposal> ProposalsById { get; }
     public IReadOnlyList<Evaluation> Evaluations => _evaluations;
     public IReadOnlyList<SeriesPoint> PopulationMedian => _populationMedian;
+    /// <summary>The steps of a FaDE search (proposals ranked by a region supernet), in log order; empty for other searches.</summary>
+    public IReadOnlyList<FadeStep> FadeSteps => _fadeSteps;
     /// <summary>Events folded (inside the window or not).</summary>
     public long EventCount { get; private set; }
     /// <summary>Sequence number of the newest event folded: where a later analysis with --from-seq can go on (one after it).</summary>
@@ -107,6 +110,7 @@ public sealed class LogFold
                     Trace.Apply(e);
                     if (_proposals.Count > 0 && _proposals[^1].Id >= p.Id) _idsIncrease = false;
                     _proposals.Add(new Proposal(_proposals.Count, p.Id, p.ParentId, p.Genotype, p.Mutation, Seconds(p.At)));
+                    if (FadeStep.Of(_fadeSteps.Count + 1, p, Seconds(p.At)) is { } step) _fadeSteps.Add(step);
                 }
                 Touch(p.At);
                 break;

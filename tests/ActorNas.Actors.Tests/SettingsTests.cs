@@ -1,6 +1,7 @@
 using ActorNas.Actors.Configuration;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
+using ActorNas.Core.Spaces.Hierarchical;
 using Akka.Configuration;
 using Xunit;
 
@@ -50,6 +51,13 @@ public sealed class SettingsTests
     [InlineData("actornas.space.name = hierarchical\nactornas.space.hierarchical.channels = [4, 8]", "actornas.space.hierarchical.channels needs one value per stage")]
     [InlineData("actornas.space.name = hierarchical\nactornas.space.hierarchical.vertices = 9", "actornas.space.hierarchical.vertices must be in 2..5")]
     [InlineData("actornas.space.name = hierarchical\nactornas.space.hierarchical.kernel = three", "actornas.space.hierarchical.kernel")]
+    [InlineData("actornas.search.strategy = darwin", "actornas.search.strategy = darwin is not one of: rea, fade")]
+    [InlineData("actornas.search.strategy = fade", "the fade proxy trains a supernet over a region of the hierarchical space, not nb201")]
+    [InlineData("actornas.space.name = hierarchical\nactornas.search.strategy = fade\nactornas.search.fade.neighbours = 1", "actornas.search.fade.neighbours = 1 is out of range")]
+    [InlineData("actornas.space.name = hierarchical\nactornas.search.strategy = fade\nactornas.search.fade.neighbours = 99", "lower search.fade.neighbours")]
+    [InlineData("actornas.space.name = hierarchical\nactornas.search.strategy = fade\nactornas.search.fade.epochs = 0", "actornas.search.fade.epochs = 0 is out of range")]
+    [InlineData("actornas.space.name = hierarchical\nactornas.search.strategy = fade\nactornas.search.fade.learning-rate = 0", "actornas.search.fade.learning-rate")]
+    [InlineData("actornas.space.name = hierarchical\nactornas.search.strategy = fade\nactornas.search.fade.training = second-order", "actornas.search.fade.training = second-order is not one of: joint, first-order")]
     public void A_bad_setting_is_refused_with_its_name(string hocon, string expected)
     {
         var e = Assert.Throws<SettingsException>(() => ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString(hocon))));
@@ -74,6 +82,25 @@ public sealed class SettingsTests
             "actornas.space.name = hierarchical\nactornas.evaluator.name = synthetic")));
         Assert.Equal(new Core.Spaces.Hierarchical.HierarchicalSpaceSettings(), defaults.Search.Space.Hierarchical);
         Assert.Null(ActorNasSettings.From(ActorNasConfig.Reference).Search.Space.Hierarchical);
+    }
+
+    [Fact]
+    public void The_fade_strategy_keeps_one_centre_and_ranks_its_neighbours_with_region_supernets()
+    {
+        var settings = ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString(
+            "actornas.space.name = hierarchical\nactornas.evaluator.name = synthetic\n" +
+            "actornas.search { strategy = fade, population-size = 50, sample-size = 10, " +
+            "fade { neighbours = 6, epochs = 2, batch-size = 128, learning-rate = 0.1, final-learning-rate = 0.02, training = first-order } }")));
+        var search = settings.Search;
+        Assert.Equal(1, search.PopulationSize);
+        Assert.Equal(1, search.SampleSize);
+        Assert.Equal(new Screening(6, ProxyKind.Fade, new RegionTrainingSettings(2, 128, 0.1, 0.02, RegionTrainingMode.FirstOrder)), search.Screening);
+
+        // the fade proxy also screens under plain REA, with the same training settings
+        var hybrid = ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString(
+            "actornas.space.name = hierarchical\nactornas.evaluator.name = synthetic\nactornas.search.screening { mutants = 4, proxy = fade }")));
+        Assert.Equal(new Screening(4, ProxyKind.Fade, new RegionTrainingSettings()), hybrid.Search.Screening);
+        Assert.Equal(100, hybrid.Search.PopulationSize);
     }
 
     [Theory]

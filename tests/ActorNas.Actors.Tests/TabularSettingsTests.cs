@@ -128,7 +128,7 @@ public sealed class TabularSettingsTests
     [Theory]
     [InlineData("actornas.search.screening.mutants = 0", "actornas.search.screening.mutants")]
     [InlineData("actornas.search.screening.proxy = magic", "flops")]
-    [InlineData("actornas.search.screening.proxy = magic", "none, flops, surrogate, naswot, ntk, linear-regions")]
+    [InlineData("actornas.search.screening.proxy = magic", "none, flops, surrogate, naswot, ntk, linear-regions, fade")]
     [InlineData("actornas.search.screening.proxy = 1", "flops")]
     [InlineData("actornas.space.name = sequential\nactornas.evaluator.name = synthetic\nactornas.search.screening { mutants = 2, proxy = flops }", "surrogate")]
     [InlineData("actornas.evaluator.tabular.time-scale = -1", "actornas.evaluator.tabular.time-scale")]

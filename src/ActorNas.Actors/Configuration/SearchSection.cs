@@ -12,6 +12,7 @@ internal static class SearchSection
     {
         var batch = reader.Int("search.batch-size", min: 0);
         var space = reader.String("space.name");
+        var fade = reader.Enum<SearchStrategy>("search.strategy") == SearchStrategy.Fade;
         var search = new SearchSettings
         {
             Space = new SearchSpaceSpec(space,
@@ -24,8 +25,9 @@ internal static class SearchSection
                     }
                     : null,
                 space == HierarchicalSpace.SpaceName ? ReadHierarchical(reader) : null),
-            PopulationSize = reader.Int("search.population-size", min: 1),
-            SampleSize = reader.Int("search.sample-size", min: 1),
+            // FaDE is memory-less: the centre is the whole population, and the tournament is trivially it
+            PopulationSize = fade ? 1 : reader.Int("search.population-size", min: 1),
+            SampleSize = fade ? 1 : reader.Int("search.sample-size", min: 1),
             Budget = reader.Int("search.budget", min: 1),
             Mode = reader.Enum<SchedulingMode>("search.mode"),
             BatchSize = batch == 0 ? evaluator.Workers : batch,
@@ -33,7 +35,9 @@ internal static class SearchSection
             MaxFailures = reader.Int("search.max-failures", min: 1),
             Seed = reader.Long("search.seed"),
             Mutation = new PositionWeighting(reader.Double("search.mutation.later-bias", min: 0)),
-            Screening = new Screening(reader.Int("search.screening.mutants", min: 1), reader.Enum<ProxyKind>("search.screening.proxy", ProxyModel.Name)),
+            Screening = fade
+                ? new Screening(reader.Int("search.fade.neighbours", min: 2), ProxyKind.Fade, ReadFade(reader))
+                : ReadScreening(reader),
             Evaluator = evaluator.Name,
             Settings = RecordedSettings.Of(settingsText),
         };
@@ -47,6 +51,19 @@ internal static class SearchSection
         }
         return search;
     }
+
+    private static Screening ReadScreening(SettingsReader reader)
+    {
+        var proxy = reader.Enum<ProxyKind>("search.screening.proxy", ProxyModel.Name);
+        return new Screening(reader.Int("search.screening.mutants", min: 1), proxy, proxy == ProxyKind.Fade ? ReadFade(reader) : null);
+    }
+
+    private static RegionTrainingSettings ReadFade(SettingsReader reader) => new(
+        reader.Int("search.fade.epochs", min: 1),
+        reader.Int("search.fade.batch-size", min: 1),
+        reader.Double("search.fade.learning-rate", min: double.Epsilon),
+        reader.Double("search.fade.final-learning-rate", min: double.Epsilon),
+        reader.Enum<RegionTrainingMode>("search.fade.training", m => m == RegionTrainingMode.FirstOrder ? "first-order" : "joint"));
 
     // Ranges and the relations between keys (one list entry per stage, pools that leave a pixel) are checked by
     // HierarchicalSpaceSettings.Validate, whose messages name the key.

@@ -2,6 +2,7 @@ using ActorNas.Actors.Configuration;
 using ActorNas.Core;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
+using ActorNas.Core.Spaces.Hierarchical;
 
 namespace ActorNas.Actors.Evaluators;
 
@@ -14,6 +15,7 @@ public sealed class EvaluatorRegistry
 {
     private readonly Dictionary<string, Func<EvaluatorSettings, SearchSettings, Func<int, IEvaluator>>> _evaluators = new(StringComparer.Ordinal);
     private readonly Dictionary<ProxyKind, Func<EvaluatorSettings, SearchSettings, Func<Genotype, double>>> _proxies = [];
+    private Func<EvaluatorSettings, SearchSettings, RegionWeigher>? _regionWeigher;
 
     public EvaluatorRegistry()
     {
@@ -41,6 +43,13 @@ public sealed class EvaluatorRegistry
         return this;
     }
 
+    /// <summary>Adds the trainer of the fade proxy's region supernets (<c>actornas.search.strategy = fade</c>).</summary>
+    public EvaluatorRegistry AddRegionWeigher(Func<EvaluatorSettings, SearchSettings, RegionWeigher> weigher)
+    {
+        _regionWeigher = weigher;
+        return this;
+    }
+
     /// <summary>
     /// Whatever can fail before the search starts fails here: an unknown name, a bad table, a missing dataset or GPU.
     /// </summary>
@@ -52,6 +61,16 @@ public sealed class EvaluatorRegistry
         Func<Genotype, double>? scorer = null;
         if (search.Screening is { IsOn: true } screening && _proxies.TryGetValue(screening.Proxy, out var proxy))
             scorer = proxy(settings, search);
-        return new EvaluatorSetup(slots, scorer);
+        return new EvaluatorSetup(slots, scorer, RegionWeigherFor(settings, search));
+    }
+
+    /// <summary>The trainer of fade's region supernets when the search uses the fade proxy, else null; throws when it
+    /// does and none was added.</summary>
+    public RegionWeigher? RegionWeigherFor(EvaluatorSettings settings, SearchSettings search)
+    {
+        if (search.Screening is not { IsOn: true, Proxy: ProxyKind.Fade }) return null;
+        return _regionWeigher?.Invoke(settings, search)
+            ?? throw new SettingsException("the fade strategy trains region supernets with libtorch, which this process does not have; " +
+                "run it with the actornas CLI, or add ActorNas.Torch's weigher to the registry (EvaluatorRegistry.AddRegionWeigher)");
     }
 }

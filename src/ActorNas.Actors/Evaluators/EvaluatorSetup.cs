@@ -1,7 +1,11 @@
 using ActorNas.Core;
 using ActorNas.Core.Evaluation;
+using ActorNas.Core.Spaces.Hierarchical;
 
 namespace ActorNas.Actors.Evaluators;
 
-/// <summary>The evaluator slots' factory, and the scorer a screening proxy needs (null without screening by a trained-free proxy).</summary>
-public sealed record EvaluatorSetup(Func<int, IEvaluator> Factory, Func<Genotype, double>? MutantScorer);
+/// <summary>
+/// The evaluator slots' factory, and what screening needs from outside Core: the scorer of a proxy that builds networks
+/// (null without one) and the trainer of fade's region supernets (null without the fade proxy).
+/// </summary>
+public sealed record EvaluatorSetup(Func<int, IEvaluator> Factory, Func<Genotype, double>? MutantScorer, RegionWeigher? RegionWeigher = null);

@@ -1,6 +1,7 @@
 using ActorNas.Actors.Protocol;
 using ActorNas.Core;
 using ActorNas.Core.Evolution;
+using ActorNas.Core.Spaces.Hierarchical;
 using Akka.Actor;
 
 namespace ActorNas.Actors.Mutators;
@@ -8,17 +9,17 @@ namespace ActorNas.Actors.Mutators;
 /// <summary>
 /// Turns a tournament's parent into its child. Stateless, so it runs as a pool anywhere; the draw is keyed by
 /// (search seed, candidate id), so which mutator answers does not change the child. With hybrid evolution it ranks
-/// the mutants with the proxy; a proxy that builds networks (naswot, through <paramref name="scorer"/>) runs off the
-/// actor's thread and the answer is piped back.
+/// the mutants with the proxy; a proxy that builds networks (naswot through <paramref name="scorer"/>, fade's region
+/// supernets through <paramref name="weigher"/>) runs off the actor's thread and the answer is piped back.
 /// </summary>
 public sealed class MutatorActor : ReceiveActor
 {
     public const string PoolName = "mutators";
 
-    public static Props Props(SearchSettings config, Func<Genotype, double>? scorer = null) =>
-        Akka.Actor.Props.Create(() => new MutatorActor(config, scorer));
+    public static Props Props(SearchSettings config, Func<Genotype, double>? scorer = null, RegionWeigher? weigher = null) =>
+        Akka.Actor.Props.Create(() => new MutatorActor(config, scorer, weigher));
 
-    public MutatorActor(SearchSettings config, Func<Genotype, double>? scorer)
+    public MutatorActor(SearchSettings config, Func<Genotype, double>? scorer, RegionWeigher? weigher)
     {
         var space = config.Space.Create();
         Receive<MutateParent>(m =>
@@ -27,7 +28,7 @@ public sealed class MutatorActor : ReceiveActor
             {
                 try
                 {
-                    var proposal = ChildProposer.ChildOf(config, space, m.CandidateId, m.Parent, m.Proxy, scorer);
+                    var proposal = ChildProposer.ChildOf(config, space, m.CandidateId, m.Parent, m.Proxy, scorer, weigher);
                     return new Mutated(m.CandidateId, proposal.Child, proposal.Mutation, proposal.Screened);
                 }
                 catch (Exception e)

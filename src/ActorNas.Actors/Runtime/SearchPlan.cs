@@ -46,7 +46,7 @@ public sealed class SearchPlan : IDisposable
             var settings = started is null
                 ? SettingsSources.Read(request.LocalText)
                 : SettingsSources.OfRecorded(request.LocalText, started.Config, request.SearchId);
-            var evaluators = request.EvaluatorFactory is { } own ? new EvaluatorSetup(own, null)
+            var evaluators = request.EvaluatorFactory is { } own ? new EvaluatorSetup(own, null, runtime.Evaluators.RegionWeigherFor(settings.Evaluator, settings.Search))
                 : started is null && request.Evaluators is { } prepared ? prepared
                 : runtime.Evaluators.Prepare(settings.Evaluator, settings.Search);
             return new SearchPlan(runtime, searchLock, request.LocalSlots)
@@ -79,6 +79,7 @@ public sealed class SearchPlan : IDisposable
         new(SearchId, Settings.Search, IsNew, Settings, Evaluators.Factory, Node, Evaluators.MutantScorer, _localSlots)
         {
             WeightCache = _runtime.WeightCache(Settings.WeightCache, Node),
+            RegionWeigher = Evaluators.RegionWeigher,
         };
 
     public void Dispose()

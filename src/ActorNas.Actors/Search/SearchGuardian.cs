@@ -51,7 +51,7 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
         _listener = listener;
         _outageGrace = settings.Persistence.OutageGrace;
         var mutators = Context.ActorOf(
-            MutatorActor.Props(config, options.MutantScorer)
+            MutatorActor.Props(config, options.MutantScorer, options.RegionWeigher)
                 .WithRouter(new RoundRobinPool(settings.MutatorPoolSize)
                     .WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
             MutatorActor.PoolName);
@@ -142,4 +142,7 @@ public sealed record SearchSessionOptions(
 {
     /// <summary>The node's WeightCache; <see cref="SearchSession.Start"/> starts it (or finds the running one) when unset.</summary>
     public IActorRef? WeightCache { get; init; }
+
+    /// <summary>Trains the region supernets of the fade proxy (null when the search does not use it).</summary>
+    public Core.Spaces.Hierarchical.RegionWeigher? RegionWeigher { get; init; }
 }

@@ -15,6 +15,7 @@ public static class AnalysisWriter
     public const string LayerRequestsName = "layer-requests.csv";
     public const string ReportName = "report.md";
     public const string CacheStudyName = "cache-study.csv";
+    public const string FadeStepsName = "fade-steps.csv";
 
     public static readonly string[] ExtraCandidateColumns = ["proposal_index", "prefix_length", "children", "transferred_layers", "cache_hit"];
 
@@ -61,6 +62,13 @@ public static class AnalysisWriter
             comparison.Add(ScheduleSummary.Of(searchId, fold, analysis.Workers, thresholds));
             foreach (var (otherId, otherFold) in others)
                 comparison.Add(ScheduleSummary.Of(otherId, otherFold, WorkerActivity.Compute(otherFold.Tasks, options.Window), thresholds));
+        }
+
+        if (fold.FadeSteps.Count > 0)
+        {
+            var fadeSteps = Path.Combine(directory, FadeStepsName);
+            FadeStepsCsv.Write(fold.FadeSteps, fold.Trace, fadeSteps);
+            files.Add(fadeSteps);
         }
 
         var cacheStudy = Path.Combine(directory, CacheStudyName);

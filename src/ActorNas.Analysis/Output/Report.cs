@@ -30,6 +30,7 @@ public static class Report
                       "`layer-requests.csv` every layer request, `cache-study.csv` the cache study").AppendLine();
 
         Quality(sb, a, FiguresOf(figures, 1));
+        if (a.Fold.FadeSteps.Count > 0) FadeSteps(sb, a);
         Mutations(sb, a, FiguresOf(figures, 2));
         Donors(sb, a, FiguresOf(figures, 3));
         Distributed(sb, a, FiguresOf(figures, 4));
@@ -68,6 +69,34 @@ public static class Report
         Md.Table(sb, ["time bin (s)", "results", "low quality", "share"],
             q.LowQuality.Select(b => (IReadOnlyList<string>)[$"{Md.N(b.Start, 1)} - {Md.N(b.End, 1)}", Md.I(b.Evaluations), Md.I(b.Low), Md.Pct(b.Share)]));
     }
+
+    /// <summary>A FaDE search: each step's region and ranks, and the quality of the centres it moved through.</summary>
+    private static void FadeSteps(StringBuilder sb, SearchAnalysis a)
+    {
+        const int Shown = 10;
+        var steps = a.Fold.FadeSteps;
+        var trace = a.Fold.Trace;
+        sb.AppendLine("## FaDE steps").AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- {Md.I(steps.Count)} steps, each a region supernet trained over the centre and its neighbours " +
+            $"(on average {Md.N(steps.Average(s => s.Neighbours), 1)} neighbours, {Md.N(steps.Average(s => s.RegionArchitectures), 1)} architectures per region); " +
+            $"every step is a row of `{AnalysisWriter.FadeStepsName}`");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- the centre scored above every neighbour in {Md.I(steps.Count(s => s.CentreRank == 1))} steps " +
+            $"(the step moves to the best neighbour all the same)");
+        var evaluated = steps.Where(s => trace.TryGet(s.Id, out var r) && r.Objective is not null).ToList();
+        if (evaluated.Count > 0)
+        {
+            var better = evaluated.Count(s => trace.TryGet(s.ParentId, out var p) && p.Objective is { } po && trace.TryGet(s.Id, out var c) && c.Objective > po);
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- the new centre's objective beat the old one's in {Md.I(better)} of {Md.I(evaluated.Count)} evaluated steps");
+        }
+        sb.AppendLine();
+        var rows = steps.Count <= 2 * Shown ? steps : [.. steps.Take(Shown), .. steps.TakeLast(Shown)];
+        Md.Table(sb, ["step", "candidate", "region", "neighbours", "centre score", "chosen score", "centre rank", "old centre's objective", "new centre's objective"],
+            rows.Select(s => (IReadOnlyList<string>)[Md.I(s.Step), Md.I(s.Id), string.Join(" x ", s.RegionSizes), Md.I(s.Neighbours), Md.N(s.CentreScore, 4),
+                Md.N(s.ChosenScore, 4), Md.I(s.CentreRank), Objective(trace, s.ParentId), Objective(trace, s.Id)]));
+    }
+
+    private static string Objective(CandidateTrace trace, long id) =>
+        trace.TryGet(id, out var r) && r.Objective is { } o ? Md.N(o, 4) : "-";
 
     private static void Mutations(StringBuilder sb, SearchAnalysis a, IEnumerable<FigureFile> figures)
     {

@@ -15,7 +15,8 @@ internal sealed class SearchFlags
     private readonly Option<string?> _dataDir = new("--data-dir") { Description = "train/naswot: folder of the dataset's files (default: its standard place)" };
     private readonly Option<double?> _timeScale = new("--time-scale") { Description = "tabular: real seconds slept per simulated second (default 0: answer at once)" };
     private readonly Option<int?> _screenMutants = new("--screen-mutants") { Description = "Hybrid evolution: rank this many mutants with --proxy, evaluate the best" };
-    private readonly Option<string?> _proxy = new("--proxy") { Description = "What ranks screened mutants: flops (nb201), surrogate, naswot, ntk or linear-regions" };
+    private readonly Option<string?> _proxy = new("--proxy") { Description = "What ranks screened mutants: flops (nb201), surrogate, naswot, ntk, linear-regions or fade (hierarchical)" };
+    private readonly Option<string?> _strategy = new("--strategy") { Description = "rea (Regularized Evolution, default) or fade (FaDE's region-ranked loop, --space hierarchical; docs/fade.md)" };
     private readonly Option<int?> _budget = new("--budget") { Description = "Successful evaluations to run" };
     private readonly Option<int?> _population = new("--population") { Description = "Population size P" };
     private readonly Option<int?> _sample = new("--sample") { Description = "Tournament sample size S" };
@@ -53,7 +54,7 @@ internal sealed class SearchFlags
     {
         foreach (var option in new Option?[]
                  {
-                     _space, _evaluator, _table, _dataset, _trainData, _dataDir, _timeScale, _screenMutants, _proxy, _budget, _population, _sample,
+                     _space, _evaluator, _table, _dataset, _trainData, _dataDir, _timeScale, _screenMutants, _proxy, _strategy, _budget, _population, _sample,
                      _workers, _mode, _batchSize, _seed, _maxAttempts, _timeout, Db, _searchId, _config, Json, Verbose, LogFile,
                  })
             if (option is not null) command.Options.Add(option);
@@ -75,6 +76,7 @@ internal sealed class SearchFlags
             .Set("evaluator.tabular.time-scale", parse.GetValue(_timeScale))
             .Set("search.screening.mutants", parse.GetValue(_screenMutants))
             .Set("search.screening.proxy", parse.GetValue(_proxy))
+            .Set("search.strategy", parse.GetValue(_strategy))
             .Set("search.budget", parse.GetValue(_budget))
             .Set("search.population-size", parse.GetValue(_population))
             .Set("search.sample-size", parse.GetValue(_sample))

@@ -7,7 +7,8 @@ using ActorNas.Torch.Evaluators;
 namespace ActorNas.Cli.Running;
 
 /// <summary>
-/// The TorchSharp evaluators (train, naswot) and the naswot, ntk and linear-regions screening proxies, plugged into a registry. The evaluator and
+/// The TorchSharp evaluators (train, naswot), the naswot, ntk and linear-regions screening proxies and fade's region
+/// supernet training, plugged into a registry. The evaluator and
 /// the proxy of one search share one workshop, so the dataset is loaded once.
 /// </summary>
 internal static class TorchPlugin
@@ -22,6 +23,7 @@ internal static class TorchPlugin
         foreach (var kind in new[] { ProxyKind.Ntk, ProxyKind.LinearRegions })
             registry.AddProxy(kind, (settings, search) =>
                 TrainFreeScoring.Proxy(workshops.For(settings), search.Space.Create(), search.Seed, kind));
+        registry.AddRegionWeigher((settings, search) => FadeWeighing.Weigher(workshops.For(settings), search.Screening.FadeTraining));
         return registry;
     }
 

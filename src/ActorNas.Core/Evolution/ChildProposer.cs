@@ -1,4 +1,5 @@
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Spaces.Hierarchical;
 
 namespace ActorNas.Core.Evolution;
 
@@ -8,12 +9,19 @@ public static class ChildProposer
     /// <summary>
     /// The one way to make a child: the child of <paramref name="parent"/> for candidate <paramref name="candidateId"/>,
     /// drawn from the search's seed and that id, so a Mutator anywhere and the Population itself draw the same one.
-    /// <paramref name="scorer"/> serves proxies that build networks (naswot), which throw without one.
+    /// <paramref name="scorer"/> serves proxies that build networks (naswot), which throw without one;
+    /// <paramref name="weigher"/> trains the region supernets of the fade proxy.
     /// </summary>
     public static ChildProposal ChildOf(SearchSettings config, ISearchSpace space, long candidateId, Genotype parent, ProxyModel? proxy,
-        Func<Genotype, double>? scorer = null) =>
-        ProposeScreened(space, parent, DeterministicRandom.For(config.Seed, candidateId, RandomPurpose.Mutation), config.Mutation,
-            config.Screening, proxy, scorer);
+        Func<Genotype, double>? scorer = null, RegionWeigher? weigher = null)
+    {
+        var random = DeterministicRandom.For(config.Seed, candidateId, RandomPurpose.Mutation);
+        if (proxy is { Kind: ProxyKind.Fade } && config.Screening.IsOn)
+            return FadeProposal.Propose(space as HierarchicalSpace ?? throw new InvalidOperationException($"the fade proxy needs the hierarchical space, not {space.Name}"),
+                parent, random, config.Mutation, config.Screening.Mutants,
+                weigher ?? throw new InvalidOperationException("the fade proxy needs a region weigher (ActorNas.Torch trains the supernets); none was given"));
+        return ProposeScreened(space, parent, random, config.Mutation, config.Screening, proxy, scorer);
+    }
 
     /// <summary>
     /// Screening itself, from any random stream: the first mutant is the one plain evolution would draw; further

@@ -20,4 +20,10 @@ public enum ProxyKind
     /// (SpiderNet's linear-region count); MORE is better. The host supplies the scorer (ActorNas.Torch).
     /// </summary>
     LinearRegions,
+    /// <summary>
+    /// FaDE (hierarchical space only): the parent and its mutants form a region; a supernet over the region is trained
+    /// and each mutant scores the mean of its graphs' architecture weights. The mutants are scored together, not one by
+    /// one; the host supplies the training (ActorNas.Torch). docs/fade.md.
+    /// </summary>
+    Fade,
 }

@@ -11,8 +11,8 @@ public sealed record ProxyModel(ProxyKind Kind, IReadOnlyList<double> Weights)
     /// <summary>Whether scoring needs a scorer from outside Core (it builds real networks).</summary>
     public bool NeedsScorer => NeedsScorerFor(Kind);
 
-    /// <summary>Whether <paramref name="kind"/> is scored by building real networks outside Core (naswot, ntk, linear-regions).</summary>
-    public static bool NeedsScorerFor(ProxyKind kind) => kind is ProxyKind.Naswot or ProxyKind.Ntk or ProxyKind.LinearRegions;
+    /// <summary>Whether <paramref name="kind"/> is scored by building real networks outside Core (naswot, ntk, linear-regions, fade).</summary>
+    public static bool NeedsScorerFor(ProxyKind kind) => kind is ProxyKind.Naswot or ProxyKind.Ntk or ProxyKind.LinearRegions or ProxyKind.Fade;
 
     /// <summary>
     /// The mutant's score, higher more promising. An outside scorer gives the raw metric; this turns it the right way
@@ -24,6 +24,7 @@ public sealed record ProxyModel(ProxyKind Kind, IReadOnlyList<double> Weights)
         ProxyKind.Surrogate => SurrogateFit.Predict(space, Weights, genotype),
         ProxyKind.Naswot or ProxyKind.LinearRegions => External(genotype, scorer),
         ProxyKind.Ntk => -External(genotype, scorer),
+        ProxyKind.Fade => throw new InvalidOperationException("the fade proxy scores a parent's mutants together (FadeProposal), not one by one"),
         _ => 0,
     };
 

@@ -38,6 +38,10 @@ public static class OneDnnSwitch
             return false;
         var context = Marshal.GetDelegateForFunctionPointer<GlobalContextFunction>(globalContext)();
         Marshal.GetDelegateForFunctionPointer<SetEnabledFunction>(setEnabled)(context, false);
+        // without oneDNN a convolution asks NNPACK next, which cannot start on this CPU and says so on stderr at every
+        // call ("Could not initialize NNPACK! Reason: Unsupported hardware": 2,400 lines for two tiny trainings)
+        if (NativeLibrary.TryGetExport(libtorch, "_ZN2at7Context20setUserEnabledNNPACKEb", out var setNnpack))
+            Marshal.GetDelegateForFunctionPointer<SetEnabledFunction>(setNnpack)(context, false);
         return !Marshal.GetDelegateForFunctionPointer<GetEnabledFunction>(getEnabled)(context);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Spaces.Hierarchical;
 using ActorNas.Torch.Tests.Data;
 using ActorNas.Torch.Training;
 using Xunit;
