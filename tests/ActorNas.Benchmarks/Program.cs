@@ -42,6 +42,7 @@ static async Task<int> RunAsync(string name, BenchOptions options) => name switc
     "long" => await LongBenchmark.RunAsync(options),
     "command" => await CommandBenchmark.RunAsync(options),
     "web-load" => await WebLoadBenchmark.RunAsync(options),
+    "fade" => FadeBenchmark.Run(options),
     _ => Usage($"unknown benchmark \"{name}\""),
 };
 
@@ -85,9 +86,11 @@ static int Usage(string problem)
                           in a 2-slot search on SQLite (--budget N candidates each, default 400)
           web-load        evaluations/s of a full-speed search served with `run --web`, alone and with 20 event-stream
                           clients reading every event (--budget N, default 100,000; --quick 3,000; --clients N, default 20)
+          fade            FaDE on the CPU: Spearman and Kendall of region-supernet scores against standalone accuracy
+                          (3 regions x 16 architectures x 2 seeds, Fashion-MNIST), supernet vs k^S standalone epochs for S = 1..5
           --seeds N       nb201: seeds per algorithm (default 100); cache: seeds per NB201 search (default 3)
           --table PATH    nb201, cache: a NAS-Bench-201 table, CSV or .csv.gz (default: the shipped data/nb201 table)
-          --threads N     torch: libtorch threads for NASWOT and the training step (default 1)
+          --threads N     torch: libtorch threads for NASWOT and the training step (default 1); fade: for every training
           --quick         small numbers, for a CI smoke run
         """);
     return 2;
