@@ -110,7 +110,7 @@ public sealed class LogFold
                     Trace.Apply(e);
                     if (_proposals.Count > 0 && _proposals[^1].Id >= p.Id) _idsIncrease = false;
                     _proposals.Add(new Proposal(_proposals.Count, p.Id, p.ParentId, p.Genotype, p.Mutation, Seconds(p.At)));
-                    if (FadeStep.Of(_fadeSteps.Count + 1, p, Seconds(p.At)) is { } step) _fadeSteps.Add(step);
+                    if (FadeStep.Of(_fadeSteps.Count + 1, p, Seconds(p.At), Space) is { } step) _fadeSteps.Add(step);
                 }
                 Touch(p.At);
                 break;

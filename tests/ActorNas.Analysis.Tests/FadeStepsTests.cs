@@ -3,6 +3,7 @@ using ActorNas.Analysis.Tests.TestSupport;
 using ActorNas.Core;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
+using ActorNas.Core.Spaces.Hierarchical;
 using Xunit;
 
 namespace ActorNas.Analysis.Tests;
@@ -13,6 +14,7 @@ public sealed class FadeStepsTests
     // a region of 2 x 3 x 1 graphs: the centre (10, 20, 30) first at every stage
     private static readonly IReadOnlyList<IReadOnlyList<int>> Region = [[10, 11], [20, 21, 22], [30]];
     private static readonly IReadOnlyList<IReadOnlyList<double>> Weights = [[0.4, 0.6], [0.5, 0.1, 0.4], [1.0]];
+    private static readonly HierarchicalSpace Space = new();
 
     private static CandidateProposed Step(long id, long parent)
     {
@@ -26,7 +28,7 @@ public sealed class FadeStepsTests
     [Fact]
     public void A_step_scores_its_centre_in_the_recorded_region_and_ranks_it_among_the_neighbours()
     {
-        var step = FadeStep.Of(1, Step(2, 1), 2.0)!;
+        var step = FadeStep.Of(1, Step(2, 1), 2.0, Space)!;
 
         Assert.Equal([2, 3, 1], step.RegionSizes);
         Assert.Equal(6, step.RegionArchitectures);
@@ -38,12 +40,21 @@ public sealed class FadeStepsTests
     }
 
     [Fact]
+    public void A_region_that_does_not_hold_the_centre_is_named_as_unreadable()
+    {
+        var broken = Step(2, 1);
+        broken = broken with { Screened = broken.Screened! with { Region = [[11, 12], [20, 21, 22], [30]] } };
+        var e = Assert.Throws<InvalidDataException>(() => FadeStep.Of(1, broken, 2.0, Space));
+        Assert.Contains("does not hold its centre", e.Message);
+    }
+
+    [Fact]
     public void Proposals_without_a_region_are_not_steps()
     {
         var plain = new CandidateProposed(2, 1, new Genotype([1, 2, 3]), new Mutation(0, 0, 1), [1], 0, LogBuilder.At(1),
             new ScreenedMutants([0.1, 0.2], 1));
-        Assert.Null(FadeStep.Of(1, plain, 1.0));
-        Assert.Null(FadeStep.Of(1, plain with { Screened = null }, 1.0));
+        Assert.Null(FadeStep.Of(1, plain, 1.0, Space));
+        Assert.Null(FadeStep.Of(1, plain with { Screened = null }, 1.0, Space));
     }
 
     [Fact]
@@ -59,7 +70,7 @@ public sealed class FadeStepsTests
         var dir = Directory.CreateTempSubdirectory("actornas-fade-steps-");
         var path = Path.Combine(dir.FullName, "fade-steps.csv");
 
-        FadeStepsCsv.Write([FadeStep.Of(1, proposed, 2.0)!], trace, path);
+        FadeStepsCsv.Write([FadeStep.Of(1, proposed, 2.0, Space)!], trace, path);
 
         var lines = File.ReadAllLines(path);
         Assert.Equal(FadeStepsCsv.Header, lines[0]);

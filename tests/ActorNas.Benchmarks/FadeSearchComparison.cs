@@ -99,7 +99,7 @@ internal static class FadeSearchComparison
         while (true)
         {
             double stepCost = 0;
-            RegionWeigher weigher = (region, regionSeed) =>
+            RegionWeigher weigher = (region, regionSeed, _) =>
             {
                 // the region's size is known once the neighbours are drawn: a step that would pass the budget stops here
                 stepCost = settings.Epochs * Enumerable.Range(0, region.Stages).Sum(s => region.CandidatesAt(s).Count) / (double)region.Stages;

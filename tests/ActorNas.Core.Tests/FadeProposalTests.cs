@@ -25,7 +25,7 @@ public sealed class FadeProposalTests
     private static readonly ProxyModel Fade = new(ProxyKind.Fade, []);
 
     /// <summary>Weights that favour graphs with more edges (softmax of the edge count per stage), and the seeds it was given.</summary>
-    private static RegionWeigher EdgeLoving(List<long>? seeds = null) => (region, seed) =>
+    private static RegionWeigher EdgeLoving(List<long>? seeds = null) => (region, seed, _) =>
     {
         seeds?.Add(seed);
         return [.. Enumerable.Range(0, region.Stages).Select(s =>

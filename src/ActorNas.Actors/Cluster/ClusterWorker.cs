@@ -45,7 +45,10 @@ public sealed class ClusterWorker
         var count = slots ?? (cluster.Slots > 0 ? cluster.Slots : EvaluatorNode.DefaultSlots());
         if (count < 1) throw new SettingsException($"--slots {count}: a worker needs at least one slot");
         var evaluator = settings.Evaluator with { Workers = count, Command = WorkerCheckpoints(settings.Evaluator.Command, node) };
-        var factory = ownEvaluator ?? runtime.Evaluators.Prepare(evaluator, settings.Search).Factory;
+        var prepared = ownEvaluator is null ? runtime.Evaluators.Prepare(evaluator, settings.Search) : null;
+        var factory = ownEvaluator ?? prepared!.Factory;
+        // a fade search trains its regions on the slots: this node needs the trainer even with the embedding API's evaluator
+        var weigher = prepared is null ? runtime.Evaluators.RegionWeigherFor(evaluator, settings.Search) : prepared.RegionWeigher;
         var space = settings.Search.Space.Create();
 
         var log = Akka.Event.Logging.GetLogger(system, nameof(ClusterWorker));
@@ -56,7 +59,7 @@ public sealed class ClusterWorker
         var cache = new ActorLayerCache(runtime.WeightCache(settings.WeightCache, node), settings.WeightCache.Timeout);
         var evaluators = system.ActorOf(EvaluatorNode.Props(population, count, factory,
             EvaluatorSlots.Contexts(setup.SearchId, space, settings.Search.Seed, node, cache),
-            SlotLimits.Of(evaluator), done), EvaluatorNode.Name);
+            SlotLimits.Of(evaluator), done, weigher), EvaluatorNode.Name);
         return new ClusterWorker(node, count, setup.SearchId, evaluators, done.Task);
     }
 

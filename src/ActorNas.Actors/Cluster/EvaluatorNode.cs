@@ -1,5 +1,6 @@
 using ActorNas.Actors.Evaluators;
 using ActorNas.Core.Evaluation;
+using ActorNas.Core.Spaces.Hierarchical;
 using Akka.Actor;
 
 namespace ActorNas.Actors.Cluster;
@@ -17,14 +18,14 @@ public sealed class EvaluatorNode : ReceiveActor
 
     /// <param name="createContext">The evaluation context of a slot (its worker id names the node).</param>
     public static Props Props(IActorRef population, int slots, Func<int, IEvaluator> createEvaluator, Func<int, EvaluationContext> createContext,
-        SlotLimits limits, TaskCompletionSource done) =>
-        Akka.Actor.Props.Create(() => new EvaluatorNode(population, slots, createEvaluator, createContext, limits, done));
+        SlotLimits limits, TaskCompletionSource done, RegionWeigher? weigher = null) =>
+        Akka.Actor.Props.Create(() => new EvaluatorNode(population, slots, createEvaluator, createContext, limits, done, weigher));
 
     public EvaluatorNode(IActorRef population, int slots, Func<int, IEvaluator> createEvaluator, Func<int, EvaluationContext> createContext,
-        SlotLimits limits, TaskCompletionSource done)
+        SlotLimits limits, TaskCompletionSource done, RegionWeigher? weigher)
     {
         _done = done;
-        foreach (var child in EvaluatorSlots.Start(Context, slots, population, createEvaluator, createContext, limits))
+        foreach (var child in EvaluatorSlots.Start(Context, slots, population, createEvaluator, createContext, limits, weigher))
         {
             Context.Watch(child);
             _slots.Add(child);

@@ -1,6 +1,7 @@
 using ActorNas.Core.Caching;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Spaces.Hierarchical;
 using Akka.Actor;
 
 namespace ActorNas.Actors.Evaluators;
@@ -21,15 +22,16 @@ public static class EvaluatorSlots
     /// <summary>
     /// Starts <paramref name="count"/> slots as children of <paramref name="parent"/>; each pulls work from
     /// <paramref name="population"/> and has an evaluator of its own. The parent supervises them with <see cref="RestartAlways"/>.
+    /// <paramref name="weigher"/> trains the fade strategy's regions on them (null when the search needs none).
     /// </summary>
     public static IReadOnlyList<IActorRef> Start(IUntypedActorContext parent, int count, IActorRef population, Func<int, IEvaluator> createEvaluator,
-        Func<int, EvaluationContext> contextOf, SlotLimits limits)
+        Func<int, EvaluationContext> contextOf, SlotLimits limits, RegionWeigher? weigher = null)
     {
         var slots = new List<IActorRef>(count);
         for (var slot = 0; slot < count; slot++)
         {
             var slotIndex = slot;
-            slots.Add(parent.ActorOf(EvaluatorActor.Props(population, () => createEvaluator(slotIndex), contextOf(slot), limits), EvaluatorActor.NameOf(slot)));
+            slots.Add(parent.ActorOf(EvaluatorActor.Props(population, () => createEvaluator(slotIndex), contextOf(slot), limits, weigher), EvaluatorActor.NameOf(slot)));
         }
         return slots;
     }

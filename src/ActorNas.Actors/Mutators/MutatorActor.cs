@@ -10,7 +10,9 @@ namespace ActorNas.Actors.Mutators;
 /// Turns a tournament's parent into its child. Stateless, so it runs as a pool anywhere; the draw is keyed by
 /// (search seed, candidate id), so which mutator answers does not change the child. With hybrid evolution it ranks
 /// the mutants with the proxy; a proxy that builds networks (naswot through <paramref name="scorer"/>, fade's region
-/// supernets through <paramref name="weigher"/>) runs off the actor's thread and the answer is piped back.
+/// supernets through <paramref name="weigher"/>) runs off the actor's thread and the answer is piped back. A FaDE step
+/// whose request names a trainer slot trains there instead (<see cref="FadeStepActor"/>), so several steps train on
+/// several slots and nodes at once and the Population's node trains nothing.
 /// </summary>
 public sealed class MutatorActor : ReceiveActor
 {
@@ -24,6 +26,13 @@ public sealed class MutatorActor : ReceiveActor
         var space = config.Space.Create();
         Receive<MutateParent>(m =>
         {
+            if (m.Trainer is { } trainer && ChildProposer.IsFadeStep(config, m.Proxy))
+            {
+                var slot = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(trainer);
+                Context.ActorOf(FadeStepActor.Props(config, space, m, slot, Sender));
+                return;
+            }
+
             object Answer()
             {
                 try

@@ -319,7 +319,9 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
                     break;
                 case MutationNeeded need:
                     _mutating[need.Reservation.Id] = (need.Reservation, next);
-                    _mutators.Tell(new MutateParent(need.Reservation.Id, need.Reservation.Parent, need.Reservation.Proxy));
+                    // a FaDE step trains its region on the slot that waits for the child
+                    var trainer = need.Reservation.Proxy is { Kind: ProxyKind.Fade } ? Akka.Serialization.Serialization.SerializedActorPath(next.Ref) : null;
+                    _mutators.Tell(new MutateParent(need.Reservation.Id, need.Reservation.Parent, need.Reservation.Proxy, trainer));
                     KeepInLine(next);
                     break;
                 case SlotFull:

@@ -65,7 +65,8 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
         // one WeightCache per node, shared by every search the process runs; evaluators reach it through the context
         var cache = options.WeightCache is { } weightCache ? new ActorLayerCache(weightCache, settings.WeightCache.Timeout) : null;
         EvaluatorSlots.Start(Context, options.LocalSlots ?? settings.Evaluator.Workers, population, options.CreateEvaluator,
-            EvaluatorSlots.Contexts(options.SearchId, config.Space.Create(), config.Seed, options.Node, cache), SlotLimits.Of(settings.Evaluator));
+            EvaluatorSlots.Contexts(options.SearchId, config.Space.Create(), config.Seed, options.Node, cache), SlotLimits.Of(settings.Evaluator),
+            options.RegionWeigher);
 
         Receive<LogUnavailable>(OnLogUnavailable);
         Receive<LogAvailable>(_ => OnLogAvailable());

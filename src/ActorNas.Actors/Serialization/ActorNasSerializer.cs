@@ -31,6 +31,9 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(MutateParent)] = "mutate-parent.v1",
         [typeof(Mutated)] = "mutated.v1",
         [typeof(MutationFailed)] = "mutation-failed.v1",
+        [typeof(WeighRegion)] = "weigh-region.v1",
+        [typeof(RegionWeighed)] = "region-weighed.v1",
+        [typeof(RegionWeighingFailed)] = "region-weighing-failed.v1",
         [typeof(PauseSearch)] = "pause-search.v1",
         [typeof(ResumeSearch)] = "resume-search.v1",
         [typeof(StopSearch)] = "stop-search.v1",
@@ -101,6 +104,9 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
 [JsonSerializable(typeof(MutateParent))]
 [JsonSerializable(typeof(Mutated))]
 [JsonSerializable(typeof(MutationFailed))]
+[JsonSerializable(typeof(WeighRegion))]
+[JsonSerializable(typeof(RegionWeighed))]
+[JsonSerializable(typeof(RegionWeighingFailed))]
 [JsonSerializable(typeof(PauseSearch))]
 [JsonSerializable(typeof(ResumeSearch))]
 [JsonSerializable(typeof(StopSearch))]

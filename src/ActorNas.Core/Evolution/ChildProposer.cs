@@ -15,13 +15,24 @@ public static class ChildProposer
     public static ChildProposal ChildOf(SearchSettings config, ISearchSpace space, long candidateId, Genotype parent, ProxyModel? proxy,
         Func<Genotype, double>? scorer = null, RegionWeigher? weigher = null)
     {
+        if (IsFadeStep(config, proxy))
+        {
+            var plan = FadeStepOf(config, space, candidateId, parent);
+            weigher ??= (_, _, _) => throw new InvalidOperationException("the fade proxy needs a region weigher (ActorNas.Torch trains the supernets); none was given");
+            return FadeProposal.Choose(plan, weigher(plan.Region, plan.TrainingSeed, slot: 0));
+        }
         var random = DeterministicRandom.For(config.Seed, candidateId, RandomPurpose.Mutation);
-        if (proxy is { Kind: ProxyKind.Fade } && config.Screening.IsOn)
-            return FadeProposal.Propose(space as HierarchicalSpace ?? throw new InvalidOperationException($"the fade proxy needs the hierarchical space, not {space.Name}"),
-                parent, random, config.Mutation, config.Screening.Mutants,
-                weigher ?? throw new InvalidOperationException("the fade proxy needs a region weigher (ActorNas.Torch trains the supernets); none was given"));
         return ProposeScreened(space, parent, random, config.Mutation, config.Screening, proxy, scorer);
     }
+
+    /// <summary>Whether the child comes from a FaDE step (the fade proxy, screening on): a region to train first.</summary>
+    public static bool IsFadeStep(SearchSettings config, ProxyModel? proxy) => proxy is { Kind: ProxyKind.Fade } && config.Screening.IsOn;
+
+    /// <summary>The draws of candidate <paramref name="candidateId"/>'s FaDE step from the same stream as
+    /// <see cref="ChildOf"/>, for a caller that trains the region elsewhere and finishes with <see cref="FadeProposal.Choose"/>.</summary>
+    public static FadeStepPlan FadeStepOf(SearchSettings config, ISearchSpace space, long candidateId, Genotype parent) =>
+        FadeProposal.Plan(space as HierarchicalSpace ?? throw new InvalidOperationException($"the fade proxy needs the hierarchical space, not {space.Name}"),
+            parent, DeterministicRandom.For(config.Seed, candidateId, RandomPurpose.Mutation), config.Mutation, config.Screening.Mutants);
 
     /// <summary>
     /// Screening itself, from any random stream: the first mutant is the one plain evolution would draw; further

@@ -5,8 +5,8 @@ namespace ActorNas.Torch.Evaluators;
 
 /// <summary>
 /// The fade proxy's region weigher: trains the region supernet on the workshop's training data (the evaluator.train
-/// settings) on the first slot's device and returns its FaDE weights. Called off the Mutator's thread; the training is
-/// synchronous and inside its own dispose scope.
+/// settings) on the device of the slot that trains it and returns its FaDE weights. Called off the slot's thread; the
+/// training is synchronous and inside its own dispose scope.
 /// </summary>
 public static class FadeWeighing
 {
@@ -14,7 +14,7 @@ public static class FadeWeighing
     {
         ArgumentNullException.ThrowIfNull(workshop);
         settings.Validate();
-        var device = TorchDevices.ForSlot(workshop.Settings.Device, 0);
-        return (region, seed) => RegionTrainer.Train(region, workshop.Data, settings, seed, device, CancellationToken.None).CandidateWeights;
+        return (region, seed, slot) => RegionTrainer.Train(region, workshop.Data, settings, seed, TorchDevices.ForSlot(workshop.Settings.Device, slot),
+            CancellationToken.None, measureAccuracy: false).CandidateWeights;
     }
 }

@@ -9,7 +9,7 @@ namespace ActorNas.Torch.Training;
 
 /// <summary>
 /// What training a region supernet gave: softmax(α_s) per stage (the FaDE weights), the last loss, steps, time, and the
-/// supernet's own validation accuracy (its α-weighted mixture, not any single architecture's).
+/// supernet's own validation accuracy (its α-weighted mixture, not any single architecture's; NaN when not measured).
 /// </summary>
 public sealed record RegionOutcome(
     IReadOnlyList<IReadOnlyList<double>> CandidateWeights, double FinalLoss, int Steps, double TrainSeconds, double ValidationAccuracy);
@@ -30,8 +30,10 @@ public static class RegionTrainer
         }
     }
 
+    /// <param name="measureAccuracy">Also classify the validation images with the trained supernet (a search's step needs
+    /// only the weights).</param>
     public static RegionOutcome Train(Region region, DataSplit data, RegionTrainingSettings settings, long seed, Device device,
-        CancellationToken cancel)
+        CancellationToken cancel, bool measureAccuracy = true)
     {
         ArgumentNullException.ThrowIfNull(region);
         ArgumentNullException.ThrowIfNull(data);
@@ -45,7 +47,8 @@ public static class RegionTrainer
             var clock = Stopwatch.StartNew();
             var (loss, steps) = Fit(supernet, train, settings, seed, device, cancel);
             var seconds = clock.Elapsed.TotalSeconds;
-            return new RegionOutcome(supernet.CandidateWeights(), loss, steps, seconds, Accuracy(supernet, data.Validation, device));
+            var accuracy = measureAccuracy ? Accuracy(supernet, data.Validation, device) : double.NaN;
+            return new RegionOutcome(supernet.CandidateWeights(), loss, steps, seconds, accuracy);
         }
         finally
         {

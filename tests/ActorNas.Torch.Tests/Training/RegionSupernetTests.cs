@@ -88,6 +88,10 @@ public sealed class RegionSupernetTests : IDisposable
         Assert.True(double.IsFinite(first.FinalLoss), $"loss {first.FinalLoss}");
         Assert.Equal(first.CandidateWeights, again.CandidateWeights);   // bit for bit
         Assert.NotEqual(first.CandidateWeights, other.CandidateWeights);
+        // a search's step skips the supernet's own accuracy; its weights are the same
+        var stepOnly = RegionTrainer.Train(region, _data, settings, seed: 5, CPU, CancellationToken.None, measureAccuracy: false);
+        Assert.Equal(first.CandidateWeights, stepOnly.CandidateWeights);
+        Assert.True(double.IsNaN(stepOnly.ValidationAccuracy) && double.IsFinite(first.ValidationAccuracy));
 
         using (var untrained = RegionTrainer.Build(region, Mnist, seed: 5, CPU))
             Assert.NotEqual(untrained.CandidateWeights(), first.CandidateWeights);
