@@ -45,7 +45,7 @@ public sealed class SpiderNetwork : SearchNetwork
         _heads = new Linear[space.Cells];
         for (var c = 0; c < space.Cells; c++)
         {
-            _cells[c] = new SpiderCellModule(space, c, Cells[c], sizes[c + 1], Recorder, () => DropPath);
+            _cells[c] = new SpiderCellModule(space, c, Cells[c], sizes[c + 1], Recorder, () => (DropPath, DropPathGenerator));
             register_module($"cell_{c}", _cells[c]);
             _heads[c] = nn.Linear(space.ChannelsOf(c), input.Classes);
             register_module($"head_{c}", _heads[c]);
@@ -62,6 +62,9 @@ public sealed class SpiderNetwork : SearchNetwork
 
     /// <summary>Probability that an op's output (not identity's) is dropped for a sample while training; 0: never.</summary>
     public double DropPath { get; set; }
+
+    /// <summary>Where drop-path draws from (null: libtorch's global generator, shared with every other thread).</summary>
+    public Generator? DropPathGenerator { get; set; }
 
     public override IReadOnlyList<IdentifiedLayer> Layers => _layers;
 
@@ -131,7 +134,8 @@ internal sealed class SpiderCellModule : nn.Module
     private readonly long _channels;
     private readonly int _size;
 
-    public SpiderCellModule(SpiderNetSpace space, int index, SpiderCell cell, int size, Func<ActivationRecorder?> recorder, Func<double> dropPath)
+    public SpiderCellModule(SpiderNetSpace space, int index, SpiderCell cell, int size, Func<ActivationRecorder?> recorder,
+        Func<(double, Generator?)> dropPath)
         : base($"cell_{index}")
     {
         _cell = cell;

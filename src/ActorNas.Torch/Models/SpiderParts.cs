@@ -93,9 +93,10 @@ internal sealed class SpiderEdge : nn.Module<Tensor, Tensor>
     public const double InitialGate = 0.01;
 
     private readonly (SpiderOp Op, nn.Module<Tensor, Tensor> Module)[] _ops;
-    private readonly Func<double> _dropPath;
+    private readonly Func<(double Probability, Generator? Generator)> _dropPath;
 
-    public SpiderEdge(int mask, long channels, long stride, Func<ActivationRecorder?> recorder, Func<double> dropPath) : base(nameof(SpiderEdge))
+    public SpiderEdge(int mask, long channels, long stride, Func<ActivationRecorder?> recorder, Func<(double, Generator?)> dropPath)
+        : base(nameof(SpiderEdge))
     {
         _ops = [.. SpiderOps.AliveIn(mask).Select(op => (op, SpiderOpModules.Create(op, channels, stride, recorder)))];
         foreach (var (op, module) in _ops) register_module($"op_{(int)op}", module);
@@ -114,7 +115,7 @@ internal sealed class SpiderEdge : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         Tensor? sum = null;
-        var drop = training ? _dropPath() : 0;
+        var (drop, generator) = training ? _dropPath() : (0, null);
         var gate = Gate;
         foreach (var (op, module) in _ops)
         {
@@ -123,7 +124,7 @@ internal sealed class SpiderEdge : nn.Module<Tensor, Tensor>
             var y = module.forward(x) * multiplier;
             if (drop > 0 && op != SpiderOp.Identity)
             {
-                var keep = empty(x.shape[0], 1, 1, 1, dtype: x.dtype, device: x.device).bernoulli_(1 - drop);
+                var keep = empty(x.shape[0], 1, 1, 1, dtype: x.dtype, device: x.device).bernoulli_(1 - drop, generator);
                 y = y * keep / (1 - drop);
             }
             sum = sum is null ? y : sum + y;
