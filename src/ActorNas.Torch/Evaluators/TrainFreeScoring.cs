@@ -149,7 +149,7 @@ public sealed class TrainFreeScoring : IDisposable
     /// layers always fan-in, because a dense layer of 3 units on 784 inputs initialised by its fan-out (3) saturates at
     /// once and its kernel is singular for every genotype (the authors' networks have one linear layer, the classifier).
     /// </summary>
-    private static void Kaiming(SearchNetwork network, bool fanOut)
+    internal static void Kaiming(SearchNetwork network, bool fanOut)
     {
         using var noGrad = no_grad();
         foreach (var (_, module) in network.named_modules())

@@ -25,10 +25,12 @@ public static class NtkConditionNumber
     private const double MachineEpsilon = 2.220446049250313e-16;
 
     /// <summary>kappa of <paramref name="network"/> on <paramref name="batch"/> (at least 2 samples).</summary>
-    public static double Of(nn.Module<Tensor, Tensor> network, Tensor batch)
+    /// <param name="orthogonalToOnes">Take kappa on the samples' subspace orthogonal to (1, ..., 1) (see
+    /// <see cref="FromKernel"/>): for networks whose logits read a training-mode batch norm through average pooling.</param>
+    public static double Of(nn.Module<Tensor, Tensor> network, Tensor batch, bool orthogonalToOnes = false)
     {
         using var scope = NewDisposeScope();
-        return FromKernel(Kernel(network, batch));
+        return FromKernel(Kernel(network, batch), orthogonalToOnes);
     }
 
     /// <summary>Theta = G G^T (B x B, float64) of <paramref name="network"/> on <paramref name="batch"/>.</summary>
@@ -64,15 +66,32 @@ public static class NtkConditionNumber
     /// +infinity when Theta is singular (lambda_min &lt;= n * eps * lambda_max, which also catches a lambda_min that
     /// rounding made negative and that would otherwise give a negative kappa ranked best); else lambda_max / lambda_min.
     /// </summary>
-    public static double FromKernel(Tensor theta)
+    /// <remarks>
+    /// With <paramref name="orthogonalToOnes"/>, Theta is first compressed to the subspace orthogonal to the all-ones
+    /// vector (P Theta P with P = I - 11^T / B, whose eigenvalues are 0 for the ones direction and the compression's
+    /// B - 1 others; the smallest is dropped). A network whose logits are a linear head over the average-pooled output
+    /// of a training-mode batch norm (SpiderNet's cells) has per-sample gradients that sum to zero at initialisation
+    /// (the norm's output sums to B·beta over the batch, and beta starts at 0), so Theta·1 = 0 and the plain kappa is
+    /// +infinity for every such network.
+    /// </remarks>
+    public static double FromKernel(Tensor theta, bool orthogonalToOnes = false)
     {
         ArgumentNullException.ThrowIfNull(theta);
         using var scope = NewDisposeScope();
-        var eigenvalues = linalg.eigvalsh(theta.to(float64));   // ascending
-        var min = eigenvalues[0].item<double>();
+        var kernel = theta.to(float64);
+        var n = kernel.shape[0];
+        if (orthogonalToOnes)
+        {
+            if (n < 3) throw new ArgumentException($"kappa orthogonal to the ones needs at least 3 samples, got {n}", nameof(theta));
+            var projection = eye(n, dtype: float64, device: kernel.device) - full(n, n, 1.0 / n, dtype: float64, device: kernel.device);
+            kernel = projection.matmul(kernel).matmul(projection);
+        }
+        var eigenvalues = linalg.eigvalsh(kernel);   // ascending
+        var first = orthogonalToOnes ? 1 : 0;
+        var min = eigenvalues[first].item<double>();
         var max = eigenvalues[-1].item<double>();
         if (!(max > 0)) return Undefined;
-        if (min <= theta.shape[0] * MachineEpsilon * max) return double.PositiveInfinity;
+        if (min <= (n - first) * MachineEpsilon * max) return double.PositiveInfinity;
         return max / min;
     }
 }

@@ -95,6 +95,20 @@ public sealed class TrainFreeMetricsTests
         Assert.Equal(double.PositiveInfinity, NtkConditionNumber.FromKernel(tensor(new double[,] { { 1, 0 }, { 0, -1e-18 } })));
     }
 
+    [Fact]
+    public void Kappa_orthogonal_to_the_ones_ignores_the_direction_a_batch_norm_before_the_head_annihilates()
+    {
+        // the Laplacian of a triangle: Theta·1 = 0, eigenvalues 0, 3, 3; plain kappa is infinite, on 1-perp it is 1
+        var laplacian = tensor(new double[,] { { 2, -1, -1 }, { -1, 2, -1 }, { -1, -1, 2 } });
+        Assert.Equal(double.PositiveInfinity, NtkConditionNumber.FromKernel(laplacian));
+        Assert.Equal(1, NtkConditionNumber.FromKernel(laplacian, orthogonalToOnes: true), 12);
+        // diag(1, 2, 3) compressed to 1-perp (basis (1,-1,0)/sqrt 2, (1,1,-2)/sqrt 6) is [[1.5, -1/sqrt 12], [-1/sqrt 12, 2.5]],
+        // with eigenvalues 2 -+ 1/sqrt 3
+        var expected = (2 + 1 / Math.Sqrt(3)) / (2 - 1 / Math.Sqrt(3));
+        Assert.Equal(expected, NtkConditionNumber.FromKernel(tensor(new double[,] { { 1, 0, 0 }, { 0, 2, 0 }, { 0, 0, 3 } }), orthogonalToOnes: true), 12);
+        Assert.Throws<ArgumentException>(() => NtkConditionNumber.FromKernel(tensor(new double[,] { { 1, 0 }, { 0, 1 } }), orthogonalToOnes: true));
+    }
+
     /// <summary>
     /// One input, two ReLU units h1 = relu(x - 1) and h2 = relu(x - 3): the line falls into three linear pieces,
     /// x &lt;= 1 (off, off), 1 &lt; x &lt;= 3 (on, off) and x &gt; 3 (on, on).
