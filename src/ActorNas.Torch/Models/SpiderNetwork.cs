@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace ActorNas.Torch.Models;
 
 /// <summary>
-/// A network of the SpiderNet space: a stem (3 x 3 conv + BN), then R + 1 cells, cell c reading the stem and every
+/// A network of the SpiderNet space (its parameter count is <see cref="SpiderCost.Parameters"/>'s): a stem (3 x 3 conv + BN), then R + 1 cells, cell c reading the stem and every
 /// earlier cell, each through a scaler (1 x 1 conv + BN, strided down to the resolution before the cell's reduction;
 /// none in cell 0) into its input nodes; a node sums the edges into it and applies its own BN; the cell's output is its
 /// last node. Every cell has a head (global average pool + linear): <see cref="forward"/> gives the last cell's logits,
@@ -70,12 +70,7 @@ public sealed class SpiderNetwork : SearchNetwork
 
     /// <summary>The spatial size after the stem and after each cell: the input's, then halved (rounding up) by every
     /// cell after the first.</summary>
-    public static IReadOnlyList<int> Sizes(SpiderNetSpace space, InputShape input)
-    {
-        var sizes = new List<int> { input.Height, input.Height };
-        for (var c = 1; c < space.Cells; c++) sizes.Add((sizes[^1] + 1) / 2);
-        return sizes;
-    }
+    public static IReadOnlyList<int> Sizes(SpiderNetSpace space, InputShape input) => [input.Height, .. SpiderCost.Sizes(space, input.Height)];
 
     public override Tensor forward(Tensor x) => ForwardHeads(x)[^1];
 

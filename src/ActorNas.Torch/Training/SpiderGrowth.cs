@@ -17,19 +17,24 @@ public enum GrowthRule
 }
 
 /// <summary>The sizes of the split scoring (research notes 1.4 and 1.9): narrow copies of width 3 (NTK, Kaiming fan-out)
-/// and 1 (linear regions, Kaiming fan-in), averaged over re-initialisations.</summary>
-public sealed record GrowthSettings(int NtkWidth = 3, int RegionWidth = 1, int Reinitialisations = 3)
+/// and 1 (linear regions, Kaiming fan-in), averaged over re-initialisations; and the memory gate: a split is made only
+/// if the network after it is estimated to train in <paramref name="MemoryBudgetBytes"/> at <paramref name="Batch"/>
+/// images (<see cref="SpiderCost.TrainingBytes"/>, the CPU's stand-in for measured GPU memory; null: no gate).</summary>
+public sealed record GrowthSettings(int NtkWidth = 3, int RegionWidth = 1, int Reinitialisations = 3, long? MemoryBudgetBytes = null, int Batch = 64)
 {
     public void Validate()
     {
         if (NtkWidth < 1 || RegionWidth < 1) throw new ArgumentException($"the narrow copies need a width >= 1: {this}");
         if (Reinitialisations < 1) throw new ArgumentException($"reinitialisations must be >= 1, got {Reinitialisations}");
+        if (MemoryBudgetBytes is <= 0) throw new ArgumentException($"memory-budget must be > 0, got {MemoryBudgetBytes}");
+        if (Batch < 1) throw new ArgumentException($"batch must be >= 1, got {Batch}");
     }
 }
 
 /// <summary>What the growth pass did in one cell: every edge it measured (in visiting order, by its index in the cell's
-/// edge order) and the split it made, if any.</summary>
-public sealed record CellGrowth(int Cell, IReadOnlyList<SplitCandidate> Measured, (int From, int To)? Split);
+/// edge order), the split it made, if any, and the split the memory gate refused, if any (with the estimate).</summary>
+public sealed record CellGrowth(int Cell, IReadOnlyList<SplitCandidate> Measured, (int From, int To)? Split,
+    (int From, int To)? RefusedByMemory = null, long? EstimatedBytes = null);
 
 /// <summary>A growth pass: the genotype with at most one split per cell, and what each cell's scoring saw.</summary>
 public sealed record GrowthOutcome(Genotype Grown, IReadOnlyList<CellGrowth> Cells);
@@ -64,25 +69,36 @@ public static class SpiderGrowth
                 continue;
             }
             var random = DeterministicRandom.For(seed, c, RandomPurpose.Mutation);
-            if (rule == GrowthRule.Random)
+            var measured = new List<SplitCandidate>();
+            (int From, int To)? wanted;
+            if (rule == GrowthRule.Random) wanted = edges[random.NextInt(edges.Count)];
+            else
             {
-                var (from, to) = edges[random.NextInt(edges.Count)];
-                cells[c] = cells[c].Split(from, to);
-                report.Add(new CellGrowth(c, [], (from, to)));
+                var order = random.SampleWithoutReplacement(edges.Count, edges.Count);
+                var valid = SplitScoring.CollectValid(order, e =>
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    var candidate = Measure(space, cells, c, edges[e], e, input, ntkBatch, crops, settings, seed, device);
+                    measured.Add(candidate);
+                    return candidate;
+                });
+                wanted = SplitScoring.Choose(valid) is { } chosen ? edges[chosen.Edge] : null;
+            }
+            if (wanted is not { } split)
+            {
+                report.Add(new CellGrowth(c, measured, null));
                 continue;
             }
-            var order = random.SampleWithoutReplacement(edges.Count, edges.Count);
-            var measured = new List<SplitCandidate>();
-            var valid = SplitScoring.CollectValid(order, e =>
+            var grown = cells.Select((cell, i) => i == c ? cell.Split(split.From, split.To) : cell).ToList();
+            long? bytes = settings.MemoryBudgetBytes is null ? null
+                : SpiderCost.TrainingBytes(space, space.Encode(grown), input.Channels, input.Height, input.Classes, settings.Batch);
+            if (bytes > settings.MemoryBudgetBytes)
             {
-                cancel.ThrowIfCancellationRequested();
-                var candidate = Measure(space, cells, c, edges[e], e, input, ntkBatch, crops, settings, seed, device);
-                measured.Add(candidate);
-                return candidate;
-            });
-            var chosen = SplitScoring.Choose(valid);
-            if (chosen is not null) cells[c] = cells[c].Split(edges[chosen.Edge].From, edges[chosen.Edge].To);
-            report.Add(new CellGrowth(c, measured, chosen is null ? null : edges[chosen.Edge]));
+                report.Add(new CellGrowth(c, measured, null, split, bytes));
+                continue;
+            }
+            cells = grown;
+            report.Add(new CellGrowth(c, measured, split, null, bytes));
         }
         return new GrowthOutcome(space.Encode(cells), report);
     }

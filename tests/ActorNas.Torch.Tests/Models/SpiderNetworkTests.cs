@@ -125,6 +125,29 @@ public sealed class SpiderNetworkTests
     }
 
     [Fact]
+    public void Its_parameter_count_is_the_spaces_own_for_grown_and_pruned_networks()
+    {
+        var random = new Random(2);
+        var cells = Space.InitialCells().ToList();
+        for (var step = 0; step < 12; step++)
+        {
+            using (var scope = NewDisposeScope())
+            {
+                var genotype = Space.Encode(cells);
+                using var network = new SpiderNetwork(Space, genotype, Mnist);
+                Assert.Equal(SpiderCost.Parameters(Space, genotype, Mnist.Channels, Mnist.Classes), network.parameters().Sum(p => p.numel()));
+            }
+            var c = random.Next(cells.Count);
+            var edges = cells[c].Edges.ToList();
+            if (edges.Count == 0) continue;
+            var ((from, to), mask) = edges[random.Next(edges.Count)];
+            cells[c] = step % 3 == 2
+                ? cells[c].Prune([(from, to, SpiderOps.AliveIn(mask).First())])
+                : cells[c].Split(from, to);
+        }
+    }
+
+    [Fact]
     public void A_cell_pruned_to_nothing_outputs_zeros_and_the_network_still_runs()
     {
         using var scope = NewDisposeScope();

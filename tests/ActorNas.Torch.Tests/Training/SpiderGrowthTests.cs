@@ -75,6 +75,24 @@ public sealed class SpiderGrowthTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void The_memory_gate_refuses_a_split_that_would_not_fit_and_names_the_estimate()
+    {
+        var start = Space.Encode(Space.InitialCells());
+        var free = Grow(GrowthRule.Random, seed: 3);
+        // the budget is what the network costs after cell 0's split alone: that split is made, the others refused
+        var (from, to) = free.Cells[0].Split!.Value;
+        var afterFirst = Space.Encode([.. Space.InitialCells().Select((c, i) => i == 0 ? c.Split(from, to) : c)]);
+        var budget = SpiderCost.TrainingBytes(Space, afterFirst, 1, 28, 10, 64);
+        var outcome = SpiderGrowth.Grow(Space, start, Mnist, _ntkBatch, _crops, Quick with { MemoryBudgetBytes = budget },
+            GrowthRule.Random, seed: 3, CPU, CancellationToken.None);
+
+        Assert.Equal((from, to), outcome.Cells[0].Split);
+        Assert.Equal(budget, outcome.Cells[0].EstimatedBytes);
+        Assert.All(outcome.Cells.Skip(1), c => Assert.True(c.Split is null && c.RefusedByMemory is not null && c.EstimatedBytes > budget));
+        Assert.Equal(afterFirst, outcome.Grown);
+    }
+
+    [Fact]
     public void The_random_control_splits_one_edge_of_every_cell_drawn_from_the_seed()
     {
         var first = Grow(GrowthRule.Random, seed: 3);
