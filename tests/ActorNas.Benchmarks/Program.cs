@@ -43,6 +43,7 @@ static async Task<int> RunAsync(string name, BenchOptions options) => name switc
     "command" => await CommandBenchmark.RunAsync(options),
     "web-load" => await WebLoadBenchmark.RunAsync(options),
     "fade" => FadeBenchmark.Run(options),
+    "spidernet" => SpiderNetBenchmark.Run(options),
     _ => Usage($"unknown benchmark \"{name}\""),
 };
 
@@ -88,6 +89,8 @@ static int Usage(string problem)
                           clients reading every event (--budget N, default 100,000; --quick 3,000; --clients N, default 20)
           fade            FaDE on the CPU: Spearman and Kendall of region-supernet scores against standalone accuracy
                           (3 regions x 16 architectures x 2 seeds, Fashion-MNIST), supernet vs k^S standalone epochs for S = 1..5
+          spidernet       SpiderNet's round loop (train, prune, grow) against random growth, Fashion-MNIST: accuracy,
+                          parameters, peak memory (estimated), seconds (--budget N rounds, default 8; --seeds N, default 3)
           --seeds N       nb201: seeds per algorithm (default 100); cache: seeds per NB201 search (default 3)
           --table PATH    nb201, cache: a NAS-Bench-201 table, CSV or .csv.gz (default: the shipped data/nb201 table)
           --threads N     torch: libtorch threads for NASWOT and the training step (default 1); fade: for every training

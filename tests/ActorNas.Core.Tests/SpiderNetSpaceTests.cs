@@ -125,7 +125,7 @@ public sealed class SpiderNetSpaceTests
     [Fact]
     public void Bad_settings_are_refused_with_the_setting_named()
     {
-        Assert.Contains("reduction-cells", Assert.Throws<ArgumentException>(() => new SpiderNetSpace(new SpiderNetSpaceSettings(ReductionCells: -1))).Message);
+        Assert.Contains("reduction-cells", Assert.Throws<ArgumentException>(() => new SpiderNetSpace(new SpiderNetSpaceSettings(ReductionCells: 0))).Message);
         Assert.Contains("initial-channels", Assert.Throws<ArgumentException>(() => new SpiderNetSpace(new SpiderNetSpaceSettings(InitialChannels: 0))).Message);
         Assert.Equal(2 * 120, new SpiderNetSpace(new SpiderNetSpaceSettings(ReductionCells: 1)).Length);
     }

@@ -1,6 +1,7 @@
 using ActorNas.Core;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
+using ActorNas.Torch.Data;
 using ActorNas.Torch.Models;
 using ActorNas.Torch.Training;
 using TorchSharp;
@@ -104,31 +105,33 @@ public sealed class TrainFreeScoring : IDisposable
 
     private NetworkSettings Narrow(int channels, int units) => new(channels, _workshop.Settings.Nb201CellsPerStage, units);
 
-    /// <summary>The NTK's images: the first samples of a permutation drawn from the search seed.</summary>
-    private Tensor NtkBatch()
+    private Tensor NtkBatch() => _ntkBatch ??= NtkInputs(_workshop.Data.Train, Settings.NtkSamples, _searchSeed, _device);
+
+    private Tensor Crops() => _crops ??= RegionInputs(_workshop.Data.Train, Settings.LrcSamples, Settings.CropSize, _searchSeed, _device);
+
+    /// <summary>The NTK's images, float64: the first <paramref name="samples"/> of a permutation drawn from
+    /// <paramref name="seed"/> (at most all of them). The caller owns the tensor.</summary>
+    public static Tensor NtkInputs(ImageSet train, int samples, long seed, Device device)
     {
-        if (_ntkBatch is not null) return _ntkBatch;
         using var scope = NewDisposeScope();
-        var train = _workshop.Data.Train;
-        var size = Math.Min(Settings.NtkSamples, train.Count);
+        var size = Math.Min(samples, train.Count);
         if (size < 2) throw new InvalidOperationException($"the NTK needs at least 2 training images, the data has {train.Count}");
-        using var generator = new Generator((ulong)_searchSeed);
+        using var generator = new Generator((ulong)seed);
         var index = randperm(train.Count, generator: generator).narrow(0, 0, size);
-        _ntkBatch = train.Images.index_select(0, index).to(float64).to(_device).DetachFromDisposeScope();
-        return _ntkBatch;
+        return train.Images.index_select(0, index).to(float64).to(device).DetachFromDisposeScope();
     }
 
-    /// <summary>The regions' inputs: (samples, 1, s, s) crops at random images, channels and places, drawn from the search seed.</summary>
-    private Tensor Crops()
+    /// <summary>The regions' inputs, float64: (samples, 1, s, s) crops at random images, channels and places, drawn from
+    /// <paramref name="seed"/>. The caller owns the tensor.</summary>
+    public static Tensor RegionInputs(ImageSet train, int samples, int cropSize, long seed, Device device)
     {
-        if (_crops is not null) return _crops;
         using var scope = NewDisposeScope();
-        var images = _workshop.Data.Train.Images;
+        var images = train.Images;
         var (count, channels, height, width) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3]);
-        var s = Settings.CropSize;
+        var s = cropSize;
         if (s > height || s > width) throw new InvalidOperationException($"crops of {s}x{s} do not fit images of {height}x{width}");
-        using var generator = new Generator(DeterministicRandom.Mix((ulong)_searchSeed ^ CropStream));
-        long[] size = [Settings.LrcSamples];
+        using var generator = new Generator(DeterministicRandom.Mix((ulong)seed ^ CropStream));
+        long[] size = [samples];
         var image = randint(0, count, size, generator: generator);
         var channel = randint(0, channels, size, generator: generator);
         var top = randint(0, height - s + 1, size, generator: generator);
@@ -137,8 +140,7 @@ public sealed class TrainFreeScoring : IDisposable
         for (var dy = 0; dy < s; dy++)
         for (var dx = 0; dx < s; dx++)
             pixels.Add(images.index(TensorIndex.Tensor(image), TensorIndex.Tensor(channel), TensorIndex.Tensor(top + dy), TensorIndex.Tensor(left + dx)));
-        _crops = stack(pixels, 1).reshape(Settings.LrcSamples, 1, s, s).to(float64).to(_device).DetachFromDisposeScope();
-        return _crops;
+        return stack(pixels, 1).reshape(samples, 1, s, s).to(float64).to(device).DetachFromDisposeScope();
     }
 
     // keeps the crops' draws apart from the NTK batch's, which use the search seed itself

@@ -6,8 +6,9 @@ public sealed record SpiderNetSpaceSettings(int ReductionCells = 2, int InitialC
     /// <summary>Throws naming the setting when it is out of range.</summary>
     public void Validate()
     {
-        if (ReductionCells is < 0 or > SpiderNetSpace.MaxReductionCells)
-            throw new ArgumentException($"reduction-cells must be in 0..{SpiderNetSpace.MaxReductionCells}, got {ReductionCells}");
+        // SpiderNet's one structural setting: at least one reduction (a single cell at the input's resolution is not the method)
+        if (ReductionCells is < 1 or > SpiderNetSpace.MaxReductionCells)
+            throw new ArgumentException($"reduction-cells must be in 1..{SpiderNetSpace.MaxReductionCells}, got {ReductionCells}");
         if (InitialChannels < 1) throw new ArgumentException($"initial-channels must be >= 1, got {InitialChannels}");
     }
 }
