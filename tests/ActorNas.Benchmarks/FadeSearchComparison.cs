@@ -2,6 +2,7 @@ using System.Globalization;
 using ActorNas.Core;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
+using ActorNas.Core.Spaces;
 using ActorNas.Core.Spaces.Hierarchical;
 using ActorNas.Torch.Data;
 using ActorNas.Torch.Training;
@@ -64,29 +65,25 @@ internal static class FadeSearchComparison
         return new Result("random", seed, best, count, compute);
     }
 
+    /// <summary>Regularized Evolution as the product runs it (<see cref="SearchState"/> through <see cref="PlainLoop"/>, one
+    /// worker), with as many evaluations as the budget pays for.</summary>
     private static Result Rea(HierarchicalSpace space, Func<Genotype, double> evaluate, int epochs, double budget, int seed, int population, int sample)
     {
-        var random = new DeterministicRandom(DeterministicRandom.Mix(4000 + (ulong)seed));
-        var members = new Queue<(Genotype Genotype, double Accuracy)>();
-        var (best, count, compute) = (double.NegativeInfinity, 0, 0.0);
-        while (compute + epochs <= budget)
+        var evaluations = (int)Math.Floor(budget / epochs);
+        var config = new SearchSettings
         {
-            Genotype candidate;
-            if (members.Count < population) candidate = Mutator.RandomGenotype(space, random);
-            else
-            {
-                var list = members.ToList();
-                var parent = random.SampleWithoutReplacement(list.Count, sample).Select(i => list[i]).MaxBy(m => m.Accuracy).Genotype;
-                candidate = Mutator.Mutate(space, parent, random).Child;
-            }
-            var accuracy = evaluate(candidate);
-            members.Enqueue((candidate, accuracy));
-            if (members.Count > population) members.Dequeue();
-            best = Math.Max(best, accuracy);
-            count++;
-            compute += epochs;
-        }
-        return new Result("rea", seed, best, count, compute);
+            Space = new SearchSpaceSpec(HierarchicalSpace.SpaceName, Hierarchical: space.Settings),
+            PopulationSize = population,
+            SampleSize = sample,
+            Budget = evaluations,
+            Seed = 4000 + seed,
+        };
+        var best = double.NegativeInfinity;
+        PlainLoop.Run(config, landscapeSeed: 0, workers: 1, e =>
+        {
+            if (e is Core.Events.CandidateEvaluated v) best = Math.Max(best, v.Objective);
+        }, evaluate);
+        return new Result("rea", seed, best, evaluations, evaluations * (double)epochs);
     }
 
     private static Result Fade(HierarchicalSpace space, Func<Genotype, double> evaluate, DataSplit data, int epochs, RegionTrainingSettings settings,

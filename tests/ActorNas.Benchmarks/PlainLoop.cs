@@ -17,10 +17,13 @@ internal static class PlainLoop
     }
 
     /// <param name="onEvent">Sees every event in log order (to feed the SQLite limit); leave null when timing.</param>
-    public static Result Run(SearchSettings config, long landscapeSeed, int workers, Action<ISearchEvent>? onEvent = null)
+    /// <param name="score">The evaluation; null: the synthetic landscape of <paramref name="landscapeSeed"/>.</param>
+    public static Result Run(SearchSettings config, long landscapeSeed, int workers, Action<ISearchEvent>? onEvent = null,
+        Func<Core.Genotype, double>? score = null)
     {
         var state = new SearchState();
         var landscape = new SyntheticLandscape(config.Space.Create(), landscapeSeed);
+        score ??= landscape.Score;
         var idle = new Queue<string>(Enumerable.Range(0, workers).Select(BenchSettings.WorkerName));
         var running = new Queue<(string Worker, Candidate Candidate, DateTimeOffset StartedAt)>();
 
@@ -47,8 +50,8 @@ internal static class PlainLoop
             if (!running.TryDequeue(out var job))
                 throw new InvalidOperationException("the plain loop stalled: no work in flight and none to hand out");
 
-            var score = landscape.Score(job.Candidate.Genotype);
-            Apply(state.Decide(new RecordResult(job.Candidate.Id, new EvaluationResult(score), job.StartedAt, DateTimeOffset.UtcNow,
+            var objective = score(job.Candidate.Genotype);
+            Apply(state.Decide(new RecordResult(job.Candidate.Id, new EvaluationResult(objective), job.StartedAt, DateTimeOffset.UtcNow,
                 job.Worker, BenchSettings.Node)).Events);
             idle.Enqueue(job.Worker);
         }
