@@ -65,56 +65,30 @@ public static class RegionTrainer
         var joint = settings.Mode == RegionTrainingMode.Joint;
         using var weightOptimizer = optim.Adam(joint ? [.. weights, .. alphas] : weights, settings.LearningRate);
         using var alphaOptimizer = joint ? null : optim.Adam(alphas, settings.LearningRate);
-        var batches = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
-        using var generator = new Generator((ulong)seed);
-        double last = double.NaN;
-        var step = 0;
-        for (var epoch = 0; epoch < settings.Epochs; epoch++)
+        var batches = ShuffledBatches.BatchesPerEpoch(train, settings.BatchSize);
+        return ShuffledBatches.Run(train, settings.Epochs, settings.BatchSize, seed, device, cancel, (x, y, step) =>
         {
-            using var order = randperm(train.Count, generator: generator);
-            for (var b = 0; b < batches; b++, step++)
-            {
-                cancel.ThrowIfCancellationRequested();
-                using var stepScope = NewDisposeScope();
-                var index = order.narrow(0, b * settings.BatchSize, Math.Min(settings.BatchSize, train.Count - b * settings.BatchSize));
-                var x = train.Images.index_select(0, index).to(device);
-                var y = train.Labels.index_select(0, index).to(device);
-                // first order: even steps move α, odd steps the weights (both on training batches, as the authors' code)
-                var (optimizer, parameters) = joint || step % 2 == 1
-                    ? (weightOptimizer, joint ? [.. weights, .. alphas] : weights)
-                    : (alphaOptimizer!, alphas);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = settings.LearningRateAt(step, batches);
-                weightOptimizer.zero_grad();
-                alphaOptimizer?.zero_grad();
-                var loss = nn.functional.cross_entropy(supernet.forward(x), y);
-                last = loss.item<float>();
-                // past a NaN every weight is lost: say where, not a supernet at chance with NaN weights
-                if (!double.IsFinite(last))
-                    throw new TrainingDivergedException(
-                        $"region supernet training diverged: the loss is {last} at step {step + 1} of {settings.Epochs * batches} " +
-                        $"(learning rate {settings.LearningRateAt(step, batches)}); lower the learning rate or switch normalisation on");
-                loss.backward();
-                nn.utils.clip_grad_norm_(parameters, MaxGradientNorm);
-                optimizer.step();
-            }
-        }
-        return (last, step);
+            // first order: even steps move α, odd steps the weights (both on training batches, as the authors' code)
+            var (optimizer, parameters) = joint || step % 2 == 1
+                ? (weightOptimizer, joint ? [.. weights, .. alphas] : weights)
+                : (alphaOptimizer!, alphas);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = settings.LearningRateAt(step, batches);
+            weightOptimizer.zero_grad();
+            alphaOptimizer?.zero_grad();
+            var loss = nn.functional.cross_entropy(supernet.forward(x), y);
+            var value = loss.item<float>();
+            // past a NaN every weight is lost: say where, not a supernet at chance with NaN weights
+            if (!double.IsFinite(value))
+                throw new TrainingDivergedException(
+                    $"region supernet training diverged: the loss is {value} at step {step + 1} of {settings.Epochs * batches} " +
+                    $"(learning rate {settings.LearningRateAt(step, batches)}); lower the learning rate or switch normalisation on");
+            loss.backward();
+            nn.utils.clip_grad_norm_(parameters, MaxGradientNorm);
+            optimizer.step();
+            return value;
+        });
     }
 
-    /// <summary>Share of validation images the supernet classifies correctly (eval mode, batches of 512).</summary>
-    public static double Accuracy(RegionSupernet supernet, ImageSet validation, Device device)
-    {
-        supernet.eval();
-        using var _ = no_grad();
-        long correct = 0;
-        for (var start = 0; start < validation.Count; start += 512)
-        {
-            using var scope = NewDisposeScope();
-            var count = Math.Min(512, validation.Count - start);
-            var x = validation.Images.narrow(0, start, count).to(device);
-            var y = validation.Labels.narrow(0, start, count).to(device);
-            correct += supernet.forward(x).argmax(1).eq(y).sum().item<long>();
-        }
-        return validation.Count == 0 ? double.NaN : (double)correct / validation.Count;
-    }
+    /// <summary>Share of validation images the supernet classifies correctly (its α-weighted mixture).</summary>
+    public static double Accuracy(RegionSupernet supernet, ImageSet validation, Device device) => Trainer.Accuracy(supernet, validation, device);
 }

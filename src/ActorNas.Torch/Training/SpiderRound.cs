@@ -90,42 +90,29 @@ public static class SpiderRound
         network.train();
         var parameters = network.parameters().ToList();
         using var optimizer = optim.SGD(parameters, settings.LearningRate, momentum: settings.Momentum, weight_decay: settings.WeightDecay);
-        var batches = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
-        var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, settings.Epochs * batches);
+        var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, settings.Epochs * ShuffledBatches.BatchesPerEpoch(train, settings.BatchSize));
         // the gate vectors of every edge, each read once per batch
         var edges = gates.Select(g => g.Gate).DistinctBy(g => g.Handle).ToList();
         var slot = gates.Select(g => (Edge: edges.FindIndex(e => e.Handle == g.Gate.Handle), Index: (int)g.Op)).ToArray();
-        using var generator = new Generator((ulong)seed);
-        double last = double.NaN;
-        var step = 0;
         var open = new bool[gates.Count];
-        for (var epoch = 0; epoch < settings.Epochs; epoch++)
+        return ShuffledBatches.Run(train, settings.Epochs, settings.BatchSize, seed, device, cancel, (x, y, step) =>
         {
-            using var order = randperm(train.Count, generator: generator);
-            for (var b = 0; b < batches; b++, step++)
+            optimizer.zero_grad();
+            var loss = SpiderNetwork.Loss(network.ForwardHeads(x), y);
+            var value = loss.item<float>();
+            if (!double.IsFinite(value))
+                throw new TrainingDivergedException($"SpiderNet round diverged: the loss is {value} at step {step + 1}; lower the learning rate");
+            loss.backward();
+            optimizer.step();
+            schedule.step();
+            using (no_grad())
             {
-                cancel.ThrowIfCancellationRequested();
-                using var stepScope = NewDisposeScope();
-                var index = order.narrow(0, b * settings.BatchSize, Math.Min(settings.BatchSize, train.Count - b * settings.BatchSize));
-                var x = train.Images.index_select(0, index).to(device);
-                var y = train.Labels.index_select(0, index).to(device);
-                optimizer.zero_grad();
-                var loss = SpiderNetwork.Loss(network.ForwardHeads(x), y);
-                last = loss.item<float>();
-                if (!double.IsFinite(last))
-                    throw new TrainingDivergedException($"SpiderNet round diverged: the loss is {last} at step {step + 1}; lower the learning rate");
-                loss.backward();
-                optimizer.step();
-                schedule.step();
-                using (no_grad())
-                {
-                    var values = edges.Select(e => e.to_type(ScalarType.Float64).cpu().data<double>().ToArray()).ToList();
-                    for (var g = 0; g < slot.Length; g++) open[g] = values[slot[g].Edge][slot[g].Index] > 0;
-                    foreach (var e in edges) e.clamp_(-settings.GateClip, settings.GateClip);
-                }
-                window.Record(open);
+                var values = edges.Select(e => e.to_type(ScalarType.Float64).cpu().data<double>().ToArray()).ToList();
+                for (var g = 0; g < slot.Length; g++) open[g] = values[slot[g].Edge][slot[g].Index] > 0;
+                foreach (var e in edges) e.clamp_(-settings.GateClip, settings.GateClip);
             }
-        }
-        return (last, step);
+            window.Record(open);
+            return value;
+        });
     }
 }

@@ -132,38 +132,22 @@ public static class Trainer
         using var optimizer = options.Optimizer == OptimizerKind.Adam
             ? (optim.Optimizer)optim.Adam(parameters, options.LearningRate, weight_decay: options.WeightDecay)
             : optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay);
-        var batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
-        var totalSteps = options.Epochs * batches;
-        var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, totalSteps);
-        using var generator = new Generator((ulong)seed);
-        double last = double.NaN;
-        var step = 0;
-        for (var epoch = 0; epoch < options.Epochs; epoch++)
+        var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, options.Epochs * ShuffledBatches.BatchesPerEpoch(train, options.BatchSize));
+        return ShuffledBatches.Run(train, options.Epochs, options.BatchSize, seed, device, cancel, (x, y, _) =>
         {
-            using var order = randperm(train.Count, generator: generator);
-            for (var b = 0; b < batches; b++)
-            {
-                cancel.ThrowIfCancellationRequested();
-                using var stepScope = NewDisposeScope();
-                var index = order.narrow(0, b * options.BatchSize, Math.Min(options.BatchSize, train.Count - b * options.BatchSize));
-                var x = train.Images.index_select(0, index).to(device);
-                var y = train.Labels.index_select(0, index).to(device);
-                optimizer.zero_grad();
-                var loss = nn.functional.cross_entropy(network.forward(x), y);
-                loss.backward();
-                // a bound on the step keeps deep stacks of saturating units from diverging to NaN
-                nn.utils.clip_grad_norm_(parameters, MaxGradientNorm);
-                optimizer.step();
-                schedule.step();
-                last = loss.item<float>();
-                step++;
-            }
-        }
-        return (last, step);
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(network.forward(x), y);
+            loss.backward();
+            // a bound on the step keeps deep stacks of saturating units from diverging to NaN
+            nn.utils.clip_grad_norm_(parameters, MaxGradientNorm);
+            optimizer.step();
+            schedule.step();
+            return loss.item<float>();
+        });
     }
 
     /// <summary>Share of validation images classified correctly (the network in eval mode, batches of 512).</summary>
-    public static double Accuracy(SearchNetwork network, ImageSet validation, Device device)
+    public static double Accuracy(nn.Module<Tensor, Tensor> network, ImageSet validation, Device device)
     {
         network.eval();
         using var _ = no_grad();
