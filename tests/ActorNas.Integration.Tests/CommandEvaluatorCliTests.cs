@@ -89,7 +89,7 @@ public sealed class CommandEvaluatorCliTests(ITestOutputHelper output)
         using (var run = ActorNasProcess.Start(dir.Path, RunArgs(db, config, budget: 8)))
         {
             await WaitForFileAsync(dir.File("started"), run);
-            Assert.NotEmpty(ProcessesWith(marker));
+            await WaitForProcessesAsync(marker);
             Process.GetProcessById(run.Id).Kill(entireProcessTree: false);   // kill -9 of the search process alone
             Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the search did not die");
         }
@@ -115,7 +115,7 @@ public sealed class CommandEvaluatorCliTests(ITestOutputHelper output)
         dir.Write("hang.flag", "");
         using var run = ActorNasProcess.Start(dir.Path, RunArgs(db, config, budget: 8));
         await WaitForFileAsync(dir.File("started"), run);
-        Assert.NotEmpty(ProcessesWith(marker));
+        await WaitForProcessesAsync(marker);
         using (var kill = Process.Start("kill", ["-TERM", run.Id.ToString(CultureInfo.InvariantCulture)]))
             await kill.WaitForExitAsync();
         var result = await run.ResultAsync(TimeSpan.FromSeconds(60));
@@ -132,6 +132,18 @@ public sealed class CommandEvaluatorCliTests(ITestOutputHelper output)
             if (run.HasExited) Assert.Fail("the search ended before a candidate started\n" + await run.ResultAsync(TimeSpan.FromSeconds(10)));
             Assert.True(DateTime.UtcNow < deadline, $"{path} did not appear within 90 s");
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits for the script's marked child: the fork can run `touch started` before it has become
+    /// `sleep MARKER` (a loaded CI run of the same check in ActorNas.Actors.Tests saw none).</summary>
+    private static async Task WaitForProcessesAsync(string marker)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (ProcessesWith(marker).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the script's marked child did not show up within 30 s");
+            await Task.Delay(50);
         }
     }
 

@@ -151,7 +151,12 @@ public sealed class CommandEvaluatorTests
             Assert.True(DateTime.UtcNow < deadline, "the script did not start within 60 s");
             await Task.Delay(50);
         }
-        Assert.NotEmpty(CommandScripts.ProcessesWith(scripts.Marker));
+        // the forked child may not have become `sleep MARKER` yet when 'started' appears (a CI run under load saw none)
+        while (CommandScripts.ProcessesWith(scripts.Marker).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the script's child did not show up within 60 s");
+            await Task.Delay(50);
+        }
 
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => evaluation);
