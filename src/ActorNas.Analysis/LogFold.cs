@@ -2,6 +2,7 @@ using ActorNas.Core;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Spaces.SpiderNet;
 
 namespace ActorNas.Analysis;
 
@@ -47,6 +48,9 @@ public sealed class LogFold
     private readonly List<WorkerTask> _tasks = [];
     private readonly List<SeriesPoint> _populationMedian = [];
     private readonly List<FadeStep> _fadeSteps = [];
+    private readonly List<SpiderNetRound> _spiderRounds = [];
+    // what each SpiderNet round left (its revised genotype): where the next round's growth started
+    private readonly Dictionary<long, Genotype> _roundLeft = [];
     // every event carries its own copy of the worker's and node's names; one shared copy per name is kept
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     // every proposal carries its own genotype and mutation; a search revisits the same ones, so one copy of each is kept
@@ -74,6 +78,8 @@ public sealed class LogFold
     public IReadOnlyList<SeriesPoint> PopulationMedian => _populationMedian;
     /// <summary>The steps of a FaDE search (proposals ranked by a region supernet), in log order; empty for other searches.</summary>
     public IReadOnlyList<FadeStep> FadeSteps => _fadeSteps;
+    /// <summary>The rounds of a SpiderNet search, in the order they were recorded; empty for other searches.</summary>
+    public IReadOnlyList<SpiderNetRound> SpiderNetRounds => _spiderRounds;
     /// <summary>Events folded (inside the window or not).</summary>
     public long EventCount { get; private set; }
     /// <summary>Sequence number of the newest event folded: where a later analysis with --from-seq can go on (one after it).</summary>
@@ -127,6 +133,7 @@ public sealed class LogFold
                     Trace.Apply(e);
                     _evaluations.Add(new Evaluation(v.Id, Seconds(v.StartedAt), Seconds(v.FinishedAt), v.Objective, v.Worker));
                     _populationMedian.Add(new SeriesPoint(Seconds(v.FinishedAt), PopulationMedianNow()));
+                    if (Space is SpiderNetSpace spider) AddRound(spider, v);
                 }
                 Touch(v.FinishedAt);
                 break;
@@ -167,6 +174,16 @@ public sealed class LogFold
                 Trace.Apply(e);
                 break;
         }
+    }
+
+    private void AddRound(SpiderNetSpace space, CandidateEvaluated v)
+    {
+        if (!ProposalsById.TryGetValue(v.Id, out var proposal)) return;
+        var parentLeft = proposal.ParentId is { } parent ? _roundLeft.GetValueOrDefault(parent) : null;
+        _spiderRounds.Add(SpiderNetRound.Of(_spiderRounds.Count + 1, v, proposal.ParentId, Seconds(v.FinishedAt), space, proposal.Genotype, parentLeft));
+        // one network: only the newest round's result is ever grown from
+        _roundLeft.Clear();
+        _roundLeft[v.Id] = v.Revised ?? proposal.Genotype;
     }
 
     /// <summary>Whether a candidate's attempts and results are recorded: it was proposed inside the window.</summary>

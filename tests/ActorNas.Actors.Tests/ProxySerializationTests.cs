@@ -60,7 +60,7 @@ public sealed class ProxySerializationTests(ITestOutputHelper output) : SqliteTe
         foreach (var member in population)
             Assert.Equal(proxy.Score(space, member.Genotype), back.Proxy.Score(space, member.Genotype));
         var config = new SearchSettings { Space = new SearchSpaceSpec(Nb201Space.SpaceName), Seed = 5, Screening = new Screening(4, ProxyKind.Surrogate) };
-        (Genotype, Mutation) ChildWith(ProxyModel? model) =>
+        (Genotype, Mutation?) ChildWith(ProxyModel? model) =>
             ChildProposer.ChildOf(config, space, 41, Parent, model) is var child ? (child.Child, child.Mutation) : default;
         Assert.Equal(ChildWith(proxy), ChildWith(back.Proxy));
     }

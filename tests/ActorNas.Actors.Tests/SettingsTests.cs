@@ -58,6 +58,12 @@ public sealed class SettingsTests
     [InlineData("actornas.space.name = hierarchical\nactornas.search.strategy = fade\nactornas.search.fade.epochs = 0", "actornas.search.fade.epochs = 0 is out of range")]
     [InlineData("actornas.space.name = hierarchical\nactornas.search.strategy = fade\nactornas.search.fade.learning-rate = 0", "actornas.search.fade.learning-rate")]
     [InlineData("actornas.space.name = hierarchical\nactornas.search.strategy = fade\nactornas.search.fade.training = second-order", "actornas.search.fade.training = second-order is not one of: joint, first-order")]
+    [InlineData("actornas.space.name = spidernet\nactornas.space.spidernet.reduction-cells = 0", "reduction-cells must be in 1..6, got 0")]
+    [InlineData("actornas.space.name = spidernet\nactornas.space.spidernet.initial-channels = 0", "initial-channels must be >= 1, got 0")]
+    [InlineData("actornas.space.name = spidernet\nactornas.search.growth.rule = largest", "actornas.search.growth.rule = largest is not one of: metrics, random")]
+    [InlineData("actornas.space.name = spidernet\nactornas.search.growth.ntk-images = 2", "actornas.search.growth.ntk-images = 2 is out of range")]
+    [InlineData("actornas.space.name = spidernet\nactornas.search.strategy = fade", "search.strategy = fade needs space.name = hierarchical, not spidernet")]
+    [InlineData("actornas.space.name = spidernet\nactornas.search.screening { mutants = 4, proxy = surrogate }", "turn screening off")]
     public void A_bad_setting_is_refused_with_its_name(string hocon, string expected)
     {
         var e = Assert.Throws<SettingsException>(() => ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString(hocon))));
@@ -101,6 +107,27 @@ public sealed class SettingsTests
             "actornas.space.name = hierarchical\nactornas.evaluator.name = synthetic\nactornas.search.screening { mutants = 4, proxy = fade }")));
         Assert.Equal(new Screening(4, ProxyKind.Fade, new RegionTrainingSettings()), hybrid.Search.Screening);
         Assert.Equal(100, hybrid.Search.PopulationSize);
+    }
+
+    [Fact]
+    public void The_spidernet_space_grows_one_network_a_round_at_a_time_with_its_growth_settings()
+    {
+        var settings = ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString(
+            "actornas.evaluator { name = synthetic, workers = 3 }\n" +
+            "actornas.space { name = spidernet, spidernet { reduction-cells = 3, initial-channels = 6 } }\n" +
+            "actornas.search { population-size = 50, sample-size = 10, mode = continuous, batch-size = 4, " +
+            "growth { rule = random, memory-budget-mb = 300, reinitialisations = 2, ntk-images = 16, crops = 200 } }")));
+        var search = settings.Search;
+        Assert.Equal((1, 1, SchedulingMode.Batch, 1), (search.PopulationSize, search.SampleSize, search.Mode, search.BatchSize));
+        Assert.Equal(new Core.Spaces.SpiderNet.SpiderNetSpaceSettings(3, 6), search.Space.SpiderNet);
+        Assert.Equal(new Core.Growth.GrowthSpec(Core.Growth.GrowthRule.Random, 300, 2, 16, 200), search.Growth);
+
+        // the defaults: SpiderNet's own rule and sizes, no memory gate; every other space has no growth
+        var defaults = ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString(
+            "actornas.evaluator.name = synthetic\nactornas.space.name = spidernet")));
+        Assert.Equal(new Core.Growth.GrowthSpec(), defaults.Search.Growth);
+        Assert.Equal(new Core.Spaces.SpiderNet.SpiderNetSpaceSettings(), defaults.Search.Space.SpiderNet);
+        Assert.Null(ActorNasSettings.From(ActorNasConfig.Reference).Search.Growth);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ActorNas.Core.Growth;
 using ActorNas.Core.Spaces.SpiderNet;
 using ActorNas.Torch.Data;
 using ActorNas.Torch.Evaluators;

@@ -120,7 +120,7 @@ public sealed class EventSerializerTests
         Assert.Equal(
             new[]
             {
-                "candidate-cancelled.v1", "candidate-evaluated.v1", "candidate-failed.v1", "candidate-proposed.v1", "candidate-released.v1", "candidate-retired.v1",
+                "candidate-cancelled.v1", "candidate-evaluated.v1", "candidate-evaluated.v2", "candidate-failed.v1", "candidate-proposed.v1", "candidate-released.v1", "candidate-retired.v1",
                 "candidate-started.v1", "search-completed.v1", "search-paused.v1", "search-resumed.v1", "search-snapshot.v1",
                 "search-started.v1",
             },
@@ -131,7 +131,7 @@ public sealed class EventSerializerTests
     }
 
     [Theory]
-    [InlineData("candidate-evaluated.v2")]
+    [InlineData("candidate-evaluated.v3")]
     [InlineData("CandidateEvaluated")]
     [InlineData("ActorNas.Core.Events.CandidateEvaluated, ActorNas.Core")]
     [InlineData("")]

@@ -70,7 +70,7 @@ public sealed class FadeProposalTests
             Assert.Equal(expected, seen.Scores);
             Assert.Equal(expected.IndexOf(expected.Max()), seen.Chosen);
             Assert.Equal(mutants[seen.Chosen], proposal.Child);
-            Assert.Equal(centre.With(proposal.Mutation.Position, proposal.Mutation.To), proposal.Child);
+            Assert.Equal(centre.With(proposal.Mutation!.Position, proposal.Mutation.To), proposal.Child);
         }
     }
 

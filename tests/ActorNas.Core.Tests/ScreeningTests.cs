@@ -20,7 +20,7 @@ public sealed class ScreeningTests
         PositionWeighting weighting, Screening screening, ProxyModel? proxy)
     {
         var proposal = ChildProposer.ProposeScreened(space, parent, random, weighting, screening, proxy, scorer: null);
-        return (proposal.Child, proposal.Mutation);
+        return (proposal.Child, proposal.Mutation!);
     }
 
     private static DeterministicRandom MutationStream(long seed, long id) => DeterministicRandom.For(seed, id, RandomPurpose.Mutation);

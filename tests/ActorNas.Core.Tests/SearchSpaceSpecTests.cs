@@ -17,7 +17,7 @@ public sealed class SearchSpaceSpecTests
         var hierarchical = new Core.Spaces.Hierarchical.HierarchicalSpaceSettings { Stages = 1, Channels = [2], Pools = [2], PoolPadding = [0] };
         Assert.Equal(hierarchical, Assert.IsType<Core.Spaces.Hierarchical.HierarchicalSpace>(
             new SearchSpaceSpec("hierarchical", Hierarchical: hierarchical).Create()).Settings);
-        Assert.Equal(new[] { "nb201", "sequential", "hierarchical" }, SearchSpaces.BuiltIn);
+        Assert.Equal(new[] { "nb201", "sequential", "hierarchical", "spidernet" }, SearchSpaces.BuiltIn);
         Assert.Subset(SearchSpaceSpec.Known.ToHashSet(), SearchSpaces.BuiltIn.ToHashSet());
     }
 

@@ -33,6 +33,27 @@ internal static class Cli
         }
     }
 
+    /// <summary>
+    /// Starts <paramref name="runArgs"/>, kills it with kill -9 once the log holds <paramref name="evaluated"/> results,
+    /// checks the kill landed before the search completed, and resumes it to the end: the log of a search that crashed
+    /// mid-way, for a test to compare with one that ran through. Returns how many were evaluated at the kill.
+    /// </summary>
+    public static async Task<int> KillAndResumeAsync(TempDirectory dir, string[] runArgs, string db, string searchId, int evaluated, int budget)
+    {
+        using (var run = ActorNasProcess.Start(dir.Path, runArgs))
+        {
+            await WaitForEvaluatedAsync(dir, db, searchId, evaluated, run, TimeSpan.FromSeconds(240));
+            run.KillHard();
+            await run.ResultAsync(TimeSpan.FromSeconds(30));
+        }
+        var atKill = await StatusAsync(dir, db, searchId);
+        Assert.False(atKill.Completed, "the kill landed after the search completed: it tested nothing");
+        var resumed = await ActorNasProcess.RunAsync(dir.Path, TimeSpan.FromSeconds(300), "resume", "--db", db, "--search-id", searchId, "--json");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(budget, resumed.Summary().Evaluated);
+        return atKill.Evaluated;
+    }
+
     /// <summary>`actornas list --db db`: the search ids, one a line.</summary>
     public static async Task<IReadOnlyList<string>> ListAsync(TempDirectory dir, string db)
     {

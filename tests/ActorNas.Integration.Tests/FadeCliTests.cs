@@ -35,19 +35,9 @@ public sealed class FadeCliTests(ITestOutputHelper output)
         Assert.True(trainedOnSlot >= Budget - 1, $"{trainedOnSlot} regions trained on slot 0 for {Budget - 1} steps");
 
         var crashed = dir.File("crashed.db");
-        using (var run = ActorNasProcess.Start(dir.Path, RunArgs(crashed, config)))
-        {
-            // two centres evaluated: the third step's region supernet is training or about to
-            await Cli.WaitForEvaluatedAsync(dir, crashed, "fade", 2, run, TimeSpan.FromSeconds(240));
-            run.KillHard();
-            await run.ResultAsync(TimeSpan.FromSeconds(30));
-        }
-        var atKill = await Cli.StatusAsync(dir, crashed, "fade");
-        output.WriteLine($"killed with {atKill.Evaluated} of {Budget} evaluated");
-        Assert.False(atKill.Completed, "the kill landed after the search completed: it tested nothing");
-        var resumed = await ActorNasProcess.RunAsync(dir.Path, TimeSpan.FromSeconds(300), "resume", "--db", crashed, "--search-id", "fade", "--json");
-        Assert.True(resumed.ExitCode == 0, resumed.ToString());
-        Assert.Equal(Budget, resumed.Summary().Evaluated);
+        // killed with two centres evaluated: the third step's region supernet is training or about to
+        var atKill = await Cli.KillAndResumeAsync(dir, RunArgs(crashed, config), crashed, "fade", evaluated: 2, Budget);
+        output.WriteLine($"killed with {atKill} of {Budget} evaluated");
 
         var expected = await Proposals(through);
         var actual = await Proposals(crashed);

@@ -1,6 +1,8 @@
 using ActorNas.Core.Evolution;
 using ActorNas.Core.Spaces;
+using ActorNas.Core.Growth;
 using ActorNas.Core.Spaces.Hierarchical;
+using ActorNas.Core.Spaces.SpiderNet;
 
 namespace ActorNas.Actors.Configuration;
 
@@ -13,6 +15,9 @@ internal static class SearchSection
         var batch = reader.Int("search.batch-size", min: 0);
         var space = reader.String("space.name");
         var fade = reader.Enum<SearchStrategy>("search.strategy") == SearchStrategy.Fade;
+        // SpiderNet grows one network a round at a time; the reader sets what that means, so the log records it
+        var spider = space == SpiderNetSpace.SpaceName;
+        if (spider && fade) throw new SettingsException("search.strategy = fade needs space.name = hierarchical, not spidernet (which grows by search.growth)");
         var search = new SearchSettings
         {
             Space = new SearchSpaceSpec(space,
@@ -24,13 +29,14 @@ internal static class SearchSection
                         Activations = reader.StringList("space.sequential.activations"),
                     }
                     : null,
-                space == HierarchicalSpace.SpaceName ? ReadHierarchical(reader) : null),
+                space == HierarchicalSpace.SpaceName ? ReadHierarchical(reader) : null,
+                spider ? new SpiderNetSpaceSettings(reader.Int("space.spidernet.reduction-cells"), reader.Int("space.spidernet.initial-channels")) : null),
             // FaDE is memory-less: the centre is the whole population, and the tournament is trivially it
-            PopulationSize = fade ? 1 : reader.Int("search.population-size", min: 1),
-            SampleSize = fade ? 1 : reader.Int("search.sample-size", min: 1),
+            PopulationSize = fade || spider ? 1 : reader.Int("search.population-size", min: 1),
+            SampleSize = fade || spider ? 1 : reader.Int("search.sample-size", min: 1),
             Budget = reader.Int("search.budget", min: 1),
-            Mode = reader.Enum<SchedulingMode>("search.mode"),
-            BatchSize = batch == 0 ? evaluator.Workers : batch,
+            Mode = spider ? SchedulingMode.Batch : reader.Enum<SchedulingMode>("search.mode"),
+            BatchSize = spider ? 1 : batch == 0 ? evaluator.Workers : batch,
             MaxAttempts = reader.Int("search.max-attempts", min: 1),
             MaxFailures = reader.Int("search.max-failures", min: 1),
             Seed = reader.Long("search.seed"),
@@ -38,6 +44,7 @@ internal static class SearchSection
             Screening = fade
                 ? new Screening(reader.Int("search.fade.neighbours", min: 2), ProxyKind.Fade, ReadFade(reader))
                 : ReadScreening(reader),
+            Growth = spider ? ReadGrowth(reader) : null,
             Evaluator = evaluator.Name,
             Settings = RecordedSettings.Of(settingsText),
         };
@@ -57,6 +64,13 @@ internal static class SearchSection
         var proxy = reader.Enum<ProxyKind>("search.screening.proxy", ProxyModel.Name);
         return new Screening(reader.Int("search.screening.mutants", min: 1), proxy, proxy == ProxyKind.Fade ? ReadFade(reader) : null);
     }
+
+    private static GrowthSpec ReadGrowth(SettingsReader reader) => new(
+        reader.Enum<GrowthRule>("search.growth.rule"),
+        reader.Int("search.growth.memory-budget-mb", min: 0),
+        reader.Int("search.growth.reinitialisations", min: 1),
+        reader.Int("search.growth.ntk-images", min: 3),
+        reader.Int("search.growth.crops", min: 2));
 
     private static RegionTrainingSettings ReadFade(SettingsReader reader) => new(
         reader.Int("search.fade.epochs", min: 1),

@@ -2,6 +2,8 @@ using ActorNas.Actors.Configuration;
 using ActorNas.Core;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
+using ActorNas.Core.Growth;
+using ActorNas.Core.Spaces.SpiderNet;
 using ActorNas.Core.Spaces.Hierarchical;
 
 namespace ActorNas.Actors.Evaluators;
@@ -16,6 +18,7 @@ public sealed class EvaluatorRegistry
     private readonly Dictionary<string, Func<EvaluatorSettings, SearchSettings, Func<int, IEvaluator>>> _evaluators = new(StringComparer.Ordinal);
     private readonly Dictionary<ProxyKind, Func<EvaluatorSettings, SearchSettings, Func<Genotype, double>>> _proxies = [];
     private Func<EvaluatorSettings, SearchSettings, RegionWeigher>? _regionWeigher;
+    private Func<EvaluatorSettings, SearchSettings, Grower>? _grower;
 
     public EvaluatorRegistry()
     {
@@ -50,6 +53,13 @@ public sealed class EvaluatorRegistry
         return this;
     }
 
+    /// <summary>Adds the grower of spidernet searches (<c>actornas.space.name = spidernet</c>, <c>actornas.search.growth</c>).</summary>
+    public EvaluatorRegistry AddGrower(Func<EvaluatorSettings, SearchSettings, Grower> grower)
+    {
+        _grower = grower;
+        return this;
+    }
+
     /// <summary>
     /// Whatever can fail before the search starts fails here: an unknown name, a bad table, a missing dataset or GPU.
     /// </summary>
@@ -61,7 +71,16 @@ public sealed class EvaluatorRegistry
         Func<Genotype, double>? scorer = null;
         if (search.Screening is { IsOn: true } screening && _proxies.TryGetValue(screening.Proxy, out var proxy))
             scorer = proxy(settings, search);
-        return new EvaluatorSetup(slots, scorer, RegionWeigherFor(settings, search));
+        return new EvaluatorSetup(slots, scorer, RegionWeigherFor(settings, search), GrowerFor(settings, search));
+    }
+
+    /// <summary>The grower when the search is a spidernet one, else null; throws when it is and none was added.</summary>
+    public Grower? GrowerFor(EvaluatorSettings settings, SearchSettings search)
+    {
+        if (search.Space.Name != SpiderNetSpace.SpaceName) return null;
+        return _grower?.Invoke(settings, search)
+            ?? throw new SettingsException("a spidernet search grows its network with libtorch, which this process does not have; " +
+                "run it with the actornas CLI, or add ActorNas.Torch's grower to the registry (EvaluatorRegistry.AddGrower)");
     }
 
     /// <summary>The trainer of fade's region supernets when the search uses the fade proxy, else null; throws when it

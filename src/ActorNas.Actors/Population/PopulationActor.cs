@@ -124,7 +124,10 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
         Command<Mutated>(m => Propose(new ProposeChild(m.CandidateId, Now, new ChildProposal(m.Child, m.Mutation, m.Screened))));
         Command<MutationFailed>(f =>
         {
-            _log.Warning("mutator failed for candidate {0} ({1}); mutating here instead", f.CandidateId, f.Reason);
+            if (_config.Space.Name == Core.Spaces.SpiderNet.SpiderNetSpace.SpaceName)
+                _log.Warning("growing the network for candidate {0} failed ({1}); its round trains the network as it is", f.CandidateId, f.Reason);
+            else
+                _log.Warning("mutator failed for candidate {0} ({1}); mutating here instead", f.CandidateId, f.Reason);
             Propose(new ProposeChild(f.CandidateId, Now));   // no child: the state draws it
         });
         Command<Terminated>(t =>

@@ -11,6 +11,7 @@ namespace ActorNas.Actors.Protocol;
 /// </summary>
 public sealed record MutateParent(long CandidateId, Genotype Parent, ProxyModel? Proxy = null, string? Trainer = null) : IActorNasMessage;
 
-public sealed record Mutated(long CandidateId, Genotype Child, Mutation Mutation, ScreenedMutants? Screened = null) : IActorNasMessage;
+/// <summary>The child; <paramref name="Mutation"/> is null for a SpiderNet growth (the child's genotype holds its splits).</summary>
+public sealed record Mutated(long CandidateId, Genotype Child, Mutation? Mutation, ScreenedMutants? Screened = null) : IActorNasMessage;
 
 public sealed record MutationFailed(long CandidateId, string Reason) : IActorNasMessage;

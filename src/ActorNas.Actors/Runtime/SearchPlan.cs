@@ -46,7 +46,8 @@ public sealed class SearchPlan : IDisposable
             var settings = started is null
                 ? SettingsSources.Read(request.LocalText)
                 : SettingsSources.OfRecorded(request.LocalText, started.Config, request.SearchId);
-            var evaluators = request.EvaluatorFactory is { } own ? new EvaluatorSetup(own, null, runtime.Evaluators.RegionWeigherFor(settings.Evaluator, settings.Search))
+            var evaluators = request.EvaluatorFactory is { } own ? new EvaluatorSetup(own, null, runtime.Evaluators.RegionWeigherFor(settings.Evaluator, settings.Search),
+                    runtime.Evaluators.GrowerFor(settings.Evaluator, settings.Search))
                 : started is null && request.Evaluators is { } prepared ? prepared
                 : runtime.Evaluators.Prepare(settings.Evaluator, settings.Search);
             return new SearchPlan(runtime, searchLock, request.LocalSlots)
@@ -80,6 +81,7 @@ public sealed class SearchPlan : IDisposable
         {
             WeightCache = _runtime.WeightCache(Settings.WeightCache, Node),
             RegionWeigher = Evaluators.RegionWeigher,
+            Grower = Evaluators.Grower,
         };
 
     public void Dispose()

@@ -51,7 +51,7 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
         _listener = listener;
         _outageGrace = settings.Persistence.OutageGrace;
         var mutators = Context.ActorOf(
-            MutatorActor.Props(config, options.MutantScorer, options.RegionWeigher)
+            MutatorActor.Props(config, options.MutantScorer, options.RegionWeigher, options.Grower)
                 .WithRouter(new RoundRobinPool(settings.MutatorPoolSize)
                     .WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
             MutatorActor.PoolName);
@@ -146,4 +146,7 @@ public sealed record SearchSessionOptions(
 
     /// <summary>Trains the region supernets of the fade proxy (null when the search does not use it).</summary>
     public Core.Spaces.Hierarchical.RegionWeigher? RegionWeigher { get; init; }
+
+    /// <summary>Grows the network of a spidernet search (null for every other space).</summary>
+    public Core.Growth.Grower? Grower { get; init; }
 }

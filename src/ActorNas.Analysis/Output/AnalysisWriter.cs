@@ -16,6 +16,7 @@ public static class AnalysisWriter
     public const string ReportName = "report.md";
     public const string CacheStudyName = "cache-study.csv";
     public const string FadeStepsName = "fade-steps.csv";
+    public const string SpiderNetRoundsName = "spidernet-rounds.csv";
 
     public static readonly string[] ExtraCandidateColumns = ["proposal_index", "prefix_length", "children", "transferred_layers", "cache_hit"];
 
@@ -69,6 +70,13 @@ public static class AnalysisWriter
             var fadeSteps = Path.Combine(directory, FadeStepsName);
             FadeStepsCsv.Write(fold.FadeSteps, fold.Trace, fadeSteps);
             files.Add(fadeSteps);
+        }
+
+        if (fold.SpiderNetRounds.Count > 0)
+        {
+            var rounds = Path.Combine(directory, SpiderNetRoundsName);
+            SpiderNetRoundsCsv.Write(fold.SpiderNetRounds, rounds);
+            files.Add(rounds);
         }
 
         var cacheStudy = Path.Combine(directory, CacheStudyName);

@@ -31,6 +31,7 @@ public static class Report
 
         Quality(sb, a, FiguresOf(figures, 1));
         if (a.Fold.FadeSteps.Count > 0) FadeSteps(sb, a);
+        if (a.Fold.SpiderNetRounds.Count > 0) SpiderNetRounds(sb, a);
         Mutations(sb, a, FiguresOf(figures, 2));
         Donors(sb, a, FiguresOf(figures, 3));
         Distributed(sb, a, FiguresOf(figures, 4));
@@ -95,6 +96,26 @@ public static class Report
                 Md.N(s.ChosenScore, 4), Md.I(s.CentreRank), Objective(trace, s.ParentId), Objective(trace, s.Id)]));
     }
 
+    /// <summary>A SpiderNet search: how the one network grew, was pruned and trained, round by round.</summary>
+    private static void SpiderNetRounds(StringBuilder sb, SearchAnalysis a)
+    {
+        const int Shown = 10;
+        var rounds = a.Fold.SpiderNetRounds;
+        sb.AppendLine("## SpiderNet rounds").AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- {Md.I(rounds.Count)} rounds, each the network grown from the one the round before left, trained " +
+            $"from scratch and pruned; {Md.I(rounds.Sum(r => r.Splits ?? 0))} splits and {Md.I(rounds.Sum(r => r.PrunedOps))} ops pruned in all; " +
+            $"every round is a row of `{AnalysisWriter.SpiderNetRoundsName}`");
+        var first = rounds[0];
+        var last = rounds[^1];
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- the network went from {Md.I(first.Nodes)} nodes and {Md.I(first.AliveOps)} live ops " +
+            $"to {Md.I(last.Nodes)} nodes and {Md.I(last.AliveOps)} live ops; the memory column is the analytic estimate the growth's memory gate uses, not a measurement")
+            .AppendLine();
+        var rows = rounds.Count <= 2 * Shown ? rounds : [.. rounds.Take(Shown), .. rounds.TakeLast(Shown)];
+        Md.Table(sb, ["round", "candidate", "nodes", "live ops", "splits", "ops pruned", "parameters", "memory estimate (MB)", "accuracy"],
+            rows.Select(r => (IReadOnlyList<string>)[Md.I(r.Round), Md.I(r.Id), Md.I(r.Nodes), Md.I(r.AliveOps), r.Splits is { } s ? Md.I(s) : "-",
+                Md.I(r.PrunedOps), r.Parameters is { } p ? Md.I((long)p) : "-", r.TrainingMbEstimate is { } m ? Md.N(m, 1) : "-", Md.N(r.Objective, 4)]));
+    }
+
     private static string Objective(CandidateTrace trace, long id) =>
         trace.TryGet(id, out var r) && r.Objective is { } o ? Md.N(o, 4) : "-";
 
@@ -106,7 +127,9 @@ public static class Report
         var total = m.Positions.Sum();
         if (total == 0)
         {
-            sb.AppendLine("No mutation yet (every candidate so far is random).").AppendLine();
+            sb.AppendLine(a.Fold.SpiderNetRounds.Count > 0
+                ? "No single-position mutation: a SpiderNet search changes its network by growth and pruning (SpiderNet rounds, above)."
+                : "No mutation yet (every candidate so far is random).").AppendLine();
         }
         else
         {

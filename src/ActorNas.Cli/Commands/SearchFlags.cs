@@ -7,7 +7,7 @@ namespace ActorNas.Cli.Commands;
 /// <summary>The flags that define a new search (shared by `run` and `simulate`), and how they become HOCON overrides.</summary>
 internal sealed class SearchFlags
 {
-    private readonly Option<string?> _space = new("--space") { Description = "Search space: nb201, sequential or hierarchical (docs/fade.md)" };
+    private readonly Option<string?> _space = new("--space") { Description = "Search space: nb201, sequential, hierarchical (docs/fade.md) or spidernet (one network grown and pruned a round per candidate; docs/spidernet.md)" };
     private readonly Option<string?> _evaluator = new("--evaluator") { Description = "Evaluator: tabular (default), synthetic, train, naswot or command (your program, one process per candidate: actornas.evaluator.command, docs/command-evaluator.md)" };
     private readonly Option<string?> _table = new("--table") { Description = "tabular: a NAS-Bench-201 table, CSV or .csv.gz (default: the table shipped with ActorNas; docs/tabular.md)" };
     private readonly Option<string?> _dataset = new("--dataset") { Description = "tabular: cifar10, cifar100 or imagenet16-120 (default cifar10); for train/naswot data see --train-data" };
@@ -17,6 +17,7 @@ internal sealed class SearchFlags
     private readonly Option<int?> _screenMutants = new("--screen-mutants") { Description = "Hybrid evolution: rank this many mutants with --proxy, evaluate the best" };
     private readonly Option<string?> _proxy = new("--proxy") { Description = "What ranks screened mutants: flops (nb201), surrogate, naswot, ntk, linear-regions or fade (hierarchical)" };
     private readonly Option<string?> _strategy = new("--strategy") { Description = "rea (Regularized Evolution, default) or fade (FaDE's region-ranked loop, --space hierarchical; docs/fade.md)" };
+    private readonly Option<string?> _growth = new("--growth") { Description = "spidernet: how the network grows between rounds, metrics (SpiderNet, default) or random (the control)" };
     private readonly Option<int?> _budget = new("--budget") { Description = "Successful evaluations to run" };
     private readonly Option<int?> _population = new("--population") { Description = "Population size P" };
     private readonly Option<int?> _sample = new("--sample") { Description = "Tournament sample size S" };
@@ -54,7 +55,7 @@ internal sealed class SearchFlags
     {
         foreach (var option in new Option?[]
                  {
-                     _space, _evaluator, _table, _dataset, _trainData, _dataDir, _timeScale, _screenMutants, _proxy, _strategy, _budget, _population, _sample,
+                     _space, _evaluator, _table, _dataset, _trainData, _dataDir, _timeScale, _screenMutants, _proxy, _strategy, _growth, _budget, _population, _sample,
                      _workers, _mode, _batchSize, _seed, _maxAttempts, _timeout, Db, _searchId, _config, Json, Verbose, LogFile,
                  })
             if (option is not null) command.Options.Add(option);
@@ -77,6 +78,7 @@ internal sealed class SearchFlags
             .Set("search.screening.mutants", parse.GetValue(_screenMutants))
             .Set("search.screening.proxy", parse.GetValue(_proxy))
             .Set("search.strategy", parse.GetValue(_strategy))
+            .Set("search.growth.rule", parse.GetValue(_growth))
             .Set("search.budget", parse.GetValue(_budget))
             .Set("search.population-size", parse.GetValue(_population))
             .Set("search.sample-size", parse.GetValue(_sample))

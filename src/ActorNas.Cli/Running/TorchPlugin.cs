@@ -2,13 +2,14 @@ using ActorNas.Actors.Configuration;
 using ActorNas.Actors.Evaluators;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Evolution;
+using ActorNas.Core.Spaces.SpiderNet;
 using ActorNas.Torch.Evaluators;
 
 namespace ActorNas.Cli.Running;
 
 /// <summary>
-/// The TorchSharp evaluators (train, naswot), the naswot, ntk and linear-regions screening proxies and fade's region
-/// supernet training, plugged into a registry. The evaluator and
+/// The TorchSharp evaluators (train, naswot), the naswot, ntk and linear-regions screening proxies, fade's region
+/// supernet training and spidernet's growth, plugged into a registry. The evaluator and
 /// the proxy of one search share one workshop, so the dataset is loaded once.
 /// </summary>
 internal static class TorchPlugin
@@ -24,6 +25,8 @@ internal static class TorchPlugin
             registry.AddProxy(kind, (settings, search) =>
                 TrainFreeScoring.Proxy(workshops.For(settings), search.Space.Create(), search.Seed, kind));
         registry.AddRegionWeigher((settings, search) => FadeWeighing.Weigher(workshops.For(settings), search.Screening.FadeTraining));
+        registry.AddGrower((settings, search) => SpiderGrowing.Grower(workshops.For(settings), (SpiderNetSpace)search.Space.Create(),
+            search.Growth ?? throw new InvalidOperationException("a spidernet search without growth settings")));
         return registry;
     }
 

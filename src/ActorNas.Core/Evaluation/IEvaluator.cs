@@ -16,11 +16,14 @@ public sealed record EvaluationContext(string SearchId, ISearchSpace Space, long
 /// The result of one evaluation. The search maximises <paramref name="Objective"/>; NaN or infinity is
 /// recorded as a failure. <paramref name="Metrics"/> are stored with the result for analysis.
 /// </summary>
+/// <param name="Revised">The genotype the evaluation left, when it changed the architecture (a SpiderNet round prunes
+/// ops): recorded with the result, and what the candidate's children grow from. Null: the candidate's own genotype.</param>
 public sealed record EvaluationResult(
     double Objective,
     IReadOnlyDictionary<string, double>? Metrics = null,
     int TransferredLayers = 0,
-    bool? CacheHit = null);
+    bool? CacheHit = null,
+    Genotype? Revised = null);
 
 /// <summary>
 /// The single extension point for evaluation: training, training-free scores, table look-ups, user code.

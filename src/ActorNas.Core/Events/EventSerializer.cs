@@ -31,7 +31,16 @@ public static class EventSerializer
         [typeof(SearchSnapshot)] = "search-snapshot.v1",
     };
 
-    private static readonly Dictionary<string, Type> TypeByManifest = ManifestByType.ToDictionary(kv => kv.Value, kv => kv.Key);
+    /// <summary>
+    /// A result with a revised genotype: a reader that ignored the field would fold the wrong member, so it has a
+    /// manifest of its own, which older versions refuse as "written by a newer ActorNas". Every other result stays v1.
+    /// </summary>
+    public const string RevisedEvaluation = "candidate-evaluated.v2";
+
+    private static readonly Dictionary<string, Type> TypeByManifest = new(ManifestByType.ToDictionary(kv => kv.Value, kv => kv.Key))
+    {
+        [RevisedEvaluation] = typeof(CandidateEvaluated),
+    };
 
     public static IReadOnlyCollection<string> Manifests => TypeByManifest.Keys;
     public static IReadOnlyCollection<Type> Types => ManifestByType.Keys;
@@ -39,7 +48,8 @@ public static class EventSerializer
     public static bool Handles(Type type) => ManifestByType.ContainsKey(type);
 
     public static string ManifestOf(object value) =>
-        ManifestByType.TryGetValue(value.GetType(), out var manifest)
+        value is CandidateEvaluated { Revised: not null } ? RevisedEvaluation
+        : ManifestByType.TryGetValue(value.GetType(), out var manifest)
             ? manifest
             : throw new ArgumentException($"{value.GetType().Name} is not part of the ActorNas log schema");
 

@@ -23,6 +23,9 @@ public sealed record CandidateProposed(
 /// <summary>A worker took the candidate. A second start of the same id is a re-issue.</summary>
 public sealed record CandidateStarted(long Id, string Worker, string Node, int Attempt, DateTimeOffset At) : ISearchEvent;
 
+/// <param name="Revised">The genotype the evaluation left when it changed the architecture (a SpiderNet round's pruning);
+/// the member joins the population with it. Null (every other evaluator, and every log written before it existed): the
+/// proposed genotype.</param>
 public sealed record CandidateEvaluated(
     long Id,
     double Objective,
@@ -32,7 +35,8 @@ public sealed record CandidateEvaluated(
     string Worker,
     string Node,
     int TransferredLayers = 0,
-    bool? CacheHit = null) : ISearchEvent;
+    bool? CacheHit = null,
+    Genotype? Revised = null) : ISearchEvent;
 
 /// <summary>An attempt failed (exception, NaN objective, timeout). Final when no attempts are left.</summary>
 public sealed record CandidateFailed(long Id, string Reason, int Attempt, bool Final, string Worker, DateTimeOffset At) : ISearchEvent;

@@ -1,20 +1,26 @@
+using ActorNas.Core.Growth;
 using ActorNas.Core.Spaces;
 using ActorNas.Core.Spaces.Hierarchical;
+using ActorNas.Core.Spaces.SpiderNet;
 
 namespace ActorNas.Core.Evolution;
 
-/// <summary>Draws a parent's child: one mutation, or the proxy's pick among several.</summary>
+/// <summary>Draws a parent's child: one mutation, the proxy's pick among several, or a SpiderNet growth.</summary>
 public static class ChildProposer
 {
     /// <summary>
     /// The one way to make a child: the child of <paramref name="parent"/> for candidate <paramref name="candidateId"/>,
     /// drawn from the search's seed and that id, so a Mutator anywhere and the Population itself draw the same one.
     /// <paramref name="scorer"/> serves proxies that build networks (naswot), which throw without one;
-    /// <paramref name="weigher"/> trains the region supernets of the fade proxy.
+    /// <paramref name="weigher"/> trains the region supernets of the fade proxy; <paramref name="grower"/> grows a
+    /// spidernet parent (without one, the child is the parent as it is: the Population's fallback when growing failed,
+    /// so the next round trains the network again instead of the search stopping).
     /// </summary>
     public static ChildProposal ChildOf(SearchSettings config, ISearchSpace space, long candidateId, Genotype parent, ProxyModel? proxy,
-        Func<Genotype, double>? scorer = null, RegionWeigher? weigher = null)
+        Func<Genotype, double>? scorer = null, RegionWeigher? weigher = null, Grower? grower = null)
     {
+        if (space is SpiderNetSpace)
+            return new ChildProposal(grower is null ? parent : grower(parent, GrowthSeed(config, candidateId)), null, null);
         if (IsFadeStep(config, proxy))
         {
             var plan = FadeStepOf(config, space, candidateId, parent);
@@ -24,6 +30,10 @@ public static class ChildProposer
         var random = DeterministicRandom.For(config.Seed, candidateId, RandomPurpose.Mutation);
         return ProposeScreened(space, parent, random, config.Mutation, config.Screening, proxy, scorer);
     }
+
+    /// <summary>The seed of candidate <paramref name="candidateId"/>'s growth: from the search's seed and the id, as every draw.</summary>
+    public static long GrowthSeed(SearchSettings config, long candidateId) =>
+        (long)(DeterministicRandom.For(config.Seed, candidateId, RandomPurpose.Mutation).NextUInt64() >> 1);
 
     /// <summary>Whether the child comes from a FaDE step (the fade proxy, screening on): a region to train first.</summary>
     public static bool IsFadeStep(SearchSettings config, ProxyModel? proxy) => proxy is { Kind: ProxyKind.Fade } && config.Screening.IsOn;

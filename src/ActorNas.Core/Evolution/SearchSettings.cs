@@ -1,3 +1,5 @@
+using ActorNas.Core.Growth;
+using ActorNas.Core.Spaces.SpiderNet;
 using ActorNas.Core.Spaces;
 
 namespace ActorNas.Core.Evolution;
@@ -43,6 +45,8 @@ public sealed record SearchSettings
     /// <remarks>A log written before screening existed has no such field; it reads as off (the JSON source generator
     /// would otherwise leave null, not the initializer's value).</remarks>
     public Screening Screening { get => field ?? Screening.Off; init; } = Screening.Off;
+    /// <summary>How a spidernet search grows its network (null for every other space).</summary>
+    public GrowthSpec? Growth { get; init; }
     /// <summary>Evaluator name, for the record and for resume.</summary>
     public string Evaluator { get; init; } = "tabular";
     /// <summary>The settings (HOCON text) the search started with, without node-local secrets; a resume reads them back.</summary>
@@ -62,6 +66,22 @@ public sealed record SearchSettings
         Mutation.Validate();
         Space.Create();
         Screening.Validate(Space);
+        if (Space.Name == SpiderNetSpace.SpaceName) ValidateSpiderNet();
+    }
+
+    /// <summary>
+    /// SpiderNet grows one network: one member (the network as the last round left it), each child its growth, one round at
+    /// a time (a batch of one, so the next growth starts from the round before it).
+    /// </summary>
+    private void ValidateSpiderNet()
+    {
+        Require(PopulationSize == 1 && SampleSize == 1 && Mode == SchedulingMode.Batch && BatchSize == 1,
+            $"the spidernet space grows one network a round at a time: population size 1, sample size 1, batch mode with batch size 1 " +
+            $"(got population {PopulationSize}, sample {SampleSize}, {Mode.ToString().ToLowerInvariant()} mode, batch size {BatchSize}); " +
+            "the actornas configuration sets them for --space spidernet");
+        Require(!Screening.IsOn, "the spidernet space grows by its own metrics (search.growth); turn screening off");
+        Require(Growth is not null, "a spidernet search needs its growth settings (search.growth)");
+        Growth!.Validate();
     }
 
     private static void Require(bool ok, string message)

@@ -170,7 +170,7 @@ public sealed class SearchState
         var id = Math.Max(NextCandidateId, _nextReservationId);
         if (_population.Count + RandomPending < config.PopulationSize || _population.Count == 0)
         {
-            var genotype = Mutator.RandomGenotype(Space, DeterministicRandom.For(config.Seed, id, RandomPurpose.RandomGenotype));
+            var genotype = Space.Origin ?? Mutator.RandomGenotype(Space, DeterministicRandom.For(config.Seed, id, RandomPurpose.RandomGenotype));
             return new AssignCandidate(
                 new Candidate(id, null, genotype, 1),
                 [new CandidateProposed(id, null, genotype, null, null, BatchIndex, c.At), new CandidateStarted(id, c.Worker, c.Node, 1, c.At)]);
@@ -228,14 +228,29 @@ public sealed class SearchState
         if (!_pending.ContainsKey(c.CandidateId)) return new Rejected($"candidate {c.CandidateId} is not pending (its result is in already)");
         if (!double.IsFinite(c.Result.Objective))
             return Fail(new RecordFailure(c.CandidateId, $"objective is {c.Result.Objective}", c.Worker, c.FinishedAt), force: true);
+        if (c.Result.Revised is { } revised && RevisionProblem(revised) is { } problem)
+            return Fail(new RecordFailure(c.CandidateId, $"the evaluator's revised genotype is not one of the space's: {problem}", c.Worker, c.FinishedAt), force: true);
 
         var events = new List<ISearchEvent>(3);
         // the oldest retires before the result joins, so the population never holds more than P, not even between two events
         if (_population.Count + 1 > Config.PopulationSize) events.Add(new CandidateRetired(_population[0].Id, c.FinishedAt));
         events.Add(new CandidateEvaluated(c.CandidateId, c.Result.Objective, c.Result.Metrics, c.StartedAt, c.FinishedAt, c.Worker, c.Node,
-            c.Result.TransferredLayers, c.Result.CacheHit));
+            c.Result.TransferredLayers, c.Result.CacheHit, c.Result.Revised));
         if (Evaluated + 1 >= Config.Budget) events.AddRange(Completion(c.FinishedAt, except: c.CandidateId));
         return new Accepted(events);
+    }
+
+    private string? RevisionProblem(Genotype revised)
+    {
+        try
+        {
+            Space.Validate(revised);
+            return null;
+        }
+        catch (GenotypeFormatException e)
+        {
+            return e.Message;
+        }
     }
 
     /// <param name="force">A NaN result: the attempt fails whoever reports it.</param>
@@ -329,7 +344,7 @@ public sealed class SearchState
             case CandidateEvaluated v:
                 var done = PendingOf(e, v.Id);
                 Resolve(done);
-                var member = new Member(v.Id, done.Genotype, v.Objective, v.Node);
+                var member = new Member(v.Id, v.Revised ?? done.Genotype, v.Objective, v.Node);
                 _population.Add(member);
                 Evaluated++;
                 if (Best is null || member.Objective > Best.Objective) Best = member;

@@ -34,6 +34,12 @@ public interface ISearchSpace
     /// </summary>
     IReadOnlyList<int>? NeighbourValues(int position, int current) => null;
 
+    /// <summary>
+    /// The genotype every search of this space starts from, or null: the first candidates are drawn at random. A space
+    /// that grows one network from a fixed start (spidernet) answers that start.
+    /// </summary>
+    Genotype? Origin => null;
+
     /// <summary>Positions whose layers a change at <paramref name="changedPosition"/> invalidates.</summary>
     IEnumerable<int> InvalidatedBy(int changedPosition) =>
         Enumerable.Range(TransferablePrefixLength(changedPosition), Length - TransferablePrefixLength(changedPosition));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ActorNas.Core.Spaces.Hierarchical;
+using ActorNas.Core.Spaces.SpiderNet;
 
 namespace ActorNas.Core.Spaces;
 
@@ -12,7 +13,7 @@ public static class SearchSpaces
 {
     private static readonly ConcurrentDictionary<string, Func<ISearchSpace>> Registered = new(StringComparer.Ordinal);
 
-    public static IReadOnlyList<string> BuiltIn { get; } = [Nb201Space.SpaceName, SequentialSpace.SpaceName, HierarchicalSpace.SpaceName];
+    public static IReadOnlyList<string> BuiltIn { get; } = [Nb201Space.SpaceName, SequentialSpace.SpaceName, HierarchicalSpace.SpaceName, SpiderNetSpace.SpaceName];
 
     /// <summary>Built-in and registered names, sorted.</summary>
     public static IReadOnlyList<string> Known => [.. BuiltIn.Concat(Registered.Keys).Order(StringComparer.Ordinal)];

@@ -9,13 +9,6 @@ using static TorchSharp.torch;
 
 namespace ActorNas.Torch.Training;
 
-/// <summary>How the split of a cell is chosen: by the train-free metrics (SpiderNet) or uniformly at random (the control).</summary>
-public enum GrowthRule
-{
-    Metrics,
-    Random,
-}
-
 /// <summary>The sizes of the split scoring (research notes 1.4 and 1.9): narrow copies of width 3 (NTK, Kaiming fan-out)
 /// and 1 (linear regions, Kaiming fan-in), averaged over re-initialisations; and the memory gate: a split is made only
 /// if the network after it is estimated to train in <paramref name="MemoryBudgetBytes"/> at <paramref name="Batch"/>

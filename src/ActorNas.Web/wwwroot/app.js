@@ -71,7 +71,8 @@ function apply(m) {
       fold.running.set(e.worker, { id: e.id, at: Date.parse(e.at) });
       node(e.node).workers.add(e.worker);
       break;
-    case 'candidate-evaluated.v1': {
+    case 'candidate-evaluated.v1':
+    case 'candidate-evaluated.v2': {   // v2: with the genotype a SpiderNet round's pruning left
       const c = fold.candidates.get(e.id);
       if (c) { c.objective = e.objective; c.metrics = e.metrics || {}; c.worker = e.worker; c.node = e.node; }
       if (fold.running.get(e.worker)?.id === e.id) fold.running.delete(e.worker);

@@ -20,7 +20,7 @@ internal static class StateCalls
     public static (Genotype Child, Mutation Mutation) MutateFor(this SearchState state, Reservation reservation)
     {
         var child = ChildProposer.ChildOf(state.Config, state.Space, reservation.Id, reservation.Parent, reservation.Proxy);
-        return (child.Child, child.Mutation);
+        return (child.Child, child.Mutation!);
     }
 
     /// <summary>The proposal, or null when the state rejected it.</summary>

@@ -60,6 +60,9 @@ public sealed class SpiderNetSpace : ISearchSpace
     /// <summary>The starting network: every cell with one fresh edge from each input to one node, and that node to the output.</summary>
     public IReadOnlyList<SpiderCell> InitialCells() => [.. Enumerable.Range(0, Cells).Select(c => SpiderCell.Initial(InputsOf(c)))];
 
+    /// <summary>A SpiderNet search starts from the starting network, not from a random genotype.</summary>
+    public Genotype Origin => Encode(InitialCells());
+
     public Genotype Encode(IReadOnlyList<SpiderCell> cells)
     {
         if (cells.Count != Cells) throw new ArgumentException($"a {Name} genotype has {Cells} cells, got {cells.Count}");
