@@ -20,15 +20,8 @@ public static class RegionTrainer
     private const double MaxGradientNorm = 5.0;
 
     /// <summary>Builds the supernet with libtorch's generator seeded by <paramref name="seed"/> (weights, then α ~ U(0,1)).</summary>
-    public static RegionSupernet Build(Region region, InputShape input, long seed, Device device)
-    {
-        lock (Trainer.BuildGate)
-        {
-            manual_seed(seed);
-            var supernet = new RegionSupernet(region, input);
-            return supernet.to(device);
-        }
-    }
+    public static RegionSupernet Build(Region region, InputShape input, long seed, Device device) =>
+        Trainer.BuildSeeded(seed, () => new RegionSupernet(region, input).to(device));
 
     /// <param name="measureAccuracy">Also classify the validation images with the trained supernet (a search's step needs
     /// only the weights).</param>

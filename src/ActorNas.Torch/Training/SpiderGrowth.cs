@@ -123,13 +123,12 @@ public static class SpiderGrowth
         int width, InputShape input, long networkSeed, Device device, bool fanOut, Func<SpiderNetwork, double> metric)
     {
         var narrow = new SpiderNetSpace(space.Settings with { InitialChannels = width });
-        SpiderNetwork network;
-        lock (Trainer.BuildGate)
+        var network = Trainer.BuildSeeded(networkSeed, () =>
         {
-            manual_seed(networkSeed);
-            network = new SpiderNetwork(narrow, narrow.Encode(split), input);
-            TrainFreeScoring.Kaiming(network, fanOut);
-        }
+            var built = new SpiderNetwork(narrow, narrow.Encode(split), input);
+            TrainFreeScoring.Kaiming(built, fanOut);
+            return built;
+        });
         using (network)
         {
             network.to(ScalarType.Float64).to(device);

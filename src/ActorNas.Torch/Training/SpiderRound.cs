@@ -50,13 +50,8 @@ public static class SpiderRound
         {
             using var scope = NewDisposeScope();
             var train = data.Train;
-            SpiderNetwork network;
-            lock (Trainer.BuildGate)
-            {
-                manual_seed(seed);
-                network = new SpiderNetwork(space, genotype, new InputShape(train.Channels, train.Height, train.Width, train.Classes));
-                network.to(device);
-            }
+            var network = Trainer.BuildSeeded(seed,
+                () => new SpiderNetwork(space, genotype, new InputShape(train.Channels, train.Height, train.Width, train.Classes)).to(device));
             using (network)
             {
                 // drop-path draws from its own generator: the global one is shared with every slot's thread

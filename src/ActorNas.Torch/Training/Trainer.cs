@@ -35,21 +35,31 @@ public sealed record LayerTransfer(IReadOnlyDictionary<string, LayerPayload> Inh
 public static class Trainer
 {
     // libtorch's default generator is process-wide; slots that build networks at once would interleave its draws
-    internal static readonly Lock BuildGate = new();
+    private static readonly Lock BuildGate = new();
     private const double MaxGradientNorm = 5.0;
 
-    public static SearchNetwork Build(ISearchSpace space, Genotype genotype, InputShape input, NetworkSettings options, long seed, Device device,
-        Action<SearchNetwork>? initialise = null)
+    /// <summary>
+    /// Runs <paramref name="build"/> with libtorch's default generator seeded by <paramref name="seed"/>, while no other
+    /// thread builds: the one way a network is built from a seed, so the same seed gives the same weights on any slot.
+    /// Whatever draws from the generator (a re-initialisation) belongs inside <paramref name="build"/>.
+    /// </summary>
+    internal static T BuildSeeded<T>(long seed, Func<T> build)
     {
         lock (BuildGate)
         {
             manual_seed(seed);
-            var network = Networks.Build(space, genotype, input, options);
-            // a re-initialisation draws from the same seeded generator, so it belongs inside the gate too
-            initialise?.Invoke(network);
-            return network.to(device);
+            return build();
         }
     }
+
+    public static SearchNetwork Build(ISearchSpace space, Genotype genotype, InputShape input, NetworkSettings options, long seed, Device device,
+        Action<SearchNetwork>? initialise = null) =>
+        BuildSeeded(seed, () =>
+        {
+            var network = Networks.Build(space, genotype, input, options);
+            initialise?.Invoke(network);
+            return network.to(device);
+        });
 
     /// <summary>The identities of the network's layers, in forward order, without building it (what a fetch asks for).</summary>
     public static IReadOnlyList<string> LayerIdentities(ISearchSpace space, Genotype genotype, DataSplit data, TrainingSettings options) =>
