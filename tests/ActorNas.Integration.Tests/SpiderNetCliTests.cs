@@ -74,6 +74,21 @@ public sealed class SpiderNetCliTests(ITestOutputHelper output)
         Assert.Contains("## SpiderNet rounds", File.ReadAllText(Path.Combine(dir.File("analysis"), "report.md")), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("simulate --space spidernet --evaluator synthetic", "cannot run on a simulated clock")]
+    [InlineData("run --space spidernet --evaluator synthetic --growth largest", "actornas.search.growth.rule = largest is not one of: metrics, random")]
+    [InlineData("run --space spidernet --evaluator synthetic --strategy fade", "search.strategy = fade needs space.name = hierarchical, not spidernet")]
+    [InlineData("run --space spidernet --evaluator synthetic --proxy surrogate --screen-mutants 4", "turn screening off")]
+    public async Task Bad_spidernet_input_is_refused_with_the_fix_and_nothing_is_written(string command, string expected)
+    {
+        using var dir = new TempDirectory();
+        var db = dir.File("s.db");
+        var result = await ActorNasProcess.RunAsync(dir.Path, [.. command.Split(' '), "--budget", "2", "--db", db, "--search-id", "bad"]);
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
+        if (File.Exists(db)) Assert.DoesNotContain("bad", await Cli.ListAsync(dir, db));
+    }
+
     private static async Task<List<(CandidateProposed Proposed, CandidateEvaluated Evaluated)>> Rounds(string db)
     {
         var log = await LogReading.FromSqliteAsync(db, "spider");

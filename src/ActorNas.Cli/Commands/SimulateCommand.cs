@@ -35,6 +35,9 @@ internal static class SimulateCommand
             if (settings.Search.Screening is { IsOn: true } screening && Core.Evolution.ProxyModel.NeedsScorerFor(screening.Proxy))
                 throw new SettingsException($"the {Core.Evolution.ProxyModel.Name(screening.Proxy)} screening proxy builds real networks " +
                     "and cannot run on a simulated clock; use flops or surrogate");
+            if (space is Core.Spaces.SpiderNet.SpiderNetSpace)
+                throw new SettingsException("a spidernet search grows its network with libtorch between real training rounds and cannot run on a " +
+                    "simulated clock; use `actornas run --space spidernet --evaluator train`");
             var evaluator = BuiltInEvaluators.Simulated(settings.Evaluator, space);
 
             await using var store = StoreHost.Open(requested, db, mustExist: false);
