@@ -35,8 +35,8 @@ internal static class FadeBenchmark
     {
         var quick = options.Quick;
         torch.set_num_threads(options.Threads ?? 1);
-        var fashion = File.Exists(Path.Combine(DatasetLoader.DefaultFashionMnistDir, "train-images-idx3-ubyte.gz"));
-        var dataset = fashion && !quick ? DatasetLoader.FashionMnist : DatasetLoader.Synthetic;
+        var images = BenchImages.Choose(quick);
+        var dataset = images.Dataset;
         var trainImages = quick ? 256 : 2000;
         var validationImages = quick ? 128 : 1000;
         var epochs = quick ? 1 : 2;
@@ -45,7 +45,7 @@ internal static class FadeBenchmark
         var seeds = quick ? 1 : 2;
         Console.WriteLine($"fade: {dataset}, {trainImages} training and {validationImages} validation images, {epochs} epoch(s) of batch {BatchSize} " +
                           $"for every training, one libtorch thread{(quick ? " (--quick)" : "")}" +
-                          (fashion ? "" : $" (Fashion-MNIST is not installed at {DatasetLoader.DefaultFashionMnistDir}: synthetic images)"));
+                          images.Note);
         var total = Stopwatch.StartNew();
         using var data = DatasetLoader.Load(new DataSettings(dataset, null, trainImages, validationImages));
 

@@ -90,7 +90,8 @@ static int Usage(string problem)
           fade            FaDE on the CPU: Spearman and Kendall of region-supernet scores against standalone accuracy
                           (3 regions x 16 architectures x 2 seeds, Fashion-MNIST), supernet vs k^S standalone epochs for S = 1..5
           spidernet       SpiderNet's round loop (train, prune, grow) against random growth, Fashion-MNIST: accuracy,
-                          parameters, peak memory (estimated), seconds (--budget N rounds, default 8; --seeds N, default 3)
+                          parameters, peak memory (estimated), seconds (--budget N rounds, default 8; --seeds N, default 3;
+                          --ntk-images N, default 64: the images the NTK is taken over, the growth's cost on the CPU)
           --seeds N       nb201: seeds per algorithm (default 100); cache: seeds per NB201 search (default 3)
           --table PATH    nb201, cache: a NAS-Bench-201 table, CSV or .csv.gz (default: the shipped data/nb201 table)
           --threads N     torch: libtorch threads for NASWOT and the training step (default 1); fade: for every training

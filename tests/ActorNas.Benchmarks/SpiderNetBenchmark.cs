@@ -28,12 +28,15 @@ internal static class SpiderNetBenchmark
     {
         var quick = options.Quick;
         torch.set_num_threads(options.Threads ?? 1);
-        var fashion = File.Exists(Path.Combine(DatasetLoader.DefaultFashionMnistDir, "train-images-idx3-ubyte.gz"));
-        var dataset = fashion && !quick ? DatasetLoader.FashionMnist : DatasetLoader.Synthetic;
+        var images = BenchImages.Choose(quick);
+        var dataset = images.Dataset;
         var trainImages = quick ? 256 : 2000;
         var validationImages = quick ? 64 : 1000;
         var rounds = options.Budget ?? (quick ? 2 : 8);
         var seeds = options.Seeds ?? (quick ? 1 : 3);
+        // the NTK's per-sample gradients are the growth's cost on the CPU (docs/spidernet.md): fewer images make a run feasible
+        var ntkImages = options.NtkImages ?? (quick ? 8 : 64);
+        if (ntkImages < 3) throw new ArgumentException($"--ntk-images needs at least 3 (kappa is taken orthogonal to the ones), got {ntkImages}");
         var round = new SpiderRoundSettings(Epochs: quick ? 1 : 2, BatchSize: BatchSize);
         var space = new SpiderNetSpace();
         using var data = DatasetLoader.Load(new DataSettings(dataset, null, trainImages, validationImages));
@@ -45,13 +48,13 @@ internal static class SpiderNetBenchmark
         var growth = new GrowthSettings(Reinitialisations: quick ? 1 : 3, MemoryBudgetBytes: 2 * start, Batch: BatchSize);
         Console.WriteLine($"spidernet: {dataset}, {trainImages} training and {validationImages} validation images, {rounds} round(s) of " +
                           $"{round.Epochs} epoch(s), batch {BatchSize}, memory budget {growth.MemoryBudgetBytes >> 20} MB (estimated; the start is {start >> 20} MB), " +
-                          $"{seeds} seed(s), {growth.Reinitialisations} re-initialisation(s) per candidate, one libtorch thread" +
-                          (quick ? " (--quick)" : "") + (fashion ? "" : $" (Fashion-MNIST is not installed at {DatasetLoader.DefaultFashionMnistDir}: synthetic images)"));
+                          $"{seeds} seed(s), {growth.Reinitialisations} re-initialisation(s) per candidate, {ntkImages} NTK images, one libtorch thread" +
+                          (quick ? " (--quick)" : "") + images.Note);
 
         var results = new List<RunResult>();
         foreach (var rule in new[] { GrowthRule.Metrics, GrowthRule.Random })
             for (var seed = 1; seed <= seeds; seed++)
-                results.Add(RunLoop(space, data, input, round, growth, rule, seed, rounds, quick));
+                results.Add(RunLoop(space, data, input, round, growth, rule, seed, rounds, quick, ntkImages));
 
         RunResult[] Of(GrowthRule rule) => [.. results.Where(r => r.Rule == Name(rule))];
         var spider = Of(GrowthRule.Metrics);
@@ -68,7 +71,7 @@ internal static class SpiderNetBenchmark
             .Add("spiderPeakMb", spider.Average(r => r.PeakBytes) / (1 << 20), 1).Add("randomPeakMb", random.Average(r => r.PeakBytes) / (1 << 20), 1)
             .Add("spiderSeconds", spider.Average(r => r.Seconds), 1).Add("randomSeconds", random.Average(r => r.Seconds), 1)
             .Add("spiderSplits", spider.Average(r => r.Splits), 1).Add("randomSplits", random.Average(r => r.Splits), 1)
-            .Add("rounds", rounds, 0).Add("seeds", seeds, 0);
+            .Add("rounds", rounds, 0).Add("seeds", seeds, 0).Add("ntkImages", ntkImages, 0);
         Console.WriteLine(json);
         return 0;
     }
@@ -76,10 +79,10 @@ internal static class SpiderNetBenchmark
     private static string Name(GrowthRule rule) => rule == GrowthRule.Metrics ? "spidernet" : "random";
 
     private static RunResult RunLoop(SpiderNetSpace space, DataSplit data, InputShape input, SpiderRoundSettings round, GrowthSettings growth,
-        GrowthRule rule, int seed, int rounds, bool quick)
+        GrowthRule rule, int seed, int rounds, bool quick, int ntkImages)
     {
         var clock = Stopwatch.StartNew();
-        using var ntkBatch = TrainFreeScoring.NtkInputs(data.Train, quick ? 8 : 64, seed, CPU);
+        using var ntkBatch = TrainFreeScoring.NtkInputs(data.Train, ntkImages, seed, CPU);
         using var crops = TrainFreeScoring.RegionInputs(data.Train, quick ? 100 : 1000, 3, seed, CPU);
         long Bytes(ActorNas.Core.Genotype g) => SpiderCost.TrainingBytes(space, g, input.Channels, input.Height, input.Classes, BatchSize);
 
