@@ -134,7 +134,7 @@ public sealed class SpiderNetStrategyTests
     }
 
     [Fact]
-    public void The_growth_is_the_growers_for_the_candidates_seed_and_without_a_grower_the_parent_stays_as_it_is()
+    public void The_growth_is_the_growers_for_the_candidates_seed_without_a_grower_it_is_refused_and_the_fallback_keeps_the_parent()
     {
         var seeds = new List<long>();
         var grown = ChildProposer.ChildOf(Config(), Space, 7, Space.Origin, null, grower: (parent, seed) =>
@@ -145,7 +145,11 @@ public sealed class SpiderNetStrategyTests
         Assert.Equal(SplitFirstEdges(Space.Origin), grown.Child);
         Assert.Equal([ChildProposer.GrowthSeed(Config(), 7)], seeds);
         Assert.NotEqual(ChildProposer.GrowthSeed(Config(), 7), ChildProposer.GrowthSeed(Config(), 8));
-        Assert.Equal(Space.Origin, ChildProposer.ChildOf(Config(), Space, 7, Space.Origin, null).Child);
+        var refused = Assert.Throws<InvalidOperationException>(() => ChildProposer.ChildOf(Config(), Space, 7, Space.Origin, null));
+        Assert.Contains("grower", refused.Message, StringComparison.Ordinal);
+        var fallback = ChildProposer.FallbackChildOf(Config(), Space, 7, Space.Origin, null);
+        Assert.Equal(Space.Origin, fallback.Child);
+        Assert.Null(fallback.Mutation);
     }
 
     [Theory]

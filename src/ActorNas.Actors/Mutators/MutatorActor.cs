@@ -41,8 +41,6 @@ public sealed class MutatorActor : ReceiveActor
             {
                 try
                 {
-                    // without a grower ChildOf would hand back the parent ungrown: that is the Population's fallback, not ours
-                    if (grows && grower is null) return new MutationFailed(m.CandidateId, "this node has no grower (ActorNas.Torch)");
                     var proposal = ChildProposer.ChildOf(config, space, m.CandidateId, m.Parent, m.Proxy, scorer, weigher, grower);
                     return new Mutated(m.CandidateId, proposal.Child, proposal.Mutation, proposal.Screened);
                 }

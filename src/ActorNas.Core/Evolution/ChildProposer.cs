@@ -13,14 +13,16 @@ public static class ChildProposer
     /// drawn from the search's seed and that id, so a Mutator anywhere and the Population itself draw the same one.
     /// <paramref name="scorer"/> serves proxies that build networks (naswot), which throw without one;
     /// <paramref name="weigher"/> trains the region supernets of the fade proxy; <paramref name="grower"/> grows a
-    /// spidernet parent (without one, the child is the parent as it is: the Population's fallback when growing failed,
-    /// so the next round trains the network again instead of the search stopping).
+    /// spidernet parent, which throws without one (<see cref="FallbackChildOf"/> is what the Population draws instead).
     /// </summary>
     public static ChildProposal ChildOf(SearchSettings config, ISearchSpace space, long candidateId, Genotype parent, ProxyModel? proxy,
         Func<Genotype, double>? scorer = null, RegionWeigher? weigher = null, Grower? grower = null)
     {
         if (space is SpiderNetSpace)
-            return new ChildProposal(grower is null ? parent : grower(parent, GrowthSeed(config, candidateId)), null, null);
+        {
+            if (grower is null) throw new InvalidOperationException("growing a spidernet network needs a grower (ActorNas.Torch); this node has none");
+            return new ChildProposal(grower(parent, GrowthSeed(config, candidateId)), null, null);
+        }
         if (IsFadeStep(config, proxy))
         {
             var plan = FadeStepOf(config, space, candidateId, parent);
@@ -30,6 +32,16 @@ public static class ChildProposer
         var random = DeterministicRandom.For(config.Seed, candidateId, RandomPurpose.Mutation);
         return ProposeScreened(space, parent, random, config.Mutation, config.Screening, proxy, scorer);
     }
+
+    /// <summary>
+    /// The child the Population draws itself when no Mutator answered with one: it has no network scorer, region weigher
+    /// or grower, so a proxy that needs a scorer gives way to plain mutation, and a spidernet parent is handed back as it
+    /// is (the next round trains the network again instead of the search stopping).
+    /// </summary>
+    public static ChildProposal FallbackChildOf(SearchSettings config, ISearchSpace space, long candidateId, Genotype parent, ProxyModel? proxy) =>
+        space is SpiderNetSpace
+            ? new ChildProposal(parent, null, null)
+            : ChildOf(config, space, candidateId, parent, proxy is { NeedsScorer: true } ? null : proxy);
 
     /// <summary>The seed of candidate <paramref name="candidateId"/>'s growth: from the search's seed and the id, as every draw.</summary>
     public static long GrowthSeed(SearchSettings config, long candidateId) =>

@@ -208,9 +208,7 @@ public sealed class SearchState
         if (DropReservation(c.ReservationId) is not { } reservation)
             return new Rejected($"there is no reservation {c.ReservationId}: it was used or cancelled, or the search completed");
         if (IsCompleted) return Over();
-        // drawn here, no network scorer exists: a proxy that needs one gives way to plain mutation
-        var child = c.Child ?? ChildProposer.ChildOf(Config, Space, reservation.Id, reservation.Parent,
-            reservation.Proxy is { NeedsScorer: true } ? null : reservation.Proxy);
+        var child = c.Child ?? ChildProposer.FallbackChildOf(Config, Space, reservation.Id, reservation.Parent, reservation.Proxy);
         Space.Validate(child.Child);
         return new AssignCandidate(
             new Candidate(reservation.Id, reservation.ParentId, child.Child, 1, reservation.ParentNode),
