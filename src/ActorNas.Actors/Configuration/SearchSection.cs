@@ -15,7 +15,7 @@ internal static class SearchSection
         var batch = reader.Int("search.batch-size", min: 0);
         var space = reader.String("space.name");
         var fade = reader.Enum<SearchStrategy>("search.strategy") == SearchStrategy.Fade;
-        // SpiderNet grows one network a round at a time; the reader sets what that means, so the log records it
+        // SpiderNet grows one network a round at a time; the reader sets what that means (WithOneNetwork), so the log records it
         var spider = space == SpiderNetSpace.SpaceName;
         if (spider && fade) throw new SettingsException("search.strategy = fade needs space.name = hierarchical, not spidernet (which grows by search.growth)");
         var search = new SearchSettings
@@ -32,11 +32,11 @@ internal static class SearchSection
                 space == HierarchicalSpace.SpaceName ? ReadHierarchical(reader) : null,
                 spider ? new SpiderNetSpaceSettings(reader.Int("space.spidernet.reduction-cells"), reader.Int("space.spidernet.initial-channels")) : null),
             // FaDE is memory-less: the centre is the whole population, and the tournament is trivially it
-            PopulationSize = fade || spider ? 1 : reader.Int("search.population-size", min: 1),
-            SampleSize = fade || spider ? 1 : reader.Int("search.sample-size", min: 1),
+            PopulationSize = fade ? 1 : reader.Int("search.population-size", min: 1),
+            SampleSize = fade ? 1 : reader.Int("search.sample-size", min: 1),
             Budget = reader.Int("search.budget", min: 1),
-            Mode = spider ? SchedulingMode.Batch : reader.Enum<SchedulingMode>("search.mode"),
-            BatchSize = spider ? 1 : batch == 0 ? evaluator.Workers : batch,
+            Mode = reader.Enum<SchedulingMode>("search.mode"),
+            BatchSize = batch == 0 ? evaluator.Workers : batch,
             MaxAttempts = reader.Int("search.max-attempts", min: 1),
             MaxFailures = reader.Int("search.max-failures", min: 1),
             Seed = reader.Long("search.seed"),
@@ -48,6 +48,7 @@ internal static class SearchSection
             Evaluator = evaluator.Name,
             Settings = RecordedSettings.Of(settingsText),
         };
+        if (spider) search = search.WithOneNetwork();
         try
         {
             search.Validate();

@@ -70,12 +70,16 @@ public sealed record SearchSettings
     }
 
     /// <summary>
-    /// SpiderNet grows one network: one member (the network as the last round left it), each child its growth, one round at
-    /// a time (a batch of one, so the next growth starts from the round before it).
+    /// SpiderNet's shape, the one rule both the settings reader (which sets it) and <see cref="Validate"/> (which checks
+    /// it) follow: one network is grown, so one member (the network as the last round left it), each child its growth,
+    /// one round at a time (a batch of one, so the next growth starts from the round before it).
     /// </summary>
+    public SearchSettings WithOneNetwork() => this with { PopulationSize = 1, SampleSize = 1, Mode = SchedulingMode.Batch, BatchSize = 1 };
+
     private void ValidateSpiderNet()
     {
-        Require(PopulationSize == 1 && SampleSize == 1 && Mode == SchedulingMode.Batch && BatchSize == 1,
+        // records compare by value: equal exactly when the four settings already are the one network's
+        Require(Equals(WithOneNetwork()),
             $"the spidernet space grows one network a round at a time: population size 1, sample size 1, batch mode with batch size 1 " +
             $"(got population {PopulationSize}, sample {SampleSize}, {Mode.ToString().ToLowerInvariant()} mode, batch size {BatchSize}); " +
             "the actornas configuration sets them for --space spidernet");
