@@ -33,6 +33,14 @@ internal static class Cli
         }
     }
 
+    /// <summary>`actornas run` of a slow (training) search that must complete on its own with every evaluation of the budget.</summary>
+    public static async Task RunThroughAsync(TempDirectory dir, string[] runArgs, int budget)
+    {
+        var whole = await ActorNasProcess.RunAsync(dir.Path, TimeSpan.FromSeconds(300), runArgs);
+        Assert.True(whole.ExitCode == 0, whole.ToString());
+        Assert.Equal(budget, whole.Summary().Evaluated);
+    }
+
     /// <summary>
     /// Starts <paramref name="runArgs"/>, kills it with kill -9 once the log holds <paramref name="evaluated"/> results,
     /// checks the kill landed before the search completed, and resumes it to the end: the log of a search that crashed

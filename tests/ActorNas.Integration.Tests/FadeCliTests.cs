@@ -27,9 +27,7 @@ public sealed class FadeCliTests(ITestOutputHelper output)
         var config = Config(dir);
 
         var through = dir.File("through.db");
-        var whole = await ActorNasProcess.RunAsync(dir.Path, TimeSpan.FromSeconds(300), RunArgs(through, config));
-        Assert.True(whole.ExitCode == 0, whole.ToString());
-        Assert.Equal(Budget, whole.Summary().Evaluated);
+        await Cli.RunThroughAsync(dir, RunArgs(through, config), Budget);
         // every step's region trained on the evaluator slot that took the step's child, not on the Population's node
         var trainedOnSlot = File.ReadLines(Path.Combine(dir.Path, "actornas.log")).Count(l => l.Contains("/slot-0: trained the FaDE region of candidate"));
         Assert.True(trainedOnSlot >= Budget - 1, $"{trainedOnSlot} regions trained on slot 0 for {Budget - 1} steps");

@@ -34,9 +34,7 @@ public sealed class SpiderNetCliTests(ITestOutputHelper output)
         var config = Config(dir);
 
         var through = dir.File("through.db");
-        var whole = await ActorNasProcess.RunAsync(dir.Path, TimeSpan.FromSeconds(300), RunArgs(through, config));
-        Assert.True(whole.ExitCode == 0, whole.ToString());
-        Assert.Equal(Budget, whole.Summary().Evaluated);
+        await Cli.RunThroughAsync(dir, RunArgs(through, config), Budget);
 
         var crashed = dir.File("crashed.db");
         var atKill = await Cli.KillAndResumeAsync(dir, RunArgs(crashed, config), crashed, "spider", evaluated: 2, Budget);
