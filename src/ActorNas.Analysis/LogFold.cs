@@ -56,6 +56,7 @@ public sealed class LogFold
     // every proposal carries its own genotype and mutation; a search revisits the same ones, so one copy of each is kept
     private readonly Dictionary<Genotype, Genotype> _genotypes = [];
     private readonly Dictionary<Mutation, Mutation> _mutations = [];
+    private readonly SharedMetrics _metrics = new();
     private bool _idsIncrease = true;
     private double[] _medianScratch = [];
 
@@ -192,7 +193,7 @@ public sealed class LogFold
     private ISearchEvent SharedNames(ISearchEvent e) => e switch
     {
         CandidateStarted s => s with { Worker = Shared(s.Worker), Node = Shared(s.Node) },
-        CandidateEvaluated v => v with { Worker = Shared(v.Worker), Node = Shared(v.Node) },
+        CandidateEvaluated v => v with { Worker = Shared(v.Worker), Node = Shared(v.Node), Metrics = _metrics.Share(v.Metrics) },
         CandidateFailed f => f with { Worker = Shared(f.Worker) },
         CandidateProposed p => p with { Genotype = Shared(p.Genotype), Mutation = p.Mutation is { } m ? Shared(m) : null },
         _ => e,

@@ -74,8 +74,9 @@ public sealed class CacheTrace
         }
 
         // order 0: a finish before a start at the same instant; 1: a start; 2: a finish of an evaluation that took no time
-        var steps = new List<(double Time, int Order, long Id, long? Parent, string[] Layers, double Objective)>();
-        foreach (var t in fold.Tasks)
+        var tasks = fold.Tasks;
+        var steps = new List<(double Time, int Order, long Id, long? Parent, string[] Layers, double Objective)>(tasks.Count + fold.Evaluations.Count);
+        foreach (var t in tasks)
             if (proposals.TryGetValue(t.CandidateId, out var p)) steps.Add((t.Start, 1, t.CandidateId, p.ParentId, Requested(t.CandidateId, p.ParentId), 0));
         var offered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in fold.Evaluations)

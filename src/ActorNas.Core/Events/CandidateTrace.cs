@@ -31,19 +31,29 @@ public sealed record CandidateRecord
 public enum CandidateStatus { Pending, Evaluated, Failed, Cancelled }
 
 /// <summary>Folds a log into one record per candidate (for export and analysis), in id order.</summary>
+/// <remarks>
+/// The records are a list kept in id order and found by binary search: the Population proposes candidates in
+/// increasing id order, so each proposal appends, and a long search's million records cost one reference each instead
+/// of a tree node (a log out of order still works, each proposal inserting where it belongs).
+/// </remarks>
 public sealed class CandidateTrace
 {
-    private readonly SortedDictionary<long, CandidateRecord> _records = [];
+    private readonly List<CandidateRecord> _records = [];
 
     public SearchStarted? Started { get; private set; }
     public SearchCompleted? Completed { get; private set; }
-    public IReadOnlyCollection<CandidateRecord> Records => _records.Values;
+    public IReadOnlyCollection<CandidateRecord> Records => _records;
 
     /// <summary>Whether the trace holds a record of candidate <paramref name="id"/> (it saw its proposal).</summary>
-    public bool Contains(long id) => _records.ContainsKey(id);
+    public bool Contains(long id) => IndexOf(id) >= 0;
 
     /// <summary>The record of candidate <paramref name="id"/>, when the trace holds one.</summary>
-    public bool TryGet(long id, out CandidateRecord record) => _records.TryGetValue(id, out record!);
+    public bool TryGet(long id, out CandidateRecord record)
+    {
+        var index = IndexOf(id);
+        record = index >= 0 ? _records[index] : null!;
+        return index >= 0;
+    }
 
     public void Apply(ISearchEvent e)
     {
@@ -52,7 +62,10 @@ public sealed class CandidateTrace
             case SearchStarted s: Started = s; break;
             case SearchCompleted c: Completed = c; break;
             case CandidateProposed p:
-                _records[p.Id] = new CandidateRecord { Id = p.Id, ParentId = p.ParentId, Genotype = p.Genotype, Mutation = p.Mutation, ProposedAt = p.At };
+                var proposed = new CandidateRecord { Id = p.Id, ParentId = p.ParentId, Genotype = p.Genotype, Mutation = p.Mutation, ProposedAt = p.At };
+                var at = IndexOf(p.Id);
+                if (at >= 0) _records[at] = proposed;
+                else _records.Insert(~at, proposed);
                 break;
             case CandidateStarted s:
                 Update(s.Id, r => r with { StartedAt = s.At, Worker = s.Worker, Node = s.Node, Starts = r.Starts + 1 });
@@ -85,6 +98,24 @@ public sealed class CandidateTrace
 
     private void Update(long id, Func<CandidateRecord, CandidateRecord> change)
     {
-        if (_records.TryGetValue(id, out var record)) _records[id] = change(record);
+        var index = IndexOf(id);
+        if (index >= 0) _records[index] = change(_records[index]);
+    }
+
+    /// <summary>The index of candidate <paramref name="id"/>'s record, or the complement of where it would go.</summary>
+    private int IndexOf(long id)
+    {
+        // the newest candidates are the ones events name most: past the last record is the common miss
+        if (_records.Count == 0 || _records[^1].Id < id) return ~_records.Count;
+        int low = 0, high = _records.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + (high - low) / 2;
+            var at = _records[middle].Id;
+            if (at == id) return middle;
+            if (at < id) low = middle + 1;
+            else high = middle - 1;
+        }
+        return ~low;
     }
 }
