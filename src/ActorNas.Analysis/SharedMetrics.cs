@@ -63,26 +63,45 @@ internal sealed class MetricNames
 }
 
 /// <summary>One candidate's metrics: values over shared names, read as the dictionary it was.</summary>
-internal sealed class MetricValues(MetricNames names, double[] values) : IReadOnlyDictionary<string, double>
+/// <remarks>Equal to other shared metrics with the same names and values in the same order, so that the records of two
+/// folds of the same log (each with its own interner) compare equal.</remarks>
+internal sealed class MetricValues(MetricNames names, double[] values) : IReadOnlyDictionary<string, double>, IEquatable<MetricValues>
 {
-    public double this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"no metric {key}");
-    public IEnumerable<string> Keys => names.Names;
-    public IEnumerable<double> Values => values;
-    public int Count => values.Length;
+    private readonly MetricNames _names = names;
+    private readonly double[] _values = values;
 
-    public bool ContainsKey(string key) => names.TryIndex(key, out _);
+    public double this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"no metric {key}");
+    public IEnumerable<string> Keys => _names.Names;
+    public IEnumerable<double> Values => _values;
+    public int Count => _values.Length;
+
+    public bool ContainsKey(string key) => _names.TryIndex(key, out _);
 
     public bool TryGetValue(string key, out double value)
     {
-        var found = names.TryIndex(key, out var index);
-        value = found ? values[index] : default;
+        var found = _names.TryIndex(key, out var index);
+        value = found ? _values[index] : default;
         return found;
     }
 
     public IEnumerator<KeyValuePair<string, double>> GetEnumerator()
     {
-        for (var i = 0; i < values.Length; i++) yield return KeyValuePair.Create(names.Names[i], values[i]);
+        for (var i = 0; i < _values.Length; i++) yield return KeyValuePair.Create(_names.Names[i], _values[i]);
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public bool Equals(MetricValues? other) =>
+        other is not null
+        && (ReferenceEquals(_names, other._names) || _names.Names.AsSpan().SequenceEqual(other._names.Names))
+        && _values.AsSpan().SequenceEqual(other._values);
+
+    public override bool Equals(object? obj) => Equals(obj as MetricValues);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var value in _values) hash.Add(value);
+        return hash.ToHashCode();
+    }
 }

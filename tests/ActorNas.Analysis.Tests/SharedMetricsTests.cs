@@ -47,6 +47,21 @@ public sealed class SharedMetricsTests
     }
 
     [Fact]
+    public void Metrics_shared_by_two_interners_are_equal_when_names_and_values_are()
+    {
+        Dictionary<string, double> Reported(double acc) => new() { ["loss"] = 0.5, ["acc"] = acc };
+        var one = new SharedMetrics().Share(Reported(0.9))!;
+        var other = new SharedMetrics().Share(Reported(0.9))!;
+
+        // as a record compares its members (CandidateRecord.Metrics)
+        var equality = EqualityComparer<IReadOnlyDictionary<string, double>>.Default;
+        Assert.True(equality.Equals(one, other));
+        Assert.Equal(equality.GetHashCode(one), equality.GetHashCode(other));
+        Assert.False(equality.Equals(one, new SharedMetrics().Share(Reported(0.8))));
+        Assert.False(equality.Equals(one, new SharedMetrics().Share(new Dictionary<string, double> { ["acc"] = 0.9, ["loss"] = 0.5 })));
+    }
+
+    [Fact]
     public void No_metrics_stay_no_metrics()
     {
         Assert.Null(new SharedMetrics().Share(null));
