@@ -60,7 +60,10 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     private readonly Queue<long> _recentDonors = new();
     private readonly Dictionary<long, int> _popularity = [];              // donor -> choices among the last W
     private readonly Dictionary<string, Entry> _entries = [];             // held layer -> its score and last use
-    private readonly SortedSet<Entry> _order = new(EntryOrder.Instance);  // the victim first
+    private readonly SortedSet<Entry> _order = new(EntryOrder.Instance);  // held layers the population expects nothing of, the victim first
+    // held layers the population expects requests for: every evaluation rescores all of them, so they are few and
+    // scanned for the victim instead of re-sorted (the victim is the same: the least of both under one total order)
+    private readonly Dictionary<string, Entry> _expectedHeld = [];
     private readonly Dictionary<string, HashSet<long>> _owners = [];      // held layer -> models known to hold it
     private readonly Dictionary<long, HashSet<string>> _layersOf = [];    // model -> held layers it is linked to
     private readonly Queue<(long Choice, string Layer)> _recentRequests = new();
@@ -149,7 +152,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     public void OnRemoved(string layer)
     {
         if (!_entries.Remove(layer, out var entry)) return;
-        _order.Remove(entry);
+        Unorder(entry);
         if (!_owners.Remove(layer, out var owners)) return;
         foreach (var owner in owners)
             if (_layersOf.TryGetValue(owner, out var layers) && layers.Remove(layer) && layers.Count == 0) _layersOf.Remove(owner);
@@ -161,7 +164,14 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     /// <summary>Layers whose search-long request count is remembered (bounded by <see cref="HistoryCapacity"/>).</summary>
     internal int RememberedLayers => _history.Count;
 
-    public string Victim() => _order.Count > 0 ? _order.Min!.Layer : throw new InvalidOperationException("the cache holds nothing");
+    public string Victim()
+    {
+        if (_entries.Count == 0) throw new InvalidOperationException("the cache holds nothing");
+        var victim = _order.Min;
+        foreach (var entry in _expectedHeld.Values)
+            if (victim is null || EntryOrder.Instance.Compare(entry, victim) < 0) victim = entry;
+        return victim!.Layer;
+    }
 
     /// <summary>The window count of a held layer (its requests in the window plus the window popularity of its known holders), for tests.</summary>
     public long ScoreOf(string layer) => _entries.TryGetValue(layer, out var entry) ? entry.Window : 0;
@@ -278,9 +288,16 @@ public sealed class DonorPopularityPolicy : ICachePolicy
 
     private void Put(Entry? old, Entry entry)
     {
-        if (old is not null) _order.Remove(old);
+        if (old is not null) Unorder(old);
         _entries[entry.Layer] = entry;
-        _order.Add(entry);
+        if (entry.Expected != 0) _expectedHeld[entry.Layer] = entry;
+        else _order.Add(entry);
+    }
+
+    private void Unorder(Entry entry)
+    {
+        if (entry.Expected != 0) _expectedHeld.Remove(entry.Layer);
+        else _order.Remove(entry);
     }
 
     private void CountHistory(string layer)
