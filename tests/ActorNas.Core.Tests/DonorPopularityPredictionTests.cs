@@ -81,8 +81,11 @@ public sealed class DonorPopularityPredictionTests
             // a chain: every model is the child of the one before
             Evaluate(book, id, id % 7 / 10.0, id - 1, "root-a", $"l{id}");
             Assert.True(policy.RememberedModels <= 6, $"{policy.RememberedModels} models remembered after {id}");
+            // their layers with them: root-a and one of its own per remembered model
+            Assert.True(policy.NumberedLayers <= 7, $"{policy.NumberedLayers} layers numbered after {id}");
         }
         Assert.Equal(0, policy.ExpectedRequestsOf("l2"));
+        Assert.True(policy.ExpectedRequestsOf("l500") > 0);
         Assert.True(policy.ExpectedRequestsOf("root-a") > 0);   // every living model still shares it
     }
 

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace ActorNas.Core.Caching;
 
 /// <summary>
@@ -73,8 +71,9 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     private readonly int _sampleSize;
     private readonly Queue<long> _population = new();                   // the last P evaluated models heard of, oldest first
     private readonly Dictionary<long, Lineage> _lineage = [];            // the population and the dead parents of living models
-    private Dictionary<string, double> _expected = new(StringComparer.Ordinal);   // layer -> expected requests from the population
-    private Dictionary<string, double> _spare = new(StringComparer.Ordinal);      // the next estimate is built here
+    private readonly LayerNumbers _numbers = new();                       // the remembered models' layers, numbered
+    private LayerSums _expected = new();                                  // layer number -> expected requests from the population
+    private LayerSums _spare = new();                                     // the next estimate is built here
     private readonly List<(long Id, Lineage Model)> _ranked = [];
     private long? _currentDonor;
     private long _choices;
@@ -146,7 +145,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
         _owners[layer] = [];
         Link(layer, owner);
         Put(null, new Entry(layer, _popularity.GetValueOrDefault(owner) + _requestsInWindow.GetValueOrDefault(layer),
-            _expected.GetValueOrDefault(layer), _history.GetValueOrDefault(layer), ++_tick));
+            ExpectedRequestsOf(layer), _history.GetValueOrDefault(layer), ++_tick));
     }
 
     public void OnRemoved(string layer)
@@ -160,6 +159,9 @@ public sealed class DonorPopularityPolicy : ICachePolicy
 
     /// <summary>Models whose lineage is remembered: the population and the dead parents of its living models.</summary>
     internal int RememberedModels => _lineage.Count;
+
+    /// <summary>Layers of the remembered models (numbered for the estimate): bounded with them.</summary>
+    internal int NumberedLayers => _numbers.Count;
 
     /// <summary>Layers whose search-long request count is remembered (bounded by <see cref="HistoryCapacity"/>).</summary>
     internal int RememberedLayers => _history.Count;
@@ -177,7 +179,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     public long ScoreOf(string layer) => _entries.TryGetValue(layer, out var entry) ? entry.Window : 0;
 
     /// <summary>The requests the population is expected to make for a layer before it ages out (held or not), for tests.</summary>
-    public double ExpectedRequestsOf(string layer) => _expected.GetValueOrDefault(layer);
+    public double ExpectedRequestsOf(string layer) => _numbers.TryGet(layer, out var number) ? _expected[number] : 0;
 
     /// <summary>The whole score of a held layer (the eviction order's first key), for tests.</summary>
     public double PriorityOf(string layer) => _entries.TryGetValue(layer, out var entry) ? entry.Score : 0;
@@ -186,7 +188,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     {
         ArgumentNullException.ThrowIfNull(model);
         if (_lineage.ContainsKey(model.Id)) return;   // heard of already (offered twice)
-        var born = new Lineage(model.Objective, model.ParentId, [.. model.Layers], ++_births);
+        var born = new Lineage(model.Objective, model.ParentId, _numbers.Acquire(model.Layers), ++_births);
         _lineage[model.Id] = born;
         if (model.ParentId is { } parent && _lineage.TryGetValue(parent, out var p)) p.Children.Add(model.Id);
         _population.Enqueue(model.Id);
@@ -199,6 +201,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
             if (retired.ParentId is { } parentOfOld) Prune(parentOfOld);   // it may have been the parent's last living child
         }
         Reestimate();
+        _numbers.Recycle();   // after the estimate: the one it replaced still named the layers of the models just forgotten
     }
 
     // a dead model is remembered while one of its children lives: one mutation turns that child back into it
@@ -208,6 +211,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
         foreach (var child in model.Children)
             if (_lineage.TryGetValue(child, out var c) && c.Alive) return;
         _lineage.Remove(id);
+        _numbers.Release(model.Layers);
         if (model.ParentId is { } parent && _lineage.TryGetValue(parent, out var p))
         {
             p.Children.Remove(id);
@@ -218,10 +222,9 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     /// <summary>Every layer's expected requests from the population as it is now; held layers are re-sorted where it changed.</summary>
     private void Reestimate()
     {
-        // two maps swapped on each call, and one list sorted in place: no allocation per evaluation once warm
+        // two sums swapped on each call, and one list sorted in place: no allocation per evaluation once warm
         var next = _spare;
-        next.Clear();
-        void Add(string layer, double requests) => CollectionsMarshal.GetValueRefOrAddDefault(next, layer, out _) += requests;
+        void Add(int layer, double requests) => next.Add(layer, requests);
 
         _ranked.Clear();
         foreach (var id in _population) _ranked.Add((id, _lineage[id]));
@@ -243,14 +246,18 @@ public sealed class DonorPopularityPolicy : ICachePolicy
         }
 
         var previous = _expected;
+        foreach (var layer in previous.Numbers)
+            if (!next.Contains(layer) && _entries.TryGetValue(_numbers.NameOf(layer), out var entry)) Put(entry, entry with { Expected = 0 });
+        foreach (var layer in next.Numbers)
+        {
+            var expected = next[layer];
+            if (_entries.TryGetValue(_numbers.NameOf(layer), out var entry) && expected != entry.Expected) Put(entry, entry with { Expected = expected });
+        }
+        previous.Clear();
         _expected = next;
         _spare = previous;
-        foreach (var layer in previous.Keys)
-            if (!next.ContainsKey(layer) && _entries.TryGetValue(layer, out var entry)) Put(entry, entry with { Expected = 0 });
-        foreach (var (layer, expected) in next)
-            if (_entries.TryGetValue(layer, out var entry) && expected != entry.Expected) Put(entry, entry with { Expected = expected });
 
-        void AddFrom(string[] layers, int from, double requests)
+        void AddFrom(int[] layers, int from, double requests)
         {
             for (var i = from; i < layers.Length; i++) Add(layers[i], requests);
         }
@@ -260,11 +267,11 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     private static int BestFirst((long Id, Lineage Model) x, (long Id, Lineage Model) y) =>
         x.Model.Objective != y.Model.Objective ? y.Model.Objective.CompareTo(x.Model.Objective) : y.Id.CompareTo(x.Id);
 
-    private static int FirstDifference(string[] a, string[] b)
+    private static int FirstDifference(int[] a, int[] b)
     {
         var n = Math.Min(a.Length, b.Length);
         for (var i = 0; i < n; i++)
-            if (!string.Equals(a[i], b[i], StringComparison.Ordinal)) return i;
+            if (a[i] != b[i]) return i;
         return n;
     }
 
@@ -320,11 +327,12 @@ public sealed class DonorPopularityPolicy : ICachePolicy
         public double Score => Window + (ExpectedWeight * Expected) + (History / HistoryDivisor);
     }
 
-    private sealed class Lineage(double objective, long? parentId, string[] layers, long born)
+    /// <param name="layers">The model's layers by their numbers (<see cref="LayerNumbers"/>).</param>
+    private sealed class Lineage(double objective, long? parentId, int[] layers, long born)
     {
         public double Objective { get; } = objective;
         public long? ParentId { get; } = parentId;
-        public string[] Layers { get; } = layers;
+        public int[] Layers { get; } = layers;
         public long Born { get; } = born;
         public bool Alive { get; set; } = true;
         public List<long> Children { get; } = [];

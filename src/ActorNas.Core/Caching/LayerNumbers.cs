@@ -1,0 +1,105 @@
+namespace ActorNas.Core.Caching;
+
+/// <summary>
+/// Small numbers for the layer names of the models a policy remembers, so that the sums it redoes on every evaluation
+/// run over arrays instead of maps keyed by name. A number counts its uses and is freed when no remembered model uses
+/// it any more; numbers released are handed out again only after <see cref="Recycle"/>, so a number the last estimate
+/// used still names its layer until the next estimate has replaced it.
+/// </summary>
+internal sealed class LayerNumbers
+{
+    private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
+    private readonly List<string> _names = [];
+    private readonly List<int> _uses = [];
+    private readonly Stack<int> _free = new();
+    private readonly List<int> _released = [];
+
+    /// <summary>Layers with a number now.</summary>
+    public int Count => _numbers.Count;
+
+    /// <summary>The numbers of a model's layers, each counted as one more use.</summary>
+    public int[] Acquire(IReadOnlyList<string> layers)
+    {
+        var numbers = new int[layers.Count];
+        for (var i = 0; i < numbers.Length; i++)
+        {
+            if (!_numbers.TryGetValue(layers[i], out var number))
+            {
+                if (_free.TryPop(out number)) _names[number] = layers[i];
+                else
+                {
+                    number = _names.Count;
+                    _names.Add(layers[i]);
+                    _uses.Add(0);
+                }
+                _numbers[layers[i]] = number;
+            }
+            _uses[number]++;
+            numbers[i] = number;
+        }
+        return numbers;
+    }
+
+    /// <summary>One use fewer of each number (a model forgotten); a number left unused is freed at the next <see cref="Recycle"/>.</summary>
+    public void Release(int[] numbers)
+    {
+        foreach (var number in numbers)
+            if (--_uses[number] == 0) _released.Add(number);
+    }
+
+    /// <summary>Frees the numbers released since the last call and not used again since.</summary>
+    public void Recycle()
+    {
+        foreach (var number in _released)
+        {
+            if (_uses[number] != 0 || !_numbers.Remove(_names[number])) continue;
+            _free.Push(number);
+        }
+        _released.Clear();
+    }
+
+    public string NameOf(int number) => _names[number];
+
+    public bool TryGet(string layer, out int number) => _numbers.TryGetValue(layer, out number);
+}
+
+/// <summary>Sums per layer number, with the numbers added to since the last <see cref="Clear"/>.</summary>
+internal sealed class LayerSums
+{
+    private double[] _values = [];
+    private bool[] _added = [];
+    private readonly List<int> _numbers = [];
+
+    /// <summary>The numbers added to, in the order of their first addition.</summary>
+    public IReadOnlyList<int> Numbers => _numbers;
+
+    public double this[int number] => number < _values.Length ? _values[number] : 0;
+
+    public bool Contains(int number) => number < _added.Length && _added[number];
+
+    public void Add(int number, double amount)
+    {
+        if (number >= _values.Length)
+        {
+            var length = Math.Max(number + 1, _values.Length * 2);
+            Array.Resize(ref _values, length);
+            Array.Resize(ref _added, length);
+        }
+        if (!_added[number])
+        {
+            _added[number] = true;
+            _numbers.Add(number);
+        }
+        _values[number] += amount;
+    }
+
+    public void Clear()
+    {
+        foreach (var number in _numbers)
+        {
+            _values[number] = 0;
+            _added[number] = false;
+        }
+        _numbers.Clear();
+    }
+}
