@@ -219,7 +219,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
         }
     }
 
-    /// <summary>Every layer's expected requests from the population as it is now; held layers are re-sorted where it changed.</summary>
+    /// <summary>Every layer's expected requests from the population as it is now; held layers are rescored where it changed.</summary>
     private void Reestimate()
     {
         // two sums swapped on each call, and one list sorted in place: no allocation per evaluation once warm
