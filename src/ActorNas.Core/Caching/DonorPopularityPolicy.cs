@@ -224,7 +224,6 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     {
         // two sums swapped on each call, and one list sorted in place: no allocation per evaluation once warm
         var next = _spare;
-        void Add(int layer, double requests) => next.Add(layer, requests);
 
         _ranked.Clear();
         foreach (var id in _population) _ranked.Add((id, _lineage[id]));
@@ -238,7 +237,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
             var donor = _ranked[r - 1].Model;
             var choices = win * Math.Max(1, _populationSize - (_births - donor.Born));
             var length = donor.Layers.Length;
-            for (var i = 0; i < length - 1; i++) Add(donor.Layers[i], choices * (length - 1 - i) / length);
+            for (var i = 0; i < length - 1; i++) next.Add(donor.Layers[i], choices * (length - 1 - i) / length);
             var neighbour = choices * NeighbourShare;
             if (donor.ParentId is { } parent && _lineage.TryGetValue(parent, out var p)) AddFrom(p.Layers, FirstDifference(p.Layers, donor.Layers), neighbour);
             foreach (var child in donor.Children)
@@ -259,7 +258,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
 
         void AddFrom(int[] layers, int from, double requests)
         {
-            for (var i = from; i < layers.Length; i++) Add(layers[i], requests);
+            for (var i = from; i < layers.Length; i++) next.Add(layers[i], requests);
         }
     }
 
