@@ -48,16 +48,25 @@ public sealed record CacheStudy(int Requests, int DistinctOffered, int Window, I
         if (fractions.Any(f => !(f is > 0 and <= 1))) throw new ArgumentException("cache capacities must be fractions in (0, 1]", nameof(fractions));
         var options = new CachePolicySettings(window, trace.PopulationSize, trace.SampleSize);
         var future = new BeladyFuture(trace.RequestSequence);
+        // donor-popularity's expected requests depend only on the evaluations heard: one forecast serves every capacity
+        // (measured against one forecast per cache, and per core, on two cores: docs/benchmarks.md)
+        var forecast = new DonorForecast(options.Population, options.Sample);
         var runs = new List<(string Policy, double Fraction, LayerCacheBook Book)>();
         foreach (var fraction in fractions)
         {
             var capacity = CapacityFor(fraction, trace.DistinctOffered);
             foreach (var policy in OnlinePolicies)
-                runs.Add((policy, fraction, new LayerCacheBook(capacity * CacheReplay.LayerBytes, CachePolicies.Create(policy, options))));
+            {
+                var chosen = policy == CachePolicies.DonorPopularity ? new DonorPopularityPolicy(options.Window, forecast) : CachePolicies.Create(policy, options);
+                runs.Add((policy, fraction, new LayerCacheBook(capacity * CacheReplay.LayerBytes, chosen)));
+            }
             runs.Add((Belady, fraction, new LayerCacheBook(capacity * CacheReplay.LayerBytes, new BeladyPolicy(future, capacity))));
         }
-        // the books are independent: each replays the (read-only) trace on its own thread
-        Parallel.ForEach(runs, run => CacheReplay.Run(trace.Events(), run.Book));
+        // every other cache replays the (read-only) trace on a thread of its own; those sharing the forecast replay in
+        // step on one, started first (the longest)
+        var sharing = runs.Where(r => r.Policy == CachePolicies.DonorPopularity).Select(r => r.Book).ToList();
+        var groups = runs.Where(r => r.Policy != CachePolicies.DonorPopularity).Select(r => (IReadOnlyList<LayerCacheBook>)[r.Book]).Prepend(sharing);
+        Parallel.ForEach(groups, books => CacheReplay.Run(trace.Events(), books));
         var rows = runs.Select(r => new CacheStudyRow(r.Policy, r.Fraction, r.Book.CapacityBytes / CacheReplay.LayerBytes, r.Book.Hits,
             r.Book.Hits + r.Book.Misses, r.Book.Evictions)).ToList();
         return new CacheStudy(trace.Requests, trace.DistinctOffered, window, fractions, rows, trace.Payload);

@@ -67,40 +67,39 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     private readonly Queue<(long Choice, string Layer)> _recentRequests = new();
     private readonly Dictionary<string, int> _requestsInWindow = [];      // any layer -> its requests among the window's
     private readonly Dictionary<string, int> _history = [];               // any layer -> its requests over the search (halved when full)
-    private readonly int _populationSize;
-    private readonly int _sampleSize;
-    private readonly Queue<long> _population = new();                   // the last P evaluated models heard of, oldest first
-    private readonly Dictionary<long, Lineage> _lineage = [];            // the population and the dead parents of living models
-    private readonly LayerNumbers _numbers = new();                       // the remembered models' layers, numbered
-    private LayerSums _expected = new();                                  // layer number -> expected requests from the population
-    private LayerSums _spare = new();                                     // the next estimate is built here
-    private readonly List<(long Id, Lineage Model)> _ranked = [];
+    private readonly DonorForecast _forecast;
+    private long _heard;                                                  // the forecast's evaluations the held layers are scored by
     private long? _currentDonor;
     private long _choices;
-    private long _births;
     private long _tick;
 
     /// <param name="window">W: donor choices counted.</param>
     /// <param name="population">P of the search (models alive at once).</param>
     /// <param name="sample">S of the search (models drawn per tournament).</param>
     public DonorPopularityPolicy(int window = DefaultWindow, int population = DefaultPopulation, int sample = DefaultSample)
+        : this(window, new DonorForecast(population, sample))
+    {
+    }
+
+    /// <summary>A policy whose expected requests come from <paramref name="forecast"/>, which other policies may share: all
+    /// of them must hear the same evaluations in the same order, each before the next is heard (one replay driving several
+    /// caches in step, as the cache study does).</summary>
+    public DonorPopularityPolicy(int window, DonorForecast forecast)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(population, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(sample, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(sample, population);
+        ArgumentNullException.ThrowIfNull(forecast);
         _window = window;
-        _populationSize = population;
-        _sampleSize = sample;
+        _forecast = forecast;
+        _heard = forecast.Heard;
     }
 
     public string Name => "donor-popularity";
 
     public int Window => _window;
 
-    public int PopulationSize => _populationSize;
+    public int PopulationSize => _forecast.PopulationSize;
 
-    public int SampleSize => _sampleSize;
+    public int SampleSize => _forecast.SampleSize;
 
     public bool Admits(string layer, long owner) => true;
 
@@ -158,10 +157,10 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     }
 
     /// <summary>Models whose lineage is remembered: the population and the dead parents of its living models.</summary>
-    internal int RememberedModels => _lineage.Count;
+    internal int RememberedModels => _forecast.RememberedModels;
 
     /// <summary>Layers of the remembered models (numbered for the estimate): bounded with them.</summary>
-    internal int NumberedLayers => _numbers.Count;
+    internal int NumberedLayers => _forecast.NumberedLayers;
 
     /// <summary>Layers whose search-long request count is remembered (bounded by <see cref="HistoryCapacity"/>).</summary>
     internal int RememberedLayers => _history.Count;
@@ -179,7 +178,7 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     public long ScoreOf(string layer) => _entries.TryGetValue(layer, out var entry) ? entry.Window : 0;
 
     /// <summary>The requests the population is expected to make for a layer before it ages out (held or not), for tests.</summary>
-    public double ExpectedRequestsOf(string layer) => _numbers.TryGet(layer, out var number) ? _expected[number] : 0;
+    public double ExpectedRequestsOf(string layer) => _forecast.ExpectedRequestsOf(layer);
 
     /// <summary>The whole score of a held layer (the eviction order's first key), for tests.</summary>
     public double PriorityOf(string layer) => _entries.TryGetValue(layer, out var entry) ? entry.Score : 0;
@@ -187,91 +186,30 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     public void OnEvaluated(EvaluatedModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (_lineage.ContainsKey(model.Id)) return;   // heard of already (offered twice)
-        var born = new Lineage(model.Objective, model.ParentId, _numbers.Acquire(model.Layers), ++_births);
-        _lineage[model.Id] = born;
-        if (model.ParentId is { } parent && _lineage.TryGetValue(parent, out var p)) p.Children.Add(model.Id);
-        _population.Enqueue(model.Id);
-        while (_population.Count > _populationSize)
+        if (_forecast.Heard == _heard)
         {
-            var old = _population.Dequeue();
-            var retired = _lineage[old];
-            retired.Alive = false;
-            Prune(old);
-            if (retired.ParentId is { } parentOfOld) Prune(parentOfOld);   // it may have been the parent's last living child
+            if (!_forecast.Hear(model)) return;   // heard of already (offered twice)
         }
-        Reestimate();
-        _numbers.Recycle();   // after the estimate: the one it replaced still named the layers of the models just forgotten
+        else if (_forecast.Heard != _heard + 1 || _forecast.LastHeardId != model.Id)
+            throw new InvalidOperationException(
+                $"policies sharing a forecast must hear the same evaluations in the same order: this one follows evaluation {_heard}, " +
+                $"the forecast is at {_forecast.Heard} (model {_forecast.LastHeardId}), and model {model.Id} was offered");
+        _heard = _forecast.Heard;
+        FollowForecast();
     }
 
-    // a dead model is remembered while one of its children lives: one mutation turns that child back into it
-    private void Prune(long id)
+    /// <summary>Rescores the held layers whose expected requests the forecast's new estimate changed.</summary>
+    private void FollowForecast()
     {
-        if (!_lineage.TryGetValue(id, out var model) || model.Alive) return;
-        foreach (var child in model.Children)
-            if (_lineage.TryGetValue(child, out var c) && c.Alive) return;
-        _lineage.Remove(id);
-        _numbers.Release(model.Layers);
-        if (model.ParentId is { } parent && _lineage.TryGetValue(parent, out var p))
-        {
-            p.Children.Remove(id);
-            Prune(parent);
-        }
-    }
-
-    /// <summary>Every layer's expected requests from the population as it is now; held layers are rescored where it changed.</summary>
-    private void Reestimate()
-    {
-        // two sums swapped on each call, and one list sorted in place: no allocation per evaluation once warm
-        var next = _spare;
-
-        _ranked.Clear();
-        foreach (var id in _population) _ranked.Add((id, _lineage[id]));
-        _ranked.Sort(BestFirst);
-        var n = _ranked.Count;
-        var k = Math.Min(_sampleSize, n);
-        var win = (double)k / n;   // rank 1 wins whenever it is drawn
-        for (var r = 1; r <= n - k + 1; r++)
-        {
-            if (r > 1) win *= (double)(n - r - k + 2) / (n - r + 1);   // C(n-r, k-1) / C(n-r+1, k-1)
-            var donor = _ranked[r - 1].Model;
-            var choices = win * Math.Max(1, _populationSize - (_births - donor.Born));
-            var length = donor.Layers.Length;
-            for (var i = 0; i < length - 1; i++) next.Add(donor.Layers[i], choices * (length - 1 - i) / length);
-            var neighbour = choices * NeighbourShare;
-            if (donor.ParentId is { } parent && _lineage.TryGetValue(parent, out var p)) AddFrom(p.Layers, FirstDifference(p.Layers, donor.Layers), neighbour);
-            foreach (var child in donor.Children)
-                if (_lineage.TryGetValue(child, out var c)) AddFrom(c.Layers, FirstDifference(c.Layers, donor.Layers), neighbour);
-        }
-
-        var previous = _expected;
+        var previous = _forecast.Replaced;
+        var next = _forecast.Expected;
         foreach (var layer in previous.Numbers)
-            if (!next.Contains(layer) && _entries.TryGetValue(_numbers.NameOf(layer), out var entry)) Put(entry, entry with { Expected = 0 });
+            if (!next.Contains(layer) && _entries.TryGetValue(_forecast.NameOf(layer), out var entry)) Put(entry, entry with { Expected = 0 });
         foreach (var layer in next.Numbers)
         {
             var expected = next[layer];
-            if (_entries.TryGetValue(_numbers.NameOf(layer), out var entry) && expected != entry.Expected) Put(entry, entry with { Expected = expected });
+            if (_entries.TryGetValue(_forecast.NameOf(layer), out var entry) && expected != entry.Expected) Put(entry, entry with { Expected = expected });
         }
-        previous.Clear();
-        _expected = next;
-        _spare = previous;
-
-        void AddFrom(int[] layers, int from, double requests)
-        {
-            for (var i = from; i < layers.Length; i++) next.Add(layers[i], requests);
-        }
-    }
-
-    // best first; equal objectives: the younger first (a fixed order, so the sums are the same live and offline)
-    private static int BestFirst((long Id, Lineage Model) x, (long Id, Lineage Model) y) =>
-        x.Model.Objective != y.Model.Objective ? y.Model.Objective.CompareTo(x.Model.Objective) : y.Id.CompareTo(x.Id);
-
-    private static int FirstDifference(int[] a, int[] b)
-    {
-        var n = Math.Min(a.Length, b.Length);
-        for (var i = 0; i < n; i++)
-            if (a[i] != b[i]) return i;
-        return n;
     }
 
     private bool Link(string layer, long model)
@@ -324,17 +262,6 @@ public sealed class DonorPopularityPolicy : ICachePolicy
     {
         // computed on every read: `with` copies fields, so a stored sum would go stale
         public double Score => Window + (ExpectedWeight * Expected) + (History / HistoryDivisor);
-    }
-
-    /// <param name="layers">The model's layers by their numbers (<see cref="LayerNumbers"/>).</param>
-    private sealed class Lineage(double objective, long? parentId, int[] layers, long born)
-    {
-        public double Objective { get; } = objective;
-        public long? ParentId { get; } = parentId;
-        public int[] Layers { get; } = layers;
-        public long Born { get; } = born;
-        public bool Alive { get; set; } = true;
-        public List<long> Children { get; } = [];
     }
 
     private sealed class EntryOrder : IComparer<Entry>

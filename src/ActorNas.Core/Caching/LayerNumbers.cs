@@ -14,8 +14,11 @@ internal sealed class LayerNumbers
     private readonly Stack<int> _free = new();
     private readonly List<int> _released = [];
 
-    /// <summary>Layers with a number now.</summary>
+    /// <summary>Layers with a number now (those released and not yet recycled included).</summary>
     public int Count => _numbers.Count;
+
+    /// <summary>Layers a remembered model uses now: <see cref="Count"/> less those released and not used again.</summary>
+    public int InUse => _numbers.Count - _released.Distinct().Count(number => _uses[number] == 0);
 
     /// <summary>The numbers of a model's layers, each counted as one more use.</summary>
     public int[] Acquire(IReadOnlyList<string> layers)
