@@ -17,7 +17,8 @@ namespace ActorNas.Core.Caching;
 /// for the layers of the donor's parent and of the donor's earlier children from the first layer where they differ
 /// from the donor's: one mutation turns the donor back into its parent or into a sibling; each such layer counts
 /// <see cref="NeighbourShare"/> of the donor's choices. A brand-new strong model thus keeps its layers before anyone
-/// chose it, and a weak one's go first.</item>
+/// chose it, and a weak one's go first. The estimate is a <see cref="DonorForecast"/>, which policies hearing the same
+/// evaluations may share.</item>
 /// <item><b>window</b>: the layer's own requests among the last W donor choices (hits and misses alike) plus the
 /// window popularity of every model known to hold it (the candidate that offered it, and every donor whose child then
 /// hit it): what is wanted now, whatever the objectives say (and all there is where no objective is heard, e.g. copies
