@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 using System.Text.Json;
 using ActorNas.Actors.Query;
 using ActorNas.Core.Events;
@@ -16,6 +16,7 @@ namespace ActorNas.Web;
 /// </summary>
 internal static class EventStream
 {
+    private static readonly NLog.Logger Log = NLog.LogManager.GetCurrentClassLogger();
     private static readonly byte[] End = "event: end\ndata: {}\n\n"u8.ToArray();
 
     /// <summary>
@@ -26,6 +27,9 @@ internal static class EventStream
 
     /// <summary>How long a page waits for its next event once the server stops, before it is let go.</summary>
     public static readonly TimeSpan IdleWhenStopping = TimeSpan.FromSeconds(3);
+
+    /// <summary>Bytes a page's own catch-up writes before it flushes, when its next events are ready at once.</summary>
+    private const int FlushEvery = 64 * 1024;
 
     private enum Outcome { SearchEnded, JoinFeed, ServerStops }
 
@@ -60,8 +64,10 @@ internal static class EventStream
                     if (!await ArrivesAsync(changed, stopping, cancel).ConfigureAwait(false)) return;
                     continue;
                 }
-                foreach (var frame in batch) await response.Body.WriteAsync(frame.Bytes, cancel).ConfigureAwait(false);
-                await response.Body.FlushAsync(cancel).ConfigureAwait(false);
+                // copied into the response's pipe and sent with one flush: a write per event would flush (and send) each
+                var writer = response.BodyWriter;
+                foreach (var frame in batch) writer.Write(frame.Bytes);
+                await writer.FlushAsync(cancel).ConfigureAwait(false);
                 after = batch[^1].Seq;
                 if (batch[^1].Last)
                 {
@@ -72,6 +78,9 @@ internal static class EventStream
                 if (!stopping.IsCancellationRequested) await Task.Delay(Cadence, cancel).ConfigureAwait(false);
             }
             batch.Clear();
+            if (feed is not null)
+                Log.Info("a page of search {0} reads the log on its own after event {1}: the shared window {2}", searchId, after,
+                    feed.Ended ? "has ended" : "no longer reaches back that far (the page opened late or fell behind)");
             switch (await OwnAsync(response, log, searchId, after, space, feed, a => after = a, stopping, cancel).ConfigureAwait(false))
             {
                 case Outcome.SearchEnded:
@@ -111,6 +120,7 @@ internal static class EventStream
     {
         using var leave = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var events = log.SubscribeAsync(searchId, after, leave.Token).GetAsyncEnumerator(leave.Token);
+        var unflushed = 0;
         try
         {
             while (true)
@@ -120,8 +130,9 @@ internal static class EventStream
                 if (next.IsCompleted) more = await next.ConfigureAwait(false);
                 else
                 {
-                    // flush only when the next event is not ready yet: a burst goes out in one write, a live event at once
-                    await response.Body.FlushAsync(cancel).ConfigureAwait(false);
+                    // flush when the next event is not ready yet: a burst goes out in one write, a live event at once
+                    await response.BodyWriter.FlushAsync(cancel).ConfigureAwait(false);
+                    unflushed = 0;
                     var pending = next.AsTask();
                     if (!await ArrivesAsync(pending, stopping, cancel).ConfigureAwait(false))
                     {
@@ -139,11 +150,19 @@ internal static class EventStream
                     more = await pending.ConfigureAwait(false);
                 }
                 if (!more) return Outcome.SearchEnded;
-                await response.Body.WriteAsync(Frame(events.Current, space), cancel).ConfigureAwait(false);
+                var bytes = Frame(events.Current, space);
+                response.BodyWriter.Write(bytes);
+                unflushed += bytes.Length;
+                // a catch-up whose events are all ready at once still goes out in bounded pieces
+                if (unflushed >= FlushEvery)
+                {
+                    await response.BodyWriter.FlushAsync(cancel).ConfigureAwait(false);
+                    unflushed = 0;
+                }
                 reached(events.Current.SequenceNr);
                 if (feed is not null && feed.Covers(events.Current.SequenceNr))
                 {
-                    await response.Body.FlushAsync(cancel).ConfigureAwait(false);
+                    await response.BodyWriter.FlushAsync(cancel).ConfigureAwait(false);
                     return Outcome.JoinFeed;
                 }
             }
@@ -162,27 +181,56 @@ internal static class EventStream
     }
 
     /// <summary>"id: N" and one line of JSON: the sequence number, the log's manifest, the event as the log stores it, and
-    /// for a proposal its genotype in the space's own notation.</summary>
+    /// for a proposal its genotype in the space's own notation. Put together from UTF-8 pieces: every page of a search
+    /// at full speed gets thousands of these a second, and the event's JSON is copied once, not decoded and re-encoded.</summary>
     public static byte[] Frame(LoggedEvent logged, ISearchSpace space)
     {
-        string type;
+        byte[] type;
         byte[] body;
         try
         {
-            type = EventSerializer.ManifestOf(logged.Event);
+            type = TypeJson.GetOrAdd(EventSerializer.ManifestOf(logged.Event), static m => JsonSerializer.SerializeToUtf8Bytes(m));
             body = EventSerializer.ToBytes(logged.Event);
         }
         catch (ArgumentException)
         {
-            type = logged.Event.GetType().Name;   // an event this page does not know: passed on, the page ignores it
+            type = JsonSerializer.SerializeToUtf8Bytes(logged.Event.GetType().Name);   // an event this page does not know: passed on, the page ignores it
             body = "{}"u8.ToArray();
         }
-        var text = new StringBuilder(body.Length + 96);
-        text.Append("id: ").Append(logged.SequenceNr.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Append("\ndata: {\"seq\":").Append(logged.SequenceNr.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Append(",\"type\":").Append(JsonSerializer.Serialize(type));
-        if (logged.Event is CandidateProposed p) text.Append(",\"genotype\":").Append(JsonSerializer.Serialize(space.Format(p.Genotype)));
-        text.Append(",\"event\":").Append(Encoding.UTF8.GetString(body)).Append("}\n\n");
-        return Encoding.UTF8.GetBytes(text.ToString());
+        Span<byte> seq = stackalloc byte[20];
+        logged.SequenceNr.TryFormat(seq, out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+        seq = seq[..digits];
+        var genotype = logged.Event is CandidateProposed p ? JsonSerializer.SerializeToUtf8Bytes(space.Format(p.Genotype)) : null;
+        var frame = new byte[IdPrefix.Length + seq.Length + SeqPrefix.Length + seq.Length + TypePrefix.Length + type.Length
+            + (genotype is null ? 0 : GenotypePrefix.Length + genotype.Length) + EventPrefix.Length + body.Length + FrameEnd.Length];
+        var at = 0;
+        void Put(ReadOnlySpan<byte> piece)
+        {
+            piece.CopyTo(frame.AsSpan(at));
+            at += piece.Length;
+        }
+        Put(IdPrefix);
+        Put(seq);
+        Put(SeqPrefix);
+        Put(seq);
+        Put(TypePrefix);
+        Put(type);
+        if (genotype is not null)
+        {
+            Put(GenotypePrefix);
+            Put(genotype);
+        }
+        Put(EventPrefix);
+        Put(body);
+        Put(FrameEnd);
+        return frame;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> TypeJson = new(StringComparer.Ordinal);
+    private static readonly byte[] IdPrefix = "id: "u8.ToArray();
+    private static readonly byte[] SeqPrefix = "\ndata: {\"seq\":"u8.ToArray();
+    private static readonly byte[] TypePrefix = ",\"type\":"u8.ToArray();
+    private static readonly byte[] GenotypePrefix = ",\"genotype\":"u8.ToArray();
+    private static readonly byte[] EventPrefix = ",\"event\":"u8.ToArray();
+    private static readonly byte[] FrameEnd = "}\n\n"u8.ToArray();
 }

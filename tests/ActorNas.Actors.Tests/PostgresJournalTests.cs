@@ -69,6 +69,34 @@ public sealed class PostgresJournalTests(ITestOutputHelper output) : Akka.TestKi
     }
 
     [SkippableFact]
+    public async Task A_subscriber_of_a_search_running_on_PostgreSQL_gets_every_event_once_in_order()
+    {
+        Skip.If(string.IsNullOrWhiteSpace(ConnectionString), "ACTORNAS_TEST_POSTGRES is not set: no PostgreSQL server configured");
+        var settings = ActorNasSettings.From(ActorNasConfig.Combine(ConfigurationFactory.ParseString("""
+            actornas.search { budget = 300, population-size = 10, sample-size = 3 }
+            actornas.evaluator { workers = 2, synthetic { duration = constant, mean = 5ms } }
+            actornas.persistence.provider = postgresql
+            """)));
+        var searchId = "pg-live-" + Guid.NewGuid().ToString("N")[..12];
+        var session = SearchSession.Start(Sys, new SearchSessionOptions(searchId, settings.Search, true, settings,
+            _ => new SyntheticEvaluator(settings.Evaluator.Synthetic), "node"));
+        var log = new SearchLog(Sys);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+
+        var live = new List<long>();
+        await foreach (var e in log.SubscribeAsync(searchId, 0, patience.Token)) live.Add(e.SequenceNr);
+        var outcome = await session.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        await session.DisposeAsync();
+
+        Assert.True(outcome.Completed, outcome.Error);
+        var logged = new List<long>();
+        await log.ReadWithSequenceNrsAsync(searchId, (seq, _) => logged.Add(seq));
+        Assert.True(logged.Count > 1000, $"only {logged.Count} events: the test should span more than one batch");
+        Assert.Equal(logged, live);
+        Assert.Equal(Enumerable.Range(1, logged.Count).Select(i => (long)i), live);
+    }
+
+    [SkippableFact]
     public async Task An_unreadable_event_in_PostgreSQL_is_named_and_the_readable_prefix_is_found()
     {
         Skip.If(string.IsNullOrWhiteSpace(ConnectionString), "ACTORNAS_TEST_POSTGRES is not set: no PostgreSQL server configured");

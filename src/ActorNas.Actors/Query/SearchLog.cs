@@ -14,7 +14,8 @@ using Akka.Streams.Dsl;
 namespace ActorNas.Actors.Query;
 
 /// <summary>
-/// Reads searches back from the journal through Akka.Persistence.Query (the read side of the log). When a read fails,
+/// Reads searches back from the journal (the read side of the log): in a database mostly from the journal's rows
+/// directly (<see cref="JournalRows"/>, <see cref="JournalTail"/>), otherwise through Akka.Persistence.Query. When a read fails,
 /// the journal's rows are read underneath (<see cref="LogCheck"/>): an event that cannot be read becomes an
 /// <see cref="UnreadableLogException"/> naming it, the same verdict from every reader.
 /// </summary>
@@ -165,8 +166,9 @@ public sealed class SearchLog
     }
 
     /// <summary>
-    /// Streams a search's events, then keeps streaming new ones as they are written (the journal is polled), until
-    /// <paramref name="onEvent"/> returns false (say, after SearchCompleted) or the token is cancelled.
+    /// Streams a search's events, then keeps streaming new ones as they are written (<see cref="SubscribeAsync"/>), until
+    /// <paramref name="onEvent"/> returns false, the search completes, or the token is cancelled (then it returns the
+    /// count so far).
     /// </summary>
     public async Task<long> FollowAsync(string searchId, Func<ISearchEvent, bool> onEvent, CancellationToken cancellationToken)
     {
@@ -176,18 +178,18 @@ public sealed class SearchLog
             return 0;
         }
         long count = 0;
-        var (kill, done) = _journal.EventsByPersistenceId(PersistenceConfig.PersistenceId(searchId), 0, long.MaxValue)
-            .Select(envelope => (ISearchEvent)envelope.Event)
-            .TakeWhile(e =>
+        try
+        {
+            await foreach (var e in SubscribeAsync(searchId, 0, cancellationToken).ConfigureAwait(false))
             {
                 count++;
-                return onEvent(e);
-            }, inclusive: true)
-            .ViaMaterialized(KillSwitches.Single<ISearchEvent>(), Keep.Right)
-            .ToMaterialized(Sink.Ignore<ISearchEvent>(), Keep.Both)
-            .Run(_materializer);
-        await using (cancellationToken.Register(() => kill.Shutdown()))
-            await Diagnosed(searchId, () => done, cancellationToken).ConfigureAwait(false);
+                if (!onEvent(e.Event)) break;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // stopped from outside: what was read so far stands
+        }
         return count;
     }
 
@@ -239,15 +241,33 @@ public sealed class SearchLog
     /// <summary>
     /// The persisted events of <paramref name="searchId"/> in order, starting after <paramref name="afterSequenceNr"/>
     /// (0: from the start), then live as they are written, each exactly once, until the search completes or the token is
-    /// cancelled. A slow reader slows the stream; nothing is dropped.
+    /// cancelled. A slow reader slows the stream; nothing is dropped. In a database the journal's rows are followed
+    /// directly (<see cref="JournalTail"/>); an in-memory journal is followed through the read journal.
     /// </summary>
-    public async IAsyncEnumerable<LoggedEvent> SubscribeAsync(string searchId, long afterSequenceNr = 0,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<LoggedEvent> SubscribeAsync(string searchId, long afterSequenceNr = 0, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequenceNr);
-        if (_journal is null) yield break;   // a database without a journal holds no search
+        if (_journal is null) return NoEvents();   // a database without a journal holds no search
+        if (_store is null) return SubscribeThroughReadJournalAsync(searchId, afterSequenceNr, cancellationToken);
+        var rows = new JournalRows(_store);
+        return new JournalTail(rows, searchId).FollowAsync(afterSequenceNr, async (row, reason) =>
+            await LogCheck.FirstUnreadableAsync(rows, searchId, row.SequenceNr, cancellationToken).ConfigureAwait(false) is { } found
+                ? UnreadableLogException.For(found, _store)
+                : new InvalidDataException($"search {searchId}, event {row.SequenceNr}: {reason}"), cancellationToken);
+    }
+
+#pragma warning disable CS1998 // an iterator that ends at once
+    private static async IAsyncEnumerable<LoggedEvent> NoEvents()
+    {
+        yield break;
+    }
+#pragma warning restore CS1998
+
+    private async IAsyncEnumerable<LoggedEvent> SubscribeThroughReadJournalAsync(string searchId, long afterSequenceNr,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var channel = Channel.CreateBounded<LoggedEvent>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
-        var (kill, done) = _journal.EventsByPersistenceId(PersistenceConfig.PersistenceId(searchId), afterSequenceNr + 1, long.MaxValue)
+        var (kill, done) = _journal!.EventsByPersistenceId(PersistenceConfig.PersistenceId(searchId), afterSequenceNr + 1, long.MaxValue)
             .Select(e => new LoggedEvent(e.SequenceNr, (ISearchEvent)e.Event))
             .TakeWhile(e => e.Event is not SearchCompleted, inclusive: true)
             .ViaMaterialized(KillSwitches.Single<LoggedEvent>(), Keep.Right)
