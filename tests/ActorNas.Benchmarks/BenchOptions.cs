@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ActorNas.Benchmarks;
 
 /// <summary>The flags the benchmarks understand (each benchmark reads the ones it needs).</summary>
-internal sealed record BenchOptions(int? Budget, bool Quick, int? Seeds = null, string? Table = null, int? Threads = null, int? Window = null, int? TrainBudget = null, string? Only = null, int? Clients = null, int? NtkImages = null, int? Rounds = null)
+internal sealed record BenchOptions(int? Budget, bool Quick, int? Seeds = null, string? Table = null, int? Threads = null, int? Window = null, int? TrainBudget = null, string? Only = null, int? Clients = null, int? NtkImages = null, int? Rounds = null, bool Serve = false)
 {
     /// <summary>Throws <see cref="ArgumentException"/> for an unknown flag or a bad value.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -24,6 +24,7 @@ internal sealed record BenchOptions(int? Budget, bool Quick, int? Seeds = null, 
                 "--clients" => options with { Clients = PositiveInt(args, ++i, "--clients") },
                 "--ntk-images" => options with { NtkImages = PositiveInt(args, ++i, "--ntk-images") },
                 "--rounds" => options with { Rounds = PositiveInt(args, ++i, "--rounds") },
+                "--serve" => options with { Serve = true },
                 _ => throw new ArgumentException($"unknown option \"{args[i]}\""),
             };
         }

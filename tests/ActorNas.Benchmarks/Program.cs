@@ -86,7 +86,8 @@ static int Usage(string problem)
                           an echo of the result line and for a python3 -c script: ms per candidate alone, evaluations/s
                           in a 2-slot search on SQLite (--budget N candidates each, default 400)
           web-load        evaluations/s of a full-speed search served with `run --web`, alone and with 20 event-stream
-                          clients reading every event (--budget N, default 100,000; --quick 3,000; --clients N, default 20; --rounds N, default 2)
+                          clients reading every event (--budget N, default 100,000; --quick 3,000; --clients N, default 20; --rounds N, default 2;
+                          --serve: the pages from `actornas serve` in a process of its own)
           fade            FaDE on the CPU: Spearman and Kendall of region-supernet scores against standalone accuracy
                           (3 regions x 16 architectures x 2 seeds, Fashion-MNIST), supernet vs k^S standalone epochs for S = 1..5
           spidernet       SpiderNet's round loop (train, prune, grow) against random growth, Fashion-MNIST: accuracy,

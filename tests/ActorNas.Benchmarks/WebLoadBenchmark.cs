@@ -22,14 +22,15 @@ internal static class WebLoadBenchmark
         var clients = options.Clients ?? 20;
         var budget = options.Budget ?? (options.Quick ? 3000 : 100_000);
         var rounds = options.Rounds ?? (options.Quick ? 1 : 2);
-        Console.WriteLine($"web load: {budget} evaluations at full speed, 4 slots, SQLite; {clients} event-stream clients or none; {rounds} round(s), alternating");
+        var where = options.Serve ? "served by `actornas serve` in a process of its own" : "served by the search's process (run --web)";
+        Console.WriteLine($"web load: {budget} evaluations at full speed, 4 slots, SQLite; {clients} event-stream clients or none, {where}; {rounds} round(s), alternating");
         var alone = new List<Run>();
         var watched = new List<Run>();
         long eventsPerClient = 0;
         for (var round = 1; round <= rounds; round++)
         {
-            alone.Add(await OneAsync(budget, 0));
-            var run = await OneAsync(budget, clients);
+            alone.Add(await OneAsync(budget, 0, options.Serve));
+            var run = await OneAsync(budget, clients, options.Serve);
             watched.Add(run);
             eventsPerClient = run.Events;
         }
@@ -53,27 +54,41 @@ internal static class WebLoadBenchmark
     /// <param name="Events">The events each client read.</param>
     private sealed record Run(double Rate, double CpuMsPerEvaluation, long Events);
 
-    private static async Task<Run> OneAsync(int budget, int clients)
+    /// <param name="separate">Serve the pages from `actornas serve` on the same database instead of `run --web`; its CPU
+    /// time while the clients read (from /proc) is reported per event.</param>
+    private static async Task<Run> OneAsync(int budget, int clients, bool separate)
     {
         using var scratch = new ScratchDirectory();
         var port = FreePort();
         var config = scratch.File("zero.hocon");
         await File.WriteAllTextAsync(config, "actornas.evaluator.synthetic { duration = zero }\n");
         var cpuFile = scratch.File("cpu.txt");
-        using var run = CliRun.Start(scratch.Path, cpuFile, "run", "--evaluator", "synthetic", "--budget", budget.ToString(CultureInfo.InvariantCulture),
-            "--workers", "4", "--seed", "7", "--db", scratch.File("load.db"), "--search-id", "load", "--config", config, "--json",
-            "--web", port.ToString(CultureInfo.InvariantCulture));
+        var db = scratch.File("load.db");
+        string[] web = separate ? [] : ["--web", port.ToString(CultureInfo.InvariantCulture)];
+        using var run = CliRun.Start(scratch.Path, cpuFile, ["run", "--evaluator", "synthetic", "--budget", budget.ToString(CultureInfo.InvariantCulture),
+            "--workers", "4", "--seed", "7", "--db", db, "--search-id", "load", "--config", config, "--json", .. web]);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var url = $"http://127.0.0.1:{port}/api/searches/load";
         Process? readers = null;
+        CliRun? server = null;
+        double serverCpuBefore = 0;
         if (clients > 0)
         {
-            await WaitUntilServingAsync(http, url, run);
+            if (separate)
+            {
+                // serve needs the file to exist; it waits for the search's tables itself
+                while (!File.Exists(db) && !run.HasExited) await Task.Delay(20);
+                server = CliRun.Start(scratch.Path, cpuFile: null, "serve", "--db", db, "--port", port.ToString(CultureInfo.InvariantCulture));
+            }
+            await WaitUntilServingAsync(http, url, server ?? run);
+            if (server is not null) serverCpuBefore = CpuSecondsOfProcess(server.Pid);
             readers = StartClients(url + "/events", clients);
         }
         await run.WaitAsync(TimeSpan.FromMinutes(30));
         if (run.ExitCode != 0) throw new BenchmarkFailedException($"the search exited {run.ExitCode}: {run.Stderr}");
         var counts = readers is null ? [] : await CountsAsync(readers);
+        var serverCpu = server is null ? 0 : CpuSecondsOfProcess(server.Pid) - serverCpuBefore;
+        server?.Dispose();
         var summary = JsonDocument.Parse(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
         var evaluated = summary.GetProperty("evaluated").GetInt32();
         var rate = evaluated / summary.GetProperty("elapsedSeconds").GetDouble();
@@ -82,12 +97,23 @@ internal static class WebLoadBenchmark
             throw new BenchmarkFailedException($"the clients read different numbers of events: {string.Join(", ", counts)}");
         var read = counts.Length > 0 ? $", each client read {counts[0]} events" : "";
         // the server logs each time a page reads on its own instead of from the shared window (it fell behind)
-        var log = scratch.File("actornas.log");
+        var log = scratch.File("actornas.log");   // serve writes its log beside the database too
         var own = File.Exists(log) ? File.ReadLines(log).Count(l => l.Contains("reads the log on its own", StringComparison.Ordinal)) : 0;
         if (clients > 0) read += $", {own} time(s) a page read on its own";
+        if (server is not null && counts.Length > 0)
+            read += string.Create(CultureInfo.InvariantCulture, $"; the serve process used {serverCpu:F1} CPU s, {1e6 * serverCpu / counts[0]:F1} us per event");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {clients,2} clients: {rate:F0} evaluations/s over {summary.GetProperty("elapsedSeconds").GetDouble():F1} s, {cpuMs:F3} CPU ms per evaluation{read}"));
         return new Run(rate, cpuMs, counts.Length > 0 ? counts[0] : 0);
+    }
+
+    /// <summary>User and system CPU seconds of a running process, from /proc/PID/stat (clock ticks of 1/100 s).</summary>
+    private static double CpuSecondsOfProcess(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // fields after the name: state is the first (field 3), utime and stime are fields 14 and 15
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     /// <summary>The clients' process: `dotnet ActorNas.Benchmarks.dll web-clients URL N`.</summary>

@@ -7,6 +7,9 @@ namespace ActorNas.Cli.Commands;
 /// <summary>`actornas serve`: the live web page of every search in a log, until Ctrl+C.</summary>
 internal static class ServeCommand
 {
+    /// <summary>How often serve looks again at a database that holds no search log yet.</summary>
+    private static readonly TimeSpan JournalPoll = TimeSpan.FromMilliseconds(500);
+
     public static Command Create()
     {
         var log = new LogFlags(searchId: null, json: false);
@@ -29,7 +32,23 @@ internal static class ServeCommand
             options.Address();
             var path = parse.GetValue(log.Db)!;
             Logging.Configure(null, path);
-            await using var store = StoreHost.OpenForReading(CliOptions.StoreConfig(parse.GetValue(log.Config)), path);
+            var storeConfig = CliOptions.StoreConfig(parse.GetValue(log.Config));
+            // a log is only read from the moment it exists: served before the first search makes its tables, the page
+            // would list nothing until restarted, so serve waits for them (a run started just before serve, say)
+            var persistence = StoreHost.ReadPersistence(storeConfig, path);
+            for (var waited = false; !StoreHost.HoldsJournal(persistence); waited = true)
+            {
+                if (!waited) await Console.Error.WriteLineAsync($"{path} holds no search log yet; waiting for a search to start in it (Ctrl+C stops)");
+                try
+                {
+                    await Task.Delay(JournalPoll, cancel);
+                }
+                catch (OperationCanceledException)
+                {
+                    return ExitCodes.Ok;
+                }
+            }
+            await using var store = StoreHost.OpenForReading(storeConfig, path);
             await using var server = await SearchWebServer.StartAsync(store.Log, path, options, cancellationToken: cancel);
             Console.WriteLine($"serving the searches of {store.Where} at {server.Address}/ (Ctrl+C stops)");
             try

@@ -48,13 +48,18 @@ internal sealed class StoreHost : IAsyncDisposable
     public static StoreHost OpenForReading(Config actorNas, string dbPath)
     {
         var persistence = ReadPersistence(actorNas, dbPath) with { ReadOnly = true };
-        var holdsJournal = persistence.Provider == PersistenceProvider.Sqlite
-            ? SqliteFiles.HoldsJournal(persistence.SqlitePath)
-            : JournalRows.PostgresHoldsJournal(persistence.PostgresConnectionString);
-        if (!holdsJournal) return new StoreHost(null, persistence, SearchLog.Empty);
+        if (!HoldsJournal(persistence)) return new StoreHost(null, persistence, SearchLog.Empty);
         var system = ActorNasSystem.Create(actorNas, persistence);
         return new StoreHost(system, persistence, ActorNasRuntime.Get(system).Log);
     }
+
+    /// <summary>
+    /// Whether the database holds ActorNas's journal yet (a search has been started in it). A SQLite file that does not
+    /// exist is refused with the error that names --db.
+    /// </summary>
+    public static bool HoldsJournal(PersistenceSettings persistence) => persistence.Provider == PersistenceProvider.Sqlite
+        ? SqliteFiles.HoldsJournal(persistence.SqlitePath)
+        : JournalRows.PostgresHoldsJournal(persistence.PostgresConnectionString);
 
     public static PersistenceSettings ReadPersistence(Config actorNas, string? dbPath) => SettingsSources.Persistence(actorNas, dbPath);
 

@@ -73,6 +73,28 @@ public sealed class WebCliTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Serve_started_before_any_search_waits_for_the_log_then_serves_the_search_started_after_it()
+    {
+        using var dir = new TempDirectory();
+        var db = dir.File("later.db");
+        await File.WriteAllBytesAsync(db, []);   // what a run that has just started leaves for a moment: a file without tables
+        var port = FreePort();
+        using var serve = ActorNasProcess.Start(dir.Path, "serve", "--db", db, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(serve.HasExited, "serve gave up on a database without a log");
+
+        var run = await ActorNasProcess.RunAsync(dir.Path, Cli.RunArgs(db, "later", 20, seed: 3, "--json"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var view = await WaitForAsync(http, $"http://127.0.0.1:{port}/api/searches/later", serve, v => v.GetProperty("completed").GetBoolean());
+
+        Assert.Equal(20, view.GetProperty("evaluated").GetInt32());
+        serve.KillHard();
+        var result = await serve.ResultAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains("holds no search log yet; waiting for a search to start in it", result.Stderr);
+    }
+
+    [Fact]
     public async Task Serve_answers_an_unknown_search_with_404_naming_list_and_refuses_other_machines_without_a_token()
     {
         using var dir = new TempDirectory();
