@@ -71,24 +71,32 @@ internal static class WebLoadBenchmark
         var url = $"http://127.0.0.1:{port}/api/searches/load";
         Process? readers = null;
         CliRun? server = null;
-        double serverCpuBefore = 0;
-        if (clients > 0)
+        long[] counts;
+        double serverCpu;
+        try
         {
-            if (separate)
+            double serverCpuBefore = 0;
+            if (clients > 0)
             {
-                // serve needs the file to exist; it waits for the search's tables itself
-                while (!File.Exists(db) && !run.HasExited) await Task.Delay(20);
-                server = CliRun.Start(scratch.Path, cpuFile: null, "serve", "--db", db, "--port", port.ToString(CultureInfo.InvariantCulture));
+                // serve waits for the database and its tables itself, so it may start before the search makes them
+                if (separate) server = CliRun.Start(scratch.Path, cpuFile: null, "serve", "--db", db, "--port", port.ToString(CultureInfo.InvariantCulture));
+                await WaitUntilServingAsync(http, url, server ?? run);
+                if (server is not null) serverCpuBefore = CpuSecondsOfProcess(server.Pid);
+                readers = StartClients(url + "/events", clients);
             }
-            await WaitUntilServingAsync(http, url, server ?? run);
-            if (server is not null) serverCpuBefore = CpuSecondsOfProcess(server.Pid);
-            readers = StartClients(url + "/events", clients);
+            await run.WaitAsync(TimeSpan.FromMinutes(30));
+            if (run.ExitCode != 0) throw new BenchmarkFailedException($"the search exited {run.ExitCode}: {run.Stderr}");
+            // CountsAsync owns the clients' process from here (it disposes it, and kills it when it hangs)
+            (var reading, readers) = (readers, null);
+            counts = reading is null ? [] : await CountsAsync(reading);
+            serverCpu = server is null ? 0 : CpuSecondsOfProcess(server.Pid) - serverCpuBefore;
         }
-        await run.WaitAsync(TimeSpan.FromMinutes(30));
-        if (run.ExitCode != 0) throw new BenchmarkFailedException($"the search exited {run.ExitCode}: {run.Stderr}");
-        var counts = readers is null ? [] : await CountsAsync(readers);
-        var serverCpu = server is null ? 0 : CpuSecondsOfProcess(server.Pid) - serverCpuBefore;
-        server?.Dispose();
+        finally
+        {
+            // a failed run leaves no process behind: the serve process and the clients go with it
+            server?.Dispose();
+            if (readers is { HasExited: false }) readers.Kill(entireProcessTree: true);
+        }
         var summary = JsonDocument.Parse(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
         var evaluated = summary.GetProperty("evaluated").GetInt32();
         var rate = evaluated / summary.GetProperty("elapsedSeconds").GetDouble();

@@ -23,6 +23,16 @@ public static class SqliteFiles
     }
 
     /// <summary>
+    /// For readers started before the search that creates the file (serve, analyze --follow): a file that does not
+    /// exist yet holds no journal yet; a path in a missing directory or a file that is not a database is still refused.
+    /// </summary>
+    public static bool HoldsJournalOnceCreated(string path)
+    {
+        var full = CheckPath(path, mustExist: false);
+        return File.Exists(full) && HoldsJournal(full);
+    }
+
+    /// <summary>
     /// For commands that write: the file may be missing (it is created) or empty, or hold ActorNas's tables
     /// (<paramref name="table"/> with its <paramref name="columns"/>); a database with other tables only is another
     /// program's, and is refused before anything is written to it. Then the file is switched to WAL.

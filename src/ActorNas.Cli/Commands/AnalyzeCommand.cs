@@ -53,7 +53,7 @@ internal static class AnalyzeCommand
             var analysisWindow = Window(parse.GetValue(fromSeq), parse.GetValue(since));
             if (following && !analysisWindow.IsWhole)
                 throw new SettingsException("--from-seq and --since cannot be combined with --follow: follow a search from its start, or analyse it once from a later point");
-            if (following) await WaitForDatabaseAsync(storeConfig, path, TimeSpan.FromSeconds(seconds), cancel);
+            if (following) await StoreHost.WaitForJournalAsync(StoreHost.ReadPersistence(storeConfig, path), TimeSpan.FromSeconds(seconds), cancel);
             await using var store = StoreHost.OpenForReading(storeConfig, path);
             var id = parse.GetValue(log.SearchId) is { } given ? SearchIds.Validate(given) : await store.OnlySearchAsync(path, cancel);
             // a search that is about to start is worth waiting for when following it; otherwise the id is wrong
@@ -163,20 +163,6 @@ internal static class AnalyzeCommand
         lock (gate)
             return fold.Started is null ? throw UnknownSearchException.For(id, source)
                 : AnalysisWriter.WriteAsync(id, fold, options, outDir, others, source).GetAwaiter().GetResult();
-    }
-
-    /// <summary>
-    /// With --follow the command may start before the run that creates the database; wait for its file and its journal
-    /// (a reader never creates the tables itself).
-    /// </summary>
-    private static async Task WaitForDatabaseAsync(Akka.Configuration.Config storeConfig, string path, TimeSpan poll, CancellationToken cancel)
-    {
-        if (StoreHost.ReadPersistence(storeConfig, path).Provider != PersistenceProvider.Sqlite) return;
-        while (!File.Exists(path) || !SqliteFiles.HoldsJournal(path))
-        {
-            await Console.Error.WriteLineAsync($"waiting for {path} to be created ...");
-            await Task.Delay(poll, cancel);
-        }
     }
 
     private static IReadOnlyList<double>? ParseThresholds(string? text)

@@ -35,18 +35,13 @@ internal static class ServeCommand
             var storeConfig = CliOptions.StoreConfig(parse.GetValue(log.Config));
             // a log is only read from the moment it exists: served before the first search makes its tables, the page
             // would list nothing until restarted, so serve waits for them (a run started just before serve, say)
-            var persistence = StoreHost.ReadPersistence(storeConfig, path);
-            for (var waited = false; !StoreHost.HoldsJournal(persistence); waited = true)
+            try
             {
-                if (!waited) await Console.Error.WriteLineAsync($"{path} holds no search log yet; waiting for a search to start in it (Ctrl+C stops)");
-                try
-                {
-                    await Task.Delay(JournalPoll, cancel);
-                }
-                catch (OperationCanceledException)
-                {
-                    return ExitCodes.Ok;
-                }
+                await StoreHost.WaitForJournalAsync(StoreHost.ReadPersistence(storeConfig, path), JournalPoll, cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                return ExitCodes.Ok;   // Ctrl+C before any search started
             }
             await using var store = StoreHost.OpenForReading(storeConfig, path);
             await using var server = await SearchWebServer.StartAsync(store.Log, path, options, cancellationToken: cancel);

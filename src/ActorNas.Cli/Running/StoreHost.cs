@@ -61,6 +61,26 @@ internal sealed class StoreHost : IAsyncDisposable
         ? SqliteFiles.HoldsJournal(persistence.SqlitePath)
         : JournalRows.PostgresHoldsJournal(persistence.PostgresConnectionString);
 
+    /// <summary>
+    /// For readers that may start before the search that creates their database (serve, analyze --follow): waits until
+    /// the database holds ActorNas's journal, saying once on stderr what it waits for. A SQLite file that does not exist
+    /// yet is waited for too (the run creates it); a missing directory or another program's file is refused at once.
+    /// </summary>
+    public static async Task WaitForJournalAsync(PersistenceSettings persistence, TimeSpan poll, CancellationToken cancel)
+    {
+        for (var waited = false; !HoldsJournalOnceCreated(persistence); waited = true)
+        {
+            if (!waited)
+                await Console.Error.WriteLineAsync($"{JournalRows.Describe(persistence)} holds no search log yet; waiting for a search to start in it (Ctrl+C stops)")
+                    .ConfigureAwait(false);
+            await Task.Delay(poll, cancel).ConfigureAwait(false);
+        }
+    }
+
+    private static bool HoldsJournalOnceCreated(PersistenceSettings persistence) => persistence.Provider == PersistenceProvider.Sqlite
+        ? SqliteFiles.HoldsJournalOnceCreated(persistence.SqlitePath)
+        : JournalRows.PostgresHoldsJournal(persistence.PostgresConnectionString);
+
     public static PersistenceSettings ReadPersistence(Config actorNas, string? dbPath) => SettingsSources.Persistence(actorNas, dbPath);
 
     /// <summary>The id of the only search in the database, for commands where --search-id may be left out.</summary>

@@ -76,8 +76,7 @@ public sealed class WebCliTests(ITestOutputHelper output)
     public async Task Serve_started_before_any_search_waits_for_the_log_then_serves_the_search_started_after_it()
     {
         using var dir = new TempDirectory();
-        var db = dir.File("later.db");
-        await File.WriteAllBytesAsync(db, []);   // what a run that has just started leaves for a moment: a file without tables
+        var db = dir.File("later.db");   // not created yet: the run below creates it
         var port = FreePort();
         using var serve = ActorNasProcess.Start(dir.Path, "serve", "--db", db, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Task.Delay(TimeSpan.FromSeconds(2));
