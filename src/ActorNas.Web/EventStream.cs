@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using ActorNas.Actors.Query;
 using ActorNas.Core.Events;
@@ -66,7 +67,7 @@ internal static class EventStream
                 }
                 // copied into the response's pipe and sent with one flush: a write per event would flush (and send) each
                 var writer = response.BodyWriter;
-                foreach (var frame in batch) writer.Write(frame.Bytes);
+                WriteAll(writer, batch);
                 await writer.FlushAsync(cancel).ConfigureAwait(false);
                 after = batch[^1].Seq;
                 if (batch[^1].Last)
@@ -90,6 +91,30 @@ internal static class EventStream
                     return;
             }
         }
+    }
+
+    /// <summary>
+    /// Copies the frames into the response's pipe, many to a buffer: Kestrel takes a lock for every buffer asked for and
+    /// every advance, and twenty pages of a search at full speed would otherwise take it twice per event each.
+    /// </summary>
+    private static void WriteAll(PipeWriter writer, List<SearchFeed.Frame> frames)
+    {
+        Span<byte> buffer = default;
+        var used = 0;
+        foreach (var frame in frames)
+        {
+            var bytes = frame.Bytes;
+            if (bytes.Length > buffer.Length - used)
+            {
+                // never an advance of nothing: in a chunked response that is the empty chunk that ends the body
+                if (used > 0) writer.Advance(used);
+                buffer = writer.GetSpan(bytes.Length);
+                used = 0;
+            }
+            bytes.CopyTo(buffer[used..]);
+            used += bytes.Length;
+        }
+        if (used > 0) writer.Advance(used);
     }
 
     /// <summary>

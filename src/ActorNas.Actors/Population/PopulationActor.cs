@@ -1,5 +1,7 @@
 using ActorNas.Actors.Persistence;
 using ActorNas.Actors.Protocol;
+using ActorNas.Actors.Query;
+using ActorNas.Actors.Runtime;
 using ActorNas.Core.Events;
 using ActorNas.Core.Evolution;
 using Akka.Actor;
@@ -39,6 +41,8 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
     private readonly IActorRef _guardian;
     private readonly int _snapshotEvery;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    // what the journal confirmed, for the live pages of this process (they need not read it back)
+    private readonly RecentEvents _recent = ActorNasRuntime.Get(Context.System).Recent;
 
     private SearchState _state = new();      // decisions: ahead of the journal by the events being written
     private SearchState _confirmed = new();  // exactly what the journal holds
@@ -228,6 +232,12 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
     /// The log cannot be replayed (an event it cannot read or apply): the session ends now, with nothing appended after
     /// the unreadable event. Akka stops this actor after this call.
     /// </summary>
+    protected override void PostStop()
+    {
+        _recent.Forget(_searchId);
+        base.PostStop();
+    }
+
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         // the database failed (down, full, locked): the guardian waits for it or gives up; an event that cannot be read is another matter
@@ -389,6 +399,7 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
         PersistAllAsync(events, e =>
         {
             _confirmed.Apply(e);
+            _recent.Add(_searchId, LastSequenceNr, e);   // LastSequenceNr is this event's while its handler runs
             if (e is SearchCompleted) OnCompletedPersisted();
             if (--remaining == 0) afterPersisted?.Invoke();
             if (SnapshotDue(++_eventsSinceSnapshot, _snapshotEvery, _confirmed.Pending.Count))

@@ -9,9 +9,10 @@ namespace ActorNas.Actors.Query;
 /// batches by sequence number, polled while the log has nothing new. A page watching a search at full speed reads its
 /// events at about a quarter of the read journal's CPU cost (docs/benchmarks.md, "Watching a search"). Each batch is
 /// read in a query of its own and the connection is closed before its events are handed on, so a slow reader never
-/// holds a read transaction open (in SQLite that would stop the write-ahead log from being checkpointed).
+/// holds a read transaction open (in SQLite that would stop the write-ahead log from being checkpointed). Events the
+/// search's Population wrote in this same process lately (<see cref="RecentEvents"/>) are taken from memory instead.
 /// </summary>
-internal sealed class JournalTail(JournalRows rows, string searchId)
+internal sealed class JournalTail(JournalRows rows, string searchId, RecentEvents? recent = null)
 {
     private static readonly NLog.Logger Log = NLog.LogManager.GetCurrentClassLogger();
 
@@ -45,20 +46,25 @@ internal sealed class JournalTail(JournalRows rows, string searchId)
             JournalRow? bad = null;
             string? reason = null;
             long? gapTo = null;
-            await foreach (var row in rows.ReadAsync(searchId, next, next + BatchSize - 1, cancellationToken).ConfigureAwait(false))
+            // what this process's Population wrote lately is taken as it was written: no query, no deserializing
+            var remembered = recent?.CopyFrom(searchId, next, batch, BatchSize) ?? 0;
+            if (remembered == 0)
             {
-                var expected = next + batch.Count;
-                if (row.SequenceNr != expected)
+                await foreach (var row in rows.ReadAsync(searchId, next, next + BatchSize - 1, cancellationToken).ConfigureAwait(false))
                 {
-                    gapTo = row.SequenceNr;
-                    break;
+                    var expected = next + batch.Count;
+                    if (row.SequenceNr != expected)
+                    {
+                        gapTo = row.SequenceNr;
+                        break;
+                    }
+                    if (LogCheck.Deserialize(row, out reason) is not { } e)
+                    {
+                        bad = row;
+                        break;
+                    }
+                    batch.Add(new LoggedEvent(row.SequenceNr, e));
                 }
-                if (LogCheck.Deserialize(row, out reason) is not { } e)
-                {
-                    bad = row;
-                    break;
-                }
-                batch.Add(new LoggedEvent(row.SequenceNr, e));
             }
             foreach (var e in batch)
             {

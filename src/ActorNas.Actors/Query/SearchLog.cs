@@ -26,10 +26,12 @@ public sealed class SearchLog
     private readonly IMaterializer? _materializer;
     private readonly PersistenceSettings? _store;
     private readonly ActorSystem? _system;
+    private readonly RecentEvents? _recent;
 
     public SearchLog(ActorSystem system)
     {
         _system = system;
+        _recent = Runtime.ActorNasRuntime.Get(system).Recent;
         _journal = OpenReadJournal(system);
         _materializer = system.Materializer();
         _store = PersistenceConfig.SettingsOf(system.Settings.Config);
@@ -91,20 +93,12 @@ public sealed class SearchLog
         return ids.Select(PersistenceConfig.SearchIdOf).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Streams every event of a search, in order, into <paramref name="onEvent"/>; returns how many there were.</summary>
-    public async Task<long> ReadAsync(string searchId, Action<ISearchEvent> onEvent, long fromSequenceNr = 0, CancellationToken cancellationToken = default)
-    {
-        if (_journal is null) return 0;
-        long count = 0;
-        await Diagnosed(searchId, () => _journal.CurrentEventsByPersistenceId(PersistenceConfig.PersistenceId(searchId), fromSequenceNr, long.MaxValue)
-            .RunForeach(envelope =>
-            {
-                onEvent((ISearchEvent)envelope.Event);
-                count++;
-            }, _materializer)
-            .WaitAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-        return count;
-    }
+    /// <summary>
+    /// Streams every event of a search from <paramref name="fromSequenceNr"/> on, in order, into <paramref name="onEvent"/>;
+    /// returns how many there were (see <see cref="ReadWithSequenceNrsAsync"/>).
+    /// </summary>
+    public Task<long> ReadAsync(string searchId, Action<ISearchEvent> onEvent, long fromSequenceNr = 0, CancellationToken cancellationToken = default) =>
+        ReadWithSequenceNrsAsync(searchId, (_, e) => onEvent(e), fromSequenceNr, cancellationToken);
 
     /// <summary>
     /// Streams the events of a search from <paramref name="fromSequenceNr"/> on, in order and with their sequence
@@ -197,11 +191,21 @@ public sealed class SearchLog
     public async Task<SearchStarted?> ReadStartAsync(string searchId, CancellationToken cancellationToken = default)
     {
         if (_journal is null) return null;
-        SearchStarted? started = null;
-        await Diagnosed(searchId, () => _journal.CurrentEventsByPersistenceId(PersistenceConfig.PersistenceId(searchId), 0, 1)
-            .RunForeach(envelope => started = envelope.Event as SearchStarted, _materializer)
-            .WaitAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-        return started;
+        if (_store is null)
+        {
+            SearchStarted? started = null;
+            await Diagnosed(searchId, () => _journal.CurrentEventsByPersistenceId(PersistenceConfig.PersistenceId(searchId), 0, 1)
+                .RunForeach(envelope => started = envelope.Event as SearchStarted, _materializer)
+                .WaitAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            return started;
+        }
+        // in a database, one row read directly (a page that opens asks for it; the read journal's stream costs far more)
+        var rows = new JournalRows(_store);
+        await foreach (var row in rows.ReadAsync(searchId, 1, 1, cancellationToken).ConfigureAwait(false))
+            return LogCheck.Deserialize(row, out var reason) is { } e
+                ? e as SearchStarted
+                : throw UnreadableLogException.For(new UnreadableEvent(searchId, rows.Where, row.SequenceNr, row.Manifest, reason!, 0), _store);
+        return null;
     }
 
     /// <summary>
@@ -250,7 +254,7 @@ public sealed class SearchLog
         if (_journal is null) return NoEvents();   // a database without a journal holds no search
         if (_store is null) return SubscribeThroughReadJournalAsync(searchId, afterSequenceNr, cancellationToken);
         var rows = new JournalRows(_store);
-        return new JournalTail(rows, searchId).FollowAsync(afterSequenceNr, async (row, reason) =>
+        return new JournalTail(rows, searchId, _recent).FollowAsync(afterSequenceNr, async (row, reason) =>
             await LogCheck.FirstUnreadableAsync(rows, searchId, row.SequenceNr, cancellationToken).ConfigureAwait(false) is { } found
                 ? UnreadableLogException.For(found, _store)
                 : new InvalidDataException($"search {searchId}, event {row.SequenceNr}: {reason}"), cancellationToken);

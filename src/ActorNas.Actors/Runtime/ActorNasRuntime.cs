@@ -53,6 +53,9 @@ public sealed class ActorNasRuntime : IExtension
     /// <summary>The searches' log, as the system's persistence plugins reach it.</summary>
     public SearchLog Log => new(_system);
 
+    /// <summary>The events this system's Populations wrote lately, which its live readers take without reading them back.</summary>
+    internal RecentEvents Recent { get; } = new();
+
     /// <summary>This node's id: host:port of its remoting address, or machine:process without remoting.</summary>
     public string NodeId => _system.Provider.DefaultAddress is { Host: not null } address
         ? NodeAddress.IdOf(address)
