@@ -243,6 +243,41 @@ public sealed class JournalTailTests(ITestOutputHelper output) : SqliteTestKit(o
         return false;
     }
 
+    [Fact]
+    public async Task A_whole_read_hands_its_events_on_with_no_read_transaction_open()
+    {
+        // what export and analyze do on a running search: the caller works on each event while the search goes on
+        await RunAsync("whole", budget: 100);
+        var checkpointed = new List<bool>();
+        var read = await new SearchLog(Sys).ReadWithSequenceNrsAsync("whole", (seq, _) =>
+        {
+            if (seq != 1) return;
+            Append("whole");
+            checkpointed.Add(CheckpointFinishesAsync().GetAwaiter().GetResult());
+        });
+        Assert.True(read > 100);
+        Assert.Equal([true], checkpointed);
+    }
+
+    [Fact]
+    public async Task Batched_reads_give_every_row_once_in_order_across_batches_and_holes()
+    {
+        await RunAsync("batches", budget: 30);
+        Hide("batches", 10);   // a hole (a deleted or never-written row) inside the second batch
+        var whole = new List<long>();
+        await foreach (var row in Rows.ReadAsync("batches", 0, long.MaxValue)) whole.Add(row.SequenceNr);
+
+        foreach (var size in new[] { 1, 7, whole.Count, whole.Count + 1 })
+        {
+            var batched = new List<long>();
+            await foreach (var row in Rows.ReadInBatchesAsync("batches", 0, long.MaxValue, size)) batched.Add(row.SequenceNr);
+            Assert.Equal(whole, batched);
+        }
+        var middle = new List<long>();
+        await foreach (var row in Rows.ReadInBatchesAsync("batches", 5, 20, batchSize: 4)) middle.Add(row.SequenceNr);
+        Assert.Equal(Range(5, 20).Where(s => s != 10), middle);
+    }
+
     /// <summary>A write to the log (a row of another search), so that a checkpoint has pages to move.</summary>
     private void Append(string searchId)
     {

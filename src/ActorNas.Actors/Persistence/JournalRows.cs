@@ -45,18 +45,50 @@ public sealed class JournalRows
     /// one query whose rows are streamed as the provider reads them (a seek in the journal's (persistence_id,
     /// sequence_number) key, then a range scan), so a long log is read at the provider's speed, not in pages.
     /// </summary>
-    public async IAsyncEnumerable<JournalRow> ReadAsync(string searchId, long fromSequenceNr, long toSequenceNr,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<JournalRow> ReadAsync(string searchId, long fromSequenceNr, long toSequenceNr, CancellationToken cancellationToken = default) =>
+        QueryAsync(searchId, fromSequenceNr, toSequenceNr, limit: null, cancellationToken);
+
+    /// <summary>Rows per query of <see cref="ReadInBatchesAsync"/>: a few megabytes held at a time.</summary>
+    public const int ReadBatch = 10_000;
+
+    /// <summary>
+    /// The same rows as <see cref="ReadAsync(string, long, long, CancellationToken)"/>, read in queries of at most
+    /// <paramref name="batchSize"/> rows, each read whole and its connection closed before its rows are handed on. A
+    /// long read (export or analyze of a search that is still running) then holds a read transaction only while one
+    /// batch is read, not while the caller works through everything: in SQLite an open read transaction stops the
+    /// running search's write-ahead log from being checkpointed, so it would grow for as long as the read lasts.
+    /// </summary>
+    public async IAsyncEnumerable<JournalRow> ReadInBatchesAsync(string searchId, long fromSequenceNr, long toSequenceNr,
+        int batchSize = ReadBatch, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var batch = new List<JournalRow>(Math.Min(batchSize, 1024));
+        var next = fromSequenceNr;
+        while (next <= toSequenceNr)
+        {
+            batch.Clear();
+            await foreach (var row in QueryAsync(searchId, next, toSequenceNr, batchSize, cancellationToken).ConfigureAwait(false))
+                batch.Add(row);
+            foreach (var row in batch) yield return row;
+            if (batch.Count < batchSize || batch[^1].SequenceNr == long.MaxValue) yield break;
+            next = batch[^1].SequenceNr + 1;
+        }
+    }
+
+    private async IAsyncEnumerable<JournalRow> QueryAsync(string searchId, long fromSequenceNr, long toSequenceNr, int? limit,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = Connect();
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT sequence_number, manifest, identifier, message FROM {JournalLayout.JournalTable} " +
-            "WHERE persistence_id = @pid AND sequence_number >= @from AND sequence_number <= @to AND deleted = @deleted ORDER BY sequence_number";
+            "WHERE persistence_id = @pid AND sequence_number >= @from AND sequence_number <= @to AND deleted = @deleted ORDER BY sequence_number" +
+            (limit is null ? "" : " LIMIT @limit");
         Add(command, "@pid", PersistenceConfig.PersistenceId(searchId));
         Add(command, "@from", fromSequenceNr);
         Add(command, "@to", toSequenceNr);
         Add(command, "@deleted", false);
+        if (limit is { } rows) Add(command, "@limit", rows);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
