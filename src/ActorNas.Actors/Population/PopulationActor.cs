@@ -228,16 +228,16 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
 
     private void CannotRun(string reason) => EndSession(new SearchCannotRun(_searchId, reason));
 
-    /// <summary>
-    /// The log cannot be replayed (an event it cannot read or apply): the session ends now, with nothing appended after
-    /// the unreadable event. Akka stops this actor after this call.
-    /// </summary>
     protected override void PostStop()
     {
         _recent.Forget(_searchId);
         base.PostStop();
     }
 
+    /// <summary>
+    /// The log cannot be replayed (an event it cannot read or apply): the session ends now, with nothing appended after
+    /// the unreadable event. Akka stops this actor after this call.
+    /// </summary>
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         // the database failed (down, full, locked): the guardian waits for it or gives up; an event that cannot be read is another matter

@@ -202,12 +202,13 @@ public sealed class SearchLog
             return started;
         }
         // in a database, one row read directly (a page that opens asks for it; the read journal's stream costs far more)
-        var rows = new JournalRows(_store);
-        await foreach (var row in rows.ReadAsync(searchId, 1, 1, cancellationToken).ConfigureAwait(false))
-            return LogCheck.Deserialize(row, out var reason) is { } e
-                ? e as SearchStarted
-                : throw UnreadableLogException.For(new UnreadableEvent(searchId, rows.Where, row.SequenceNr, row.Manifest, reason!, 0), _store);
-        return null;
+        SearchStarted? first = null;
+        await Diagnosed(searchId, async () =>
+        {
+            await foreach (var row in new JournalRows(_store).ReadAsync(searchId, 1, 1, cancellationToken).ConfigureAwait(false))
+                first = (LogCheck.Deserialize(row, out var reason) ?? throw new InvalidDataException($"event {row.SequenceNr}: {reason}")) as SearchStarted;
+        }, cancellationToken).ConfigureAwait(false);
+        return first;
     }
 
     /// <summary>

@@ -55,11 +55,14 @@ internal sealed class StoreHost : IAsyncDisposable
 
     /// <summary>
     /// Whether the database holds ActorNas's journal yet (a search has been started in it). A SQLite file that does not
-    /// exist is refused with the error that names --db.
+    /// exist is refused with the error that names --db, unless <paramref name="fileMayComeLater"/> (it holds nothing yet).
     /// </summary>
-    public static bool HoldsJournal(PersistenceSettings persistence) => persistence.Provider == PersistenceProvider.Sqlite
-        ? SqliteFiles.HoldsJournal(persistence.SqlitePath)
-        : JournalRows.PostgresHoldsJournal(persistence.PostgresConnectionString);
+    private static bool HoldsJournal(PersistenceSettings persistence, bool fileMayComeLater = false) => persistence.Provider switch
+    {
+        PersistenceProvider.Sqlite when fileMayComeLater => SqliteFiles.HoldsJournalOnceCreated(persistence.SqlitePath),
+        PersistenceProvider.Sqlite => SqliteFiles.HoldsJournal(persistence.SqlitePath),
+        _ => JournalRows.PostgresHoldsJournal(persistence.PostgresConnectionString),
+    };
 
     /// <summary>
     /// For readers that may start before the search that creates their database (serve, analyze --follow): waits until
@@ -68,7 +71,7 @@ internal sealed class StoreHost : IAsyncDisposable
     /// </summary>
     public static async Task WaitForJournalAsync(PersistenceSettings persistence, TimeSpan poll, CancellationToken cancel)
     {
-        for (var waited = false; !HoldsJournalOnceCreated(persistence); waited = true)
+        for (var waited = false; !HoldsJournal(persistence, fileMayComeLater: true); waited = true)
         {
             if (!waited)
                 await Console.Error.WriteLineAsync($"{JournalRows.Describe(persistence)} holds no search log yet; waiting for a search to start in it (Ctrl+C stops)")
@@ -76,10 +79,6 @@ internal sealed class StoreHost : IAsyncDisposable
             await Task.Delay(poll, cancel).ConfigureAwait(false);
         }
     }
-
-    private static bool HoldsJournalOnceCreated(PersistenceSettings persistence) => persistence.Provider == PersistenceProvider.Sqlite
-        ? SqliteFiles.HoldsJournalOnceCreated(persistence.SqlitePath)
-        : JournalRows.PostgresHoldsJournal(persistence.PostgresConnectionString);
 
     public static PersistenceSettings ReadPersistence(Config actorNas, string? dbPath) => SettingsSources.Persistence(actorNas, dbPath);
 
