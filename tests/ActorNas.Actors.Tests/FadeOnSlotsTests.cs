@@ -42,29 +42,6 @@ public sealed class FadeOnSlotsTests(ITestOutputHelper output) : SqliteTestKit(o
             return (IReadOnlyList<double>)[.. raw.Select(r => r / raw.Sum())];
         })];
 
-    /// <summary>Evaluations wait for the test; it can see which are running.</summary>
-    private sealed class Gated : IEvaluator
-    {
-        public readonly TaskCompletionSource Release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> Started = new();
-        public int Running;
-
-        public async Task<EvaluationResult> EvaluateAsync(Candidate candidate, EvaluationContext context, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref Running);
-            Started.TryAdd(candidate.Id, 1);
-            try
-            {
-                await Release.Task.ConfigureAwait(false);
-                return new EvaluationResult(0.5);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref Running);
-            }
-        }
-    }
-
     private static Genotype Centre(long id) => Mutator.RandomGenotype(Space, DeterministicRandom.For(5, id, RandomPurpose.RandomGenotype));
 
     private static Candidate CandidateOf(long id) => new(id, null, Centre(id), 1);
@@ -77,7 +54,7 @@ public sealed class FadeOnSlotsTests(ITestOutputHelper output) : SqliteTestKit(o
 
     private IActorRef Slot(IActorRef population, IEvaluator evaluator, RegionWeigher? weigher, int lookahead = 1, int slot = 0) =>
         Sys.ActorOf(EvaluatorActor.Props(population, () => evaluator, new EvaluationContext("fade", Space, 11, $"node/slot-{slot}", "node", slot),
-            new SlotLimits(null, false, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(1), lookahead), weigher));
+            new SlotLimits(null, false, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(1), lookahead), new SlotTrainers(weigher)));
 
     [Fact]
     public async Task The_Population_has_the_slot_that_waits_for_a_steps_child_train_the_steps_region()
@@ -104,7 +81,7 @@ public sealed class FadeOnSlotsTests(ITestOutputHelper output) : SqliteTestKit(o
     {
         var population = CreateTestProbe();
         var mutator = CreateTestProbe();
-        var evaluator = new Gated();
+        var evaluator = new GatedEvaluator();
         var seenAtTraining = new List<(int Running, bool QueuedStarted, int Slot)>();
         RegionWeigher weigher = (region, seed, at) =>
         {
@@ -139,7 +116,7 @@ public sealed class FadeOnSlotsTests(ITestOutputHelper output) : SqliteTestKit(o
     {
         var population = CreateTestProbe();
         var mutator = CreateTestProbe();
-        var evaluator = new Gated();
+        var evaluator = new GatedEvaluator();
         evaluator.Release.SetResult();
         RegionWeigher? failing = hasTrainer ? (_, _, _) => throw new InvalidOperationException("out of memory") : null;
         var slot = Slot(population.Ref, evaluator, failing);
@@ -156,7 +133,7 @@ public sealed class FadeOnSlotsTests(ITestOutputHelper output) : SqliteTestKit(o
     {
         var population = CreateTestProbe();
         var mutator = CreateTestProbe();
-        var evaluator = new Gated();
+        var evaluator = new GatedEvaluator();
         var slot = Slot(population.Ref, evaluator, (region, seed, at) => EdgeLoving(region, seed, at));
         population.ExpectMsg<RequestWork>();
         slot.Tell(new WorkAssigned(CandidateOf(7)), population.Ref);
@@ -166,7 +143,7 @@ public sealed class FadeOnSlotsTests(ITestOutputHelper output) : SqliteTestKit(o
         slot.Tell(new SearchIsOver("stopped"), population.Ref);
         var failed = mutator.ExpectMsg<RegionWeighingFailed>();
         Assert.Equal(9, failed.CandidateId);
-        Assert.Contains("stopped before the region was trained", failed.Reason);
+        Assert.Contains("stopped before it finished training the FaDE region of candidate 9", failed.Reason);
     }
 
     [Fact]

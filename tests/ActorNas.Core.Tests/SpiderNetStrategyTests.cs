@@ -70,7 +70,7 @@ public sealed class SpiderNetStrategyTests
         var need = Assert.IsType<MutationNeeded>(state.Decide(new AssignWork("w", "n", T0.AddSeconds(2))));
         Assert.Equal(pruned, need.Reservation.Parent);
         var grown = ChildProposer.ChildOf(state.Config, state.Space, need.Reservation.Id, need.Reservation.Parent, null,
-            grower: (parent, _) => SplitFirstEdges(parent));
+            grower: (parent, _, _) => SplitFirstEdges(parent));
         Assert.Null(grown.Mutation);
         var child = Assert.IsType<AssignCandidate>(state.Decide(new ProposeChild(need.Reservation.Id, T0.AddSeconds(2), grown)));
         var proposed = Assert.Single(child.Events.OfType<CandidateProposed>());
@@ -137,7 +137,7 @@ public sealed class SpiderNetStrategyTests
     public void The_growth_is_the_growers_for_the_candidates_seed_without_a_grower_it_is_refused_and_the_fallback_keeps_the_parent()
     {
         var seeds = new List<long>();
-        var grown = ChildProposer.ChildOf(Config(), Space, 7, Space.Origin, null, grower: (parent, seed) =>
+        var grown = ChildProposer.ChildOf(Config(), Space, 7, Space.Origin, null, grower: (parent, seed, _) =>
         {
             seeds.Add(seed);
             return SplitFirstEdges(parent);

@@ -10,7 +10,8 @@ namespace ActorNas.Integration.Tests;
 /// last round left. A search killed with kill -9 between rounds and resumed grows and prunes exactly the networks of one
 /// that ran through. The random control grows here: on random images the linear-region count sees every crop as its own
 /// region, so the metrics would rarely split (docs/spidernet.md), and the test is about the log, not the rule; the
-/// metrics' growth through the same grower is SpiderNetEvaluatorTests'.
+/// metrics' growth through the same grower is SpiderNetEvaluatorTests'. Every growth runs on the evaluator slot that waits
+/// for the child, as the round's training does.
 /// </summary>
 public sealed class SpiderNetCliTests(ITestOutputHelper output)
 {
@@ -35,6 +36,9 @@ public sealed class SpiderNetCliTests(ITestOutputHelper output)
 
         var through = dir.File("through.db");
         await Cli.RunThroughAsync(dir, RunArgs(through, config), Budget);
+        // every growth ran on the evaluator slot that took the child, not on the Population's node
+        var grownOnSlot = File.ReadLines(Path.Combine(dir.Path, "actornas.log")).Count(l => l.Contains("/slot-0: grew the network of candidate"));
+        Assert.True(grownOnSlot == Budget - 1, $"{grownOnSlot} growths ran on slot 0 for {Budget - 1} children");
 
         var crashed = dir.File("crashed.db");
         var atKill = await Cli.KillAndResumeAsync(dir, RunArgs(crashed, config), crashed, "spider", evaluated: 2, Budget);

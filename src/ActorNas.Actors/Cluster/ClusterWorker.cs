@@ -47,8 +47,11 @@ public sealed class ClusterWorker
         var evaluator = settings.Evaluator with { Workers = count, Command = WorkerCheckpoints(settings.Evaluator.Command, node) };
         var prepared = ownEvaluator is null ? runtime.Evaluators.Prepare(evaluator, settings.Search) : null;
         var factory = ownEvaluator ?? prepared!.Factory;
-        // a fade search trains its regions on the slots: this node needs the trainer even with the embedding API's evaluator
-        var weigher = prepared is null ? runtime.Evaluators.RegionWeigherFor(evaluator, settings.Search) : prepared.RegionWeigher;
+        // a fade search trains its regions and a spidernet search grows its network on the slots: this node needs the
+        // trainers even with the embedding API's evaluator
+        var trainers = prepared is null
+            ? new SlotTrainers(runtime.Evaluators.RegionWeigherFor(evaluator, settings.Search), runtime.Evaluators.GrowerFor(evaluator, settings.Search))
+            : new SlotTrainers(prepared.RegionWeigher, prepared.Grower);
         var space = settings.Search.Space.Create();
 
         var log = Akka.Event.Logging.GetLogger(system, nameof(ClusterWorker));
@@ -59,7 +62,7 @@ public sealed class ClusterWorker
         var cache = new ActorLayerCache(runtime.WeightCache(settings.WeightCache, node), settings.WeightCache.Timeout);
         var evaluators = system.ActorOf(EvaluatorNode.Props(population, count, factory,
             EvaluatorSlots.Contexts(setup.SearchId, space, settings.Search.Seed, node, cache),
-            SlotLimits.Of(evaluator), done, weigher), EvaluatorNode.Name);
+            SlotLimits.Of(evaluator), done, trainers), EvaluatorNode.Name);
         return new ClusterWorker(node, count, setup.SearchId, evaluators, done.Task);
     }
 

@@ -1,6 +1,5 @@
 using ActorNas.Actors.Evaluators;
 using ActorNas.Core.Evaluation;
-using ActorNas.Core.Spaces.Hierarchical;
 using Akka.Actor;
 
 namespace ActorNas.Actors.Cluster;
@@ -18,14 +17,14 @@ public sealed class EvaluatorNode : ReceiveActor
 
     /// <param name="createContext">The evaluation context of a slot (its worker id names the node).</param>
     public static Props Props(IActorRef population, int slots, Func<int, IEvaluator> createEvaluator, Func<int, EvaluationContext> createContext,
-        SlotLimits limits, TaskCompletionSource done, RegionWeigher? weigher = null) =>
-        Akka.Actor.Props.Create(() => new EvaluatorNode(population, slots, createEvaluator, createContext, limits, done, weigher));
+        SlotLimits limits, TaskCompletionSource done, SlotTrainers? trainers = null) =>
+        Akka.Actor.Props.Create(() => new EvaluatorNode(population, slots, createEvaluator, createContext, limits, done, trainers));
 
     public EvaluatorNode(IActorRef population, int slots, Func<int, IEvaluator> createEvaluator, Func<int, EvaluationContext> createContext,
-        SlotLimits limits, TaskCompletionSource done, RegionWeigher? weigher)
+        SlotLimits limits, TaskCompletionSource done, SlotTrainers? trainers)
     {
         _done = done;
-        foreach (var child in EvaluatorSlots.Start(Context, slots, population, createEvaluator, createContext, limits, weigher))
+        foreach (var child in EvaluatorSlots.Start(Context, slots, population, createEvaluator, createContext, limits, trainers))
         {
             Context.Watch(child);
             _slots.Add(child);

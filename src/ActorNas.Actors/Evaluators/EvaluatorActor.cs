@@ -1,6 +1,7 @@
 using ActorNas.Actors.Protocol;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Spaces.Hierarchical;
+using ActorNas.Core.Spaces.SpiderNet;
 using Akka.Actor;
 using Akka.Event;
 
@@ -15,8 +16,9 @@ namespace ActorNas.Actors.Evaluators;
 /// A timed-out evaluation is cancelled and the slot waits for it to stop before it takes new work; an evaluator that
 /// ignores cancellation for <see cref="SlotLimits.AbandonAfter"/> is abandoned and the slot gets a new one, so a hung
 /// evaluation never holds a slot, and never runs beside the next one on the same evaluator.
-/// A slot also trains FaDE region supernets (<see cref="WeighRegion"/>) with its <see cref="RegionWeigher"/>: one at a
-/// time, between evaluations and before its queued candidates, so its device never holds two models at once.
+/// A slot also works for the Mutators with its <see cref="SlotTrainers"/>: it trains FaDE region supernets
+/// (<see cref="WeighRegion"/>) and grows SpiderNet networks (<see cref="GrowNetwork"/>), one at a time, between
+/// evaluations and before its queued candidates, so its device never holds two models at once.
 /// </summary>
 public sealed class EvaluatorActor : ReceiveActor, IWithTimers
 {
@@ -25,11 +27,15 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers
     private sealed record TimedOut(long Id, int Generation);
     private sealed record GiveUpWaiting(long Id, int Generation);
     private sealed record AskAgain;
-    private sealed record RegionJob(WeighRegion Request, IActorRef ReplyTo);
-    private sealed record RegionDone(long Token, RegionJob Job, IReadOnlyList<IReadOnlyList<double>>? Weights, string? Failure, TimeSpan Took);
+    /// <summary>Work a Mutator waits for (<paramref name="Done"/> and <paramref name="Doing"/> name it in the slot's log):
+    /// <paramref name="Refused"/> when this slot cannot do it, else <paramref name="Run"/> on the slot's device, off the
+    /// actor thread, answers the Mutator; <paramref name="Failed"/> answers a failure.</summary>
+    private sealed record MutatorJob(IActorRef ReplyTo, string Done, string Doing, string? Refused,
+        Func<int, IActorNasMessage> Run, Func<string, IActorNasMessage> Failed);
+    private sealed record JobDone(long Token, MutatorJob Job, IActorNasMessage? Answer, string? Failure, TimeSpan Took);
 
-    /// <summary>Tokens of region trainings, unique in the process, so a restarted slot drops its predecessor's late answers.</summary>
-    private static long s_regionTokens;
+    /// <summary>Tokens of Mutators' jobs, unique in the process, so a restarted slot drops its predecessor's late answers.</summary>
+    private static long s_jobTokens;
 
     private const string RequestTimer = "request";
     private const string TimeoutTimer = "timeout";
@@ -41,9 +47,9 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<int, long> _abandoned = [];   // generation -> candidate, of evaluations left running
     private readonly Queue<WorkAssigned> _lookahead = new();   // assigned while busy, evaluated in order
-    private readonly Queue<RegionJob> _regions = new();         // asked while busy, trained before the lookahead
-    private readonly RegionWeigher? _weigher;
-    private RegionJob? _training;
+    private readonly Queue<MutatorJob> _jobs = new();           // asked while busy, done before the lookahead
+    private readonly SlotTrainers _trainers;
+    private MutatorJob? _working;
     private IEvaluator _evaluator;
     private CancellationTokenSource? _cancel;
     private int _generation;
@@ -53,16 +59,17 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers
     public static string NameOf(int slot) => $"evaluator-{slot}";
 
     /// <param name="createEvaluator">Makes this slot's evaluator: once at start, and again when one is abandoned.</param>
-    /// <param name="weigher">Trains FaDE regions here; null where the search needs none (a request is then refused).</param>
+    /// <param name="trainers">Trains FaDE regions and grows SpiderNet networks here; null where the search needs neither
+    /// (a request is then refused).</param>
     public static Props Props(IActorRef population, Func<IEvaluator> createEvaluator, EvaluationContext context, SlotLimits limits,
-        RegionWeigher? weigher = null) =>
-        Akka.Actor.Props.Create(() => new EvaluatorActor(population, createEvaluator, context, limits, weigher));
+        SlotTrainers? trainers = null) =>
+        Akka.Actor.Props.Create(() => new EvaluatorActor(population, createEvaluator, context, limits, trainers ?? SlotTrainers.None));
 
     public EvaluatorActor(IActorRef population, Func<IEvaluator> createEvaluator, EvaluationContext context, SlotLimits limits,
-        RegionWeigher? weigher)
+        SlotTrainers trainers)
     {
         _population = population;
-        _weigher = weigher;
+        _trainers = trainers;
         _createEvaluator = createEvaluator;
         _evaluator = createEvaluator();
         _context = context;
@@ -75,16 +82,16 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _cancel?.Cancel();
-        // the Mutators waiting for these regions fall back to a plain mutation rather than wait for ever
-        var reason = $"evaluator slot {_context.Worker} stopped before the region was trained";
-        if (_training is { } training) training.ReplyTo.Tell(new RegionWeighingFailed(training.Request.CandidateId, reason));
-        foreach (var job in _regions) job.ReplyTo.Tell(new RegionWeighingFailed(job.Request.CandidateId, reason));
+        // the Mutators waiting for these jobs fall back (a plain mutation, the network as it is) rather than wait for ever
+        foreach (var job in _working is { } working ? _jobs.Prepend(working) : _jobs)
+            job.ReplyTo.Tell(job.Failed($"evaluator slot {_context.Worker} stopped before it finished {job.Doing}"));
     }
 
     private void Idle()
     {
         Receive<WorkAssigned>(w => Evaluate(w.Candidate, _limits.For(w.AutoTimeout)));
-        Receive<WeighRegion>(r => TrainRegion(new RegionJob(r, Sender)));
+        Receive<WeighRegion>(r => Work(RegionJob(r, Sender)));
+        Receive<GrowNetwork>(g => Work(GrowthJob(g, Sender)));
         Receive<AskAgain>(_ => AskForWork(new RequestWork(_context.Worker, _context.Node, _limits.Capacity)));
         Receive<SearchIsOver>(_ => Context.Stop(Self));
         IgnoreStale();
@@ -131,7 +138,7 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers
     {
         Receive<SearchIsOver>(_ => Context.Stop(Self));
         Receive<WorkAssigned>(w => Hold(w, id));
-        Receive<WeighRegion>(r => _regions.Enqueue(new RegionJob(r, Sender)));
+        QueueJobs();
         Receive<AskAgain>(_ => { });
         IgnoreStale();
         ReceiveAny(m => _log.Debug("evaluator {0} busy with {1} ignored {2}", _context.Worker, id, m.GetType().Name));
@@ -147,48 +154,71 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers
         else _lookahead.Enqueue(w);
     }
 
-    /// <summary>Trains a FaDE region off the actor thread; the slot takes no evaluation until it is done.</summary>
-    private void TrainRegion(RegionJob job)
+    private MutatorJob RegionJob(WeighRegion r, IActorRef replyTo)
+    {
+        var weigher = _trainers.Regions;
+        var space = _context.Space as HierarchicalSpace;
+        var refused = weigher is null ? $"evaluator slot {_context.Worker} has no region trainer (the fade strategy needs ActorNas.Torch on every worker)"
+            : space is null ? $"evaluator slot {_context.Worker} searches {_context.Space.Name}, not the hierarchical space" : null;
+        var size = r.Candidates.Aggregate(1.0, (n, c) => n * c.Count);
+        return new MutatorJob(replyTo, $"trained the FaDE region of candidate {r.CandidateId} ({size} architectures)",
+            $"training the FaDE region of candidate {r.CandidateId}", refused,
+            slot => new RegionWeighed(r.CandidateId, weigher!(new Region(space!, r.Candidates), r.Seed, slot)),
+            reason => new RegionWeighingFailed(r.CandidateId, reason));
+    }
+
+    private MutatorJob GrowthJob(GrowNetwork g, IActorRef replyTo)
+    {
+        var grower = _trainers.Growth;
+        var refused = grower is null ? $"evaluator slot {_context.Worker} has no grower (a spidernet search needs ActorNas.Torch on every worker)"
+            : _context.Space is not SpiderNetSpace ? $"evaluator slot {_context.Worker} searches {_context.Space.Name}, not the spidernet space" : null;
+        return new MutatorJob(replyTo, $"grew the network of candidate {g.CandidateId}",
+            $"growing the network of candidate {g.CandidateId}", refused,
+            slot => new NetworkGrown(g.CandidateId, grower!(g.Parent, g.Seed, slot)),
+            reason => new GrowingFailed(g.CandidateId, reason));
+    }
+
+    /// <summary>A Mutator's job asked while the slot is busy waits until the slot is free, ahead of its queued candidates.</summary>
+    private void QueueJobs()
+    {
+        Receive<WeighRegion>(r => _jobs.Enqueue(RegionJob(r, Sender)));
+        Receive<GrowNetwork>(g => _jobs.Enqueue(GrowthJob(g, Sender)));
+    }
+
+    /// <summary>Does a Mutator's job off the actor thread; the slot takes no evaluation until it is done.</summary>
+    private void Work(MutatorJob job)
     {
         Timers.Cancel(RequestTimer);
-        if (_weigher is null || _context.Space is not HierarchicalSpace space)
+        if (job.Refused is { } refused)
         {
-            job.ReplyTo.Tell(new RegionWeighingFailed(job.Request.CandidateId, _weigher is null
-                ? $"evaluator slot {_context.Worker} has no region trainer (the fade strategy needs ActorNas.Torch on every worker)"
-                : $"evaluator slot {_context.Worker} searches {_context.Space.Name}, not the hierarchical space"));
+            job.ReplyTo.Tell(job.Failed(refused));
             Continue();
             return;
         }
-        var token = Interlocked.Increment(ref s_regionTokens);
-        var weigher = _weigher;
-        _training = job;
+        var token = Interlocked.Increment(ref s_jobTokens);
+        _working = job;
         var slot = _context.Slot;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Task.Run(() => weigher(new Region(space, job.Request.Candidates), job.Request.Seed, slot)).PipeTo(Self,
-            success: w => new RegionDone(token, job, w, null, clock.Elapsed),
-            failure: e => new RegionDone(token, job, null, Describe(e), clock.Elapsed));
-        Become(() => Training(token));
+        Task.Run(() => job.Run(slot)).PipeTo(Self,
+            success: answer => new JobDone(token, job, answer, null, clock.Elapsed),
+            failure: e => new JobDone(token, job, null, Describe(e), clock.Elapsed));
+        Become(() => Working(token));
     }
 
-    private void Training(long token)
+    private void Working(long token)
     {
-        Receive<RegionDone>(d => d.Token == token, d =>
+        Receive<JobDone>(d => d.Token == token, d =>
         {
-            _training = null;
-            var size = d.Job.Request.Candidates.Aggregate(1.0, (n, c) => n * c.Count);
-            if (d.Weights is null)
-                _log.Warning("evaluator {0}: training the FaDE region of candidate {1} failed after {2:F1} s: {3}", _context.Worker,
-                    d.Job.Request.CandidateId, d.Took.TotalSeconds, d.Failure);
+            _working = null;
+            if (d.Answer is null)
+                _log.Warning("evaluator {0}: {1} failed after {2:F1} s: {3}", _context.Worker, d.Job.Doing, d.Took.TotalSeconds, d.Failure);
             else
-                _log.Info("evaluator {0}: trained the FaDE region of candidate {1} ({2} architectures) in {3:F1} s", _context.Worker,
-                    d.Job.Request.CandidateId, size, d.Took.TotalSeconds);
-            d.Job.ReplyTo.Tell(d.Weights is { } weights
-                ? new RegionWeighed(d.Job.Request.CandidateId, weights)
-                : new RegionWeighingFailed(d.Job.Request.CandidateId, d.Failure ?? "unknown failure"));
+                _log.Info("evaluator {0}: {1} in {2:F1} s", _context.Worker, d.Job.Done, d.Took.TotalSeconds);
+            d.Job.ReplyTo.Tell(d.Answer ?? d.Job.Failed(d.Failure ?? "unknown failure"));
             Continue();
         });
         Receive<WorkAssigned>(w => Hold(w, null));
-        Receive<WeighRegion>(r => _regions.Enqueue(new RegionJob(r, Sender)));
+        QueueJobs();
         Receive<SearchIsOver>(_ => Context.Stop(Self));
         Receive<AskAgain>(_ => { });
         IgnoreStale();
@@ -201,7 +231,7 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers
         Receive<Crashed>(c => DropLate(c.Generation, $"a failure ({c.Reason})"));
         Receive<TimedOut>(_ => { });
         Receive<GiveUpWaiting>(_ => { });
-        Receive<RegionDone>(_ => { });
+        Receive<JobDone>(_ => { });
     }
 
     private void DropLate(int generation, string what)
@@ -243,11 +273,11 @@ public sealed class EvaluatorActor : ReceiveActor, IWithTimers
         Continue();
     }
 
-    /// <summary>The next thing to do: a region a Mutator waits for, else the next queued candidate, else wait for work
+    /// <summary>The next thing to do: a job a Mutator waits for, else the next queued candidate, else wait for work
     /// (asking again after request-retry if none comes).</summary>
     private void Continue()
     {
-        if (_regions.TryDequeue(out var job)) TrainRegion(job);
+        if (_jobs.TryDequeue(out var job)) Work(job);
         else if (_lookahead.TryDequeue(out var next)) Evaluate(next.Candidate, _limits.For(next.AutoTimeout));
         else
         {

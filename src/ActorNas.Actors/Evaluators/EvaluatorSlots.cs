@@ -1,7 +1,6 @@
 using ActorNas.Core.Caching;
 using ActorNas.Core.Evaluation;
 using ActorNas.Core.Spaces;
-using ActorNas.Core.Spaces.Hierarchical;
 using Akka.Actor;
 
 namespace ActorNas.Actors.Evaluators;
@@ -22,16 +21,17 @@ public static class EvaluatorSlots
     /// <summary>
     /// Starts <paramref name="count"/> slots as children of <paramref name="parent"/>; each pulls work from
     /// <paramref name="population"/> and has an evaluator of its own. The parent supervises them with <see cref="RestartAlways"/>.
-    /// <paramref name="weigher"/> trains the fade strategy's regions on them (null when the search needs none).
+    /// <paramref name="trainers"/> train the fade strategy's regions and grow spidernet networks on them (null when the
+    /// search needs neither).
     /// </summary>
     public static IReadOnlyList<IActorRef> Start(IUntypedActorContext parent, int count, IActorRef population, Func<int, IEvaluator> createEvaluator,
-        Func<int, EvaluationContext> contextOf, SlotLimits limits, RegionWeigher? weigher = null)
+        Func<int, EvaluationContext> contextOf, SlotLimits limits, SlotTrainers? trainers = null)
     {
         var slots = new List<IActorRef>(count);
         for (var slot = 0; slot < count; slot++)
         {
             var slotIndex = slot;
-            slots.Add(parent.ActorOf(EvaluatorActor.Props(population, () => createEvaluator(slotIndex), contextOf(slot), limits, weigher), EvaluatorActor.NameOf(slot)));
+            slots.Add(parent.ActorOf(EvaluatorActor.Props(population, () => createEvaluator(slotIndex), contextOf(slot), limits, trainers), EvaluatorActor.NameOf(slot)));
         }
         return slots;
     }

@@ -1,7 +1,6 @@
 using ActorNas.Actors.Protocol;
 using ActorNas.Core;
 using ActorNas.Core.Evolution;
-using ActorNas.Core.Growth;
 using ActorNas.Core.Spaces.SpiderNet;
 using ActorNas.Core.Spaces.Hierarchical;
 using Akka.Actor;
@@ -14,26 +13,27 @@ namespace ActorNas.Actors.Mutators;
 /// the mutants with the proxy; a proxy that builds networks (naswot through <paramref name="scorer"/>, fade's region
 /// supernets through <paramref name="weigher"/>) runs off the actor's thread and the answer is piped back. A FaDE step
 /// whose request names a trainer slot trains there instead (<see cref="FadeStepActor"/>), so several steps train on
-/// several slots and nodes at once and the Population's node trains nothing. A spidernet parent grows through
-/// <paramref name="grower"/>, also off the actor's thread (the metrics build and measure networks).
+/// several slots and nodes at once and the Population's node trains nothing. A spidernet parent grows on the slot its
+/// request names (<see cref="GrowthOnSlotActor"/>: the metrics build and measure networks, on the slot's device); a
+/// request that names none is answered as failed (a Mutator builds no networks of its own).
 /// </summary>
 public sealed class MutatorActor : ReceiveActor
 {
     public const string PoolName = "mutators";
 
-    public static Props Props(SearchSettings config, Func<Genotype, double>? scorer = null, RegionWeigher? weigher = null, Grower? grower = null) =>
-        Akka.Actor.Props.Create(() => new MutatorActor(config, scorer, weigher, grower));
+    public static Props Props(SearchSettings config, Func<Genotype, double>? scorer = null, RegionWeigher? weigher = null) =>
+        Akka.Actor.Props.Create(() => new MutatorActor(config, scorer, weigher));
 
-    public MutatorActor(SearchSettings config, Func<Genotype, double>? scorer, RegionWeigher? weigher, Grower? grower)
+    public MutatorActor(SearchSettings config, Func<Genotype, double>? scorer, RegionWeigher? weigher)
     {
         var space = config.Space.Create();
         var grows = space is SpiderNetSpace;
         Receive<MutateParent>(m =>
         {
-            if (m.Trainer is { } trainer && ChildProposer.IsFadeStep(config, m.Proxy))
+            if (m.Trainer is { } trainer && (grows || ChildProposer.IsFadeStep(config, m.Proxy)))
             {
                 var slot = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(trainer);
-                Context.ActorOf(FadeStepActor.Props(config, space, m, slot, Sender));
+                Context.ActorOf(grows ? GrowthOnSlotActor.Props(config, m, slot, Sender) : FadeStepActor.Props(config, space, m, slot, Sender));
                 return;
             }
 
@@ -41,7 +41,7 @@ public sealed class MutatorActor : ReceiveActor
             {
                 try
                 {
-                    var proposal = ChildProposer.ChildOf(config, space, m.CandidateId, m.Parent, m.Proxy, scorer, weigher, grower);
+                    var proposal = ChildProposer.ChildOf(config, space, m.CandidateId, m.Parent, m.Proxy, scorer, weigher);
                     return new Mutated(m.CandidateId, proposal.Child, proposal.Mutation, proposal.Screened);
                 }
                 catch (Exception e)
@@ -50,7 +50,7 @@ public sealed class MutatorActor : ReceiveActor
                 }
             }
 
-            if (m.Proxy?.NeedsScorer == true || grows) Task.Run(Answer).PipeTo(Sender);
+            if (m.Proxy?.NeedsScorer == true) Task.Run(Answer).PipeTo(Sender);
             else Sender.Tell(Answer());
         });
     }

@@ -35,6 +35,8 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
 
     private readonly string _searchId;
     private readonly SearchSettings _config;
+    // a spidernet search: each child is a growth, run on the slot that waits for it
+    private readonly bool _grows;
     private readonly bool _createIfMissing;
     private readonly IActorRef _mutators;
     private readonly IActorRef _listener;
@@ -78,6 +80,7 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
     {
         _searchId = searchId;
         _config = config;
+        _grows = config.Space.Name == Core.Spaces.SpiderNet.SpiderNetSpace.SpaceName;
         _createIfMissing = createIfMissing;
         _mutators = mutators;
         _listener = listener;
@@ -128,7 +131,7 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
         Command<Mutated>(m => Propose(new ProposeChild(m.CandidateId, Now, new ChildProposal(m.Child, m.Mutation, m.Screened))));
         Command<MutationFailed>(f =>
         {
-            if (_config.Space.Name == Core.Spaces.SpiderNet.SpiderNetSpace.SpaceName)
+            if (_grows)
                 _log.Warning("growing the network for candidate {0} failed ({1}); its round trains the network as it is", f.CandidateId, f.Reason);
             else
                 _log.Warning("mutator failed for candidate {0} ({1}); mutating here instead", f.CandidateId, f.Reason);
@@ -332,8 +335,8 @@ public sealed class PopulationActor : ReceivePersistentActor, IWithTimers
                     break;
                 case MutationNeeded need:
                     _mutating[need.Reservation.Id] = (need.Reservation, next);
-                    // a FaDE step trains its region on the slot that waits for the child
-                    var trainer = need.Reservation.Proxy is { Kind: ProxyKind.Fade } ? Akka.Serialization.Serialization.SerializedActorPath(next.Ref) : null;
+                    // a FaDE step trains its region, and a spidernet network grows, on the slot that waits for the child
+                    var trainer = need.Reservation.Proxy is { Kind: ProxyKind.Fade } || _grows ? Akka.Serialization.Serialization.SerializedActorPath(next.Ref) : null;
                     _mutators.Tell(new MutateParent(need.Reservation.Id, need.Reservation.Parent, need.Reservation.Proxy, trainer));
                     KeepInLine(next);
                     break;

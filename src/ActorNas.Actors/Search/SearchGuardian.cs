@@ -51,7 +51,7 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
         _listener = listener;
         _outageGrace = settings.Persistence.OutageGrace;
         var mutators = Context.ActorOf(
-            MutatorActor.Props(config, options.MutantScorer, options.RegionWeigher, options.Grower)
+            MutatorActor.Props(config, options.MutantScorer, options.RegionWeigher)
                 .WithRouter(new RoundRobinPool(settings.MutatorPoolSize)
                     .WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Restart))),
             MutatorActor.PoolName);
@@ -66,7 +66,7 @@ public sealed class SearchGuardian : ReceiveActor, IWithTimers
         var cache = options.WeightCache is { } weightCache ? new ActorLayerCache(weightCache, settings.WeightCache.Timeout) : null;
         EvaluatorSlots.Start(Context, options.LocalSlots ?? settings.Evaluator.Workers, population, options.CreateEvaluator,
             EvaluatorSlots.Contexts(options.SearchId, config.Space.Create(), config.Seed, options.Node, cache), SlotLimits.Of(settings.Evaluator),
-            options.RegionWeigher);
+            new SlotTrainers(options.RegionWeigher, options.Grower));
 
         Receive<LogUnavailable>(OnLogUnavailable);
         Receive<LogAvailable>(_ => OnLogAvailable());
@@ -147,6 +147,6 @@ public sealed record SearchSessionOptions(
     /// <summary>Trains the region supernets of the fade proxy (null when the search does not use it).</summary>
     public Core.Spaces.Hierarchical.RegionWeigher? RegionWeigher { get; init; }
 
-    /// <summary>Grows the network of a spidernet search (null for every other space).</summary>
+    /// <summary>Grows the network of a spidernet search on this node's slots (null for every other space).</summary>
     public Core.Growth.Grower? Grower { get; init; }
 }

@@ -34,6 +34,9 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(WeighRegion)] = "weigh-region.v1",
         [typeof(RegionWeighed)] = "region-weighed.v1",
         [typeof(RegionWeighingFailed)] = "region-weighing-failed.v1",
+        [typeof(GrowNetwork)] = "grow-network.v1",
+        [typeof(NetworkGrown)] = "network-grown.v1",
+        [typeof(GrowingFailed)] = "growing-failed.v1",
         [typeof(PauseSearch)] = "pause-search.v1",
         [typeof(ResumeSearch)] = "resume-search.v1",
         [typeof(StopSearch)] = "stop-search.v1",
@@ -107,6 +110,9 @@ public sealed class ActorNasSerializer(ExtendedActorSystem system) : SerializerW
 [JsonSerializable(typeof(WeighRegion))]
 [JsonSerializable(typeof(RegionWeighed))]
 [JsonSerializable(typeof(RegionWeighingFailed))]
+[JsonSerializable(typeof(GrowNetwork))]
+[JsonSerializable(typeof(NetworkGrown))]
+[JsonSerializable(typeof(GrowingFailed))]
 [JsonSerializable(typeof(PauseSearch))]
 [JsonSerializable(typeof(ResumeSearch))]
 [JsonSerializable(typeof(StopSearch))]

@@ -21,7 +21,7 @@ public static class ChildProposer
         if (space is SpiderNetSpace)
         {
             if (grower is null) throw new InvalidOperationException("growing a spidernet network needs a grower (ActorNas.Torch); this node has none");
-            return new ChildProposal(grower(parent, GrowthSeed(config, candidateId)), null, null);
+            return new ChildProposal(grower(parent, GrowthSeed(config, candidateId), slot: 0), null, null);
         }
         if (IsFadeStep(config, proxy))
         {

@@ -9,7 +9,8 @@ namespace ActorNas.Torch.Evaluators;
 /// <summary>
 /// The grower of a spidernet search: <see cref="SpiderGrowth"/> over the workshop's training data (evaluator.train), with
 /// the search's <see cref="GrowthSpec"/>; the NTK batch and the crops are drawn from each growth's seed, so a growth is
-/// the same wherever and whenever it runs. Called off the Mutator's thread; synchronous, inside its own dispose scope.
+/// the same wherever and whenever it runs, on the device of the slot that runs it. Called off the actor's thread (an
+/// evaluator slot's, or a Mutator's); synchronous, inside its own dispose scope.
 /// </summary>
 public static class SpiderGrowing
 {
@@ -21,10 +22,10 @@ public static class SpiderGrowing
         spec.Validate();
         var settings = new GrowthSettings(Reinitialisations: spec.Reinitialisations,
             MemoryBudgetBytes: spec.MemoryBudgetMb == 0 ? null : spec.MemoryBudgetMb * 1024L * 1024L, Batch: workshop.Settings.BatchSize);
-        return (parent, seed) =>
+        return (parent, seed, slot) =>
         {
             var train = workshop.Data.Train;
-            var device = TorchDevices.ForSlot(workshop.Settings.Device, 0);
+            var device = TorchDevices.ForSlot(workshop.Settings.Device, slot);
             using var scope = NewDisposeScope();
             var ntkBatch = TrainFreeScoring.NtkInputs(train, spec.NtkImages, seed, device);
             var crops = TrainFreeScoring.RegionInputs(train, spec.Crops, 3, seed, device);

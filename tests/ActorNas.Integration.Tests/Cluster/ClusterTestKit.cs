@@ -69,6 +69,9 @@ internal sealed class ClusterTestKit : IAsyncDisposable
 
     public string LogFile(string name) => Dir.File(name + ".log");
 
+    /// <summary>The seed's population and sample flags (a spidernet search has its own and takes none).</summary>
+    public IReadOnlyList<string> Shape { get; set; } = ["--population", "6", "--sample", "3"];
+
     /// <summary>
     /// A seed and two single-slot worker processes (the configuration must hold them back until both have joined), run
     /// until the seed exits: each must exit 0, and the search must have completed exactly once at its budget.
@@ -81,7 +84,7 @@ internal sealed class ClusterTestKit : IAsyncDisposable
         string[] seedArgs =
         [
             "seed", "--search-id", searchId, .. searchFlags, "--budget", budget.ToString(CultureInfo.InvariantCulture),
-            "--population", "6", "--sample", "3", "--seed", randomSeed.ToString(CultureInfo.InvariantCulture), "--config", config,
+            .. Shape, "--seed", randomSeed.ToString(CultureInfo.InvariantCulture), "--config", config,
             "--port", seedPort.ToString(CultureInfo.InvariantCulture), "--log-file", LogFile("seed"), "--json",
         ];
         string[] Worker(int port, string log) =>

@@ -49,8 +49,8 @@ public sealed class SpiderNetEvaluatorTests : IDisposable
     public void The_random_control_splits_one_edge_of_every_cell_the_same_way_for_a_seed()
     {
         var grow = SpiderGrowing.Grower(_workshop, Space, new GrowthSpec(GrowthRule.Random, NtkImages: 8, Crops: 50));
-        var grown = grow(Space.Origin, 21);
-        Assert.Equal(grown, grow(Space.Origin, 21));
+        var grown = grow(Space.Origin, 21, 0);
+        Assert.Equal(grown, grow(Space.Origin, 21, 0));
         var before = Space.Decode(Space.Origin);
         var after = Space.Decode(grown);
         for (var c = 0; c < before.Count; c++)
@@ -65,7 +65,7 @@ public sealed class SpiderNetEvaluatorTests : IDisposable
     {
         var spec = new GrowthSpec(GrowthRule.Metrics, Reinitialisations: 1, NtkImages: 8, Crops: 100);
         var grow = SpiderGrowing.Grower(_workshop, Space, spec);
-        var grown = grow(Space.Origin, 4);
+        var grown = grow(Space.Origin, 4, 0);
 
         // the same pass, called directly with the inputs drawn from the same seed
         var train = _workshop.Data.Train;
@@ -84,6 +84,6 @@ public sealed class SpiderNetEvaluatorTests : IDisposable
         var grow = SpiderGrowing.Grower(_workshop, Space, new GrowthSpec(GrowthRule.Random, MemoryBudgetMb: 1));
         var estimate = SpiderCost.TrainingBytes(Space, Space.Origin, 1, 28, 10, _workshop.Settings.BatchSize);
         Assert.True(estimate > 1024 * 1024, $"the starting network's estimate is {estimate} bytes");
-        Assert.Equal(Space.Origin, grow(Space.Origin, 21));
+        Assert.Equal(Space.Origin, grow(Space.Origin, 21, 0));
     }
 }
