@@ -18,7 +18,7 @@ public sealed record SearchAnalysis(
 {
     public bool IsCompleted => Fold.Completed is not null;
     public int Candidates => Fold.Trace.Records.Count;
-    public int Failed => Fold.Trace.Records.Count(r => r.Status == CandidateStatus.Failed);
+    public int Failed => Fold.Trace.CountWith(CandidateStatus.Failed);
 
     /// <param name="layerSink">Sees every layer request in order (the layer-request trace export), or null.</param>
     public static SearchAnalysis Compute(string searchId, LogFold fold, AnalysisSettings options, Action<LayerRequest>? layerSink = null)
@@ -26,11 +26,10 @@ public sealed record SearchAnalysis(
         options.Validate();
         if (fold.Started is null) throw new InvalidOperationException($"search {searchId} has no SearchStarted event");
         var space = fold.Space;
-        var records = fold.Trace.Records;
         var quality = QualityOverTime.Compute(fold.Evaluations, fold.PopulationMedian, options.LowQuantile, options.Thresholds, options.TimeBins);
         // looked up in the fold instead of copied into dictionaries: the records' genotypes are their proposals'
         var mutations = MutationLanding.Compute(space, fold.Proposals, fold.Evaluations,
-            id => fold.ProposalsById[id].Genotype, id => fold.Trace.TryGet(id, out var r) ? r.Metrics : null);
+            id => fold.ProposalsById[id].Genotype, fold.Trace.MetricsOf);
         var donors = DonorPopularity.Compute(fold.Proposals, fold.Evaluations, options.Window);
         var prefixes = KGramPopularity.Compute(fold.Proposals, options.KGram, options.Window);
         var tasks = fold.Tasks;

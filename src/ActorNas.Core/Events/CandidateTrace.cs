@@ -34,15 +34,21 @@ public enum CandidateStatus { Pending, Evaluated, Failed, Cancelled }
 /// <remarks>
 /// The records are a list kept in id order and found by binary search: the Population proposes candidates in
 /// increasing id order, so each proposal appends, and a long search's million records cost one reference each instead
-/// of a tree node (a log out of order still works, each proposal inserting where it belongs).
+/// of a tree node (a log out of order still works, each proposal inserting where it belongs). Each is kept compact and
+/// changed in place (<see cref="CandidateEntry"/>); <see cref="Records"/> and <see cref="TryGet"/> hand out
+/// <see cref="CandidateRecord"/> copies made as they are read.
 /// </remarks>
 public sealed class CandidateTrace
 {
-    private readonly List<CandidateRecord> _records = [];
+    private readonly List<CandidateEntry> _entries = [];
+
+    public CandidateTrace() => Records = new RecordView(_entries);
 
     public SearchStarted? Started { get; private set; }
     public SearchCompleted? Completed { get; private set; }
-    public IReadOnlyCollection<CandidateRecord> Records => _records;
+
+    /// <summary>The records in id order, each made as it is enumerated (enumerate once where you can).</summary>
+    public IReadOnlyCollection<CandidateRecord> Records { get; }
 
     /// <summary>Whether the trace holds a record of candidate <paramref name="id"/> (it saw its proposal).</summary>
     public bool Contains(long id) => IndexOf(id) >= 0;
@@ -51,9 +57,15 @@ public sealed class CandidateTrace
     public bool TryGet(long id, out CandidateRecord record)
     {
         var index = IndexOf(id);
-        record = index >= 0 ? _records[index] : null!;
+        record = index >= 0 ? _entries[index].ToRecord() : null!;
         return index >= 0;
     }
+
+    /// <summary>Candidate <paramref name="id"/>'s evaluator metrics, when the trace holds its record (no copy is made).</summary>
+    public IReadOnlyDictionary<string, double>? MetricsOf(long id) => IndexOf(id) is var index and >= 0 ? _entries[index].Metrics : null;
+
+    /// <summary>How many candidates have <paramref name="status"/> (no copies are made).</summary>
+    public int CountWith(CandidateStatus status) => _entries.Count(e => e.Status == status);
 
     public void Apply(ISearchEvent e)
     {
@@ -62,60 +74,60 @@ public sealed class CandidateTrace
             case SearchStarted s: Started = s; break;
             case SearchCompleted c: Completed = c; break;
             case CandidateProposed p:
-                var proposed = new CandidateRecord { Id = p.Id, ParentId = p.ParentId, Genotype = p.Genotype, Mutation = p.Mutation, ProposedAt = p.At };
+                var proposed = new CandidateEntry(p);
                 var at = IndexOf(p.Id);
-                if (at >= 0) _records[at] = proposed;
-                else _records.Insert(~at, proposed);
+                if (at >= 0) _entries[at] = proposed;
+                else _entries.Insert(~at, proposed);
                 break;
             case CandidateStarted s:
-                Update(s.Id, r => r with { StartedAt = s.At, Worker = s.Worker, Node = s.Node, Starts = r.Starts + 1 });
+                Find(s.Id)?.Started(s);
                 break;
             case CandidateEvaluated v:
-                Update(v.Id, r => r with
-                {
-                    Objective = v.Objective, Metrics = v.Metrics, StartedAt = v.StartedAt, FinishedAt = v.FinishedAt,
-                    Worker = v.Worker, Node = v.Node, Status = CandidateStatus.Evaluated,
-                    TransferredLayers = v.TransferredLayers, CacheHit = v.CacheHit,
-                });
+                Find(v.Id)?.Evaluated(v);
                 break;
             case CandidateFailed f:
-                Update(f.Id, r => r with
-                {
-                    FailedAttempts = f.Attempt, LastFailure = f.Reason,
-                    Status = f.Final ? CandidateStatus.Failed : r.Status, FinishedAt = f.Final ? f.At : r.FinishedAt,
-                });
+                Find(f.Id)?.Failed(f);
                 break;
             case CandidateCancelled x:
-                Update(x.Id, r => r with { Status = CandidateStatus.Cancelled, FinishedAt = x.At });
+                Find(x.Id)?.Cancelled(x);
                 break;
             case CandidateRetired r:
-                Update(r.Id, c => c with { RetiredAt = r.At });
+                Find(r.Id)?.Retired(r);
                 break;
             case CandidateReleased:
                 break;
         }
     }
 
-    private void Update(long id, Func<CandidateRecord, CandidateRecord> change)
-    {
-        var index = IndexOf(id);
-        if (index >= 0) _records[index] = change(_records[index]);
-    }
+    private CandidateEntry? Find(long id) => IndexOf(id) is var index and >= 0 ? _entries[index] : null;
 
     /// <summary>The index of candidate <paramref name="id"/>'s record, or the complement of where it would go.</summary>
     private int IndexOf(long id)
     {
         // the newest candidates are the ones events name most: past the last record is the common miss
-        if (_records.Count == 0 || _records[^1].Id < id) return ~_records.Count;
-        int low = 0, high = _records.Count - 1;
+        if (_entries.Count == 0 || _entries[^1].Id < id) return ~_entries.Count;
+        int low = 0, high = _entries.Count - 1;
         while (low <= high)
         {
             var middle = low + (high - low) / 2;
-            var at = _records[middle].Id;
+            var at = _entries[middle].Id;
             if (at == id) return middle;
             if (at < id) low = middle + 1;
             else high = middle - 1;
         }
         return ~low;
+    }
+
+    /// <summary>The entries as records, copied one at a time as they are enumerated.</summary>
+    private sealed class RecordView(List<CandidateEntry> entries) : IReadOnlyCollection<CandidateRecord>
+    {
+        public int Count => entries.Count;
+
+        public IEnumerator<CandidateRecord> GetEnumerator()
+        {
+            foreach (var entry in entries) yield return entry.ToRecord();
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
